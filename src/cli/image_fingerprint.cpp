@@ -1,0 +1,134 @@
+#include "image_fingerprint.h"
+
+#include <sys/stat.h>
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "atomic_file.h"
+#include "user_error.h"
+
+namespace cella::cli {
+namespace {
+
+// Changing what a record holds must change every fingerprint; the version
+// in this prefix does that.
+constexpr std::string_view kFingerprintPrefix = "cella-image-fingerprint-1\n";
+
+class Sha256 {
+public:
+    Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+        if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1)
+            throw std::runtime_error("OpenSSL cannot start a SHA-256 digest");
+    }
+    void update(std::string_view bytes) {
+        if (EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size()) != 1)
+            throw std::runtime_error("OpenSSL SHA-256 update failed");
+    }
+    std::string hex_digest() {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        if (EVP_DigestFinal_ex(context_.get(), digest, &length) != 1)
+            throw std::runtime_error("OpenSSL SHA-256 final failed");
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string hex;
+        for (unsigned int i = 0; i < length; ++i) {
+            hex += kHex[digest[i] >> 4];
+            hex += kHex[digest[i] & 15];
+        }
+        return hex;
+    }
+
+private:
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
+};
+
+char type_letter(mode_t mode) {
+    if (S_ISDIR(mode)) return 'd';
+    if (S_ISREG(mode)) return 'f';
+    if (S_ISLNK(mode)) return 'l';
+    return '?';
+}
+
+// One record per path; names never hold NUL, so NUL-separated fields
+// cannot run into each other.
+void hash_entry(Sha256& hash, const std::filesystem::path& host, const std::string& relative) {
+    struct stat status;
+    if (::lstat(host.c_str(), &status) != 0)
+        throw UserError("cannot read image/" + relative + ": " + std::strerror(errno));
+    std::string target;
+    if (S_ISLNK(status.st_mode)) {
+        std::error_code error;
+        target = std::filesystem::read_symlink(host, error).string();
+        if (error) throw UserError("cannot read symlink image/" + relative + ": " + error.message());
+    }
+    long long mtime_ns = static_cast<long long>(status.st_mtim.tv_sec) * 1000000000LL + status.st_mtim.tv_nsec;
+    std::string record = relative;
+    record += '\0';
+    record += type_letter(status.st_mode);
+    record += '\0' + std::to_string(status.st_mode & 07777);
+    record += '\0' + std::to_string(static_cast<long long>(status.st_size));
+    record += '\0' + std::to_string(mtime_ns);
+    record += '\0' + target;
+    record += '\n';
+    hash.update(record);
+    if (!S_ISDIR(status.st_mode)) return;
+
+    std::vector<std::string> names;
+    std::error_code error;
+    for (std::filesystem::directory_iterator it(host, error), end; !error && it != end; it.increment(error))
+        names.push_back(it->path().filename().string());
+    if (error) throw UserError("cannot list image/" + relative + ": " + error.message());
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names)
+        hash_entry(hash, host / name, relative == "." ? name : relative + "/" + name);
+}
+
+}  // namespace
+
+std::string compute_image_fingerprint(const std::filesystem::path& image_dir) {
+    Sha256 hash;
+    hash.update(kFingerprintPrefix);
+    hash_entry(hash, image_dir, ".");
+    return hash.hex_digest();
+}
+
+void write_fingerprint_file(const std::filesystem::path& file, const std::string& fingerprint) {
+    write_file_atomically(file, fingerprint + "\n");
+}
+
+std::optional<std::string> read_fingerprint_file(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::string fingerprint;
+    if (!in || !std::getline(in, fingerprint) || fingerprint.empty()) return std::nullopt;
+    return fingerprint;
+}
+
+ImageState image_state(const Instance& instance) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(instance.image_file(), error)) return ImageState::NotBuilt;
+    std::optional<std::string> built = read_fingerprint_file(instance.fingerprint_file());
+    if (!built) return ImageState::NotBuilt;
+    return *built == compute_image_fingerprint(instance.image_dir()) ? ImageState::Current : ImageState::Stale;
+}
+
+void require_current_image(const Instance& instance) {
+    switch (image_state(instance)) {
+    case ImageState::NotBuilt:
+        throw UserError("the instance " + instance.root().string() + " has no image yet; run `cella build`");
+    case ImageState::Stale:
+        throw UserError("image/ changed since the last build; run `cella build`");
+    case ImageState::Current:
+        return;
+    }
+}
+
+}  // namespace cella::cli

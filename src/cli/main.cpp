@@ -1,0 +1,29 @@
+// The `cella` command: new, add, build, run.
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+#include "user_error.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"cella: run unmodified Linux programs, several processes at once, inside one library-OS enclave"};
+    app.set_version_flag("--version", std::string("cella ") + CELLA_VERSION);
+    app.require_subcommand(1);
+    int exit_code = 0;
+    cella::cli::register_new_command(app, exit_code);
+    cella::cli::register_add_command(app, exit_code);
+    cella::cli::register_build_command(app, exit_code);
+    cella::cli::register_run_command(app, exit_code);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error);
+    } catch (const cella::cli::UserError& error) {
+        std::fprintf(stderr, "cella: %s\n", error.what());
+        return 1;
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "cella: %s\n", error.what());
+        return 1;
+    }
+    return exit_code;
+}

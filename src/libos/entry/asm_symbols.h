@@ -1,0 +1,15 @@
+#pragma once
+// Symbols defined in entry/*.S.
+#include <cstddef>
+#include <cstdint>
+
+extern "C" {
+[[noreturn]] void cella_return_to_host();
+[[noreturn]] void cella_enter_user(std::uint64_t entry, std::uint64_t stack);
+void cella_signal_restorer();
+long cella_user_copy(void* dst, const void* src, std::size_t n);
+long cella_user_strncpy(char* dst, const char* src, std::size_t max);
+extern char cella_user_access_begin[];
+extern char cella_user_access_end[];
+void cella_user_access_fixup();
+}

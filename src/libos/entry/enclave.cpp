@@ -1,0 +1,98 @@
+#include "enclave.h"
+
+#include <asm/signal.h>
+
+#include <cstring>
+
+#include "asm_symbols.h"
+#include "libos/base/format.h"
+#include "libos/host/host.h"
+#include "libos/mm/heap.h"
+#include "signal_handlers.h"
+#include "text_range.h"
+
+namespace cella::entry {
+namespace {
+
+constexpr int kHandledSignals[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+constexpr std::size_t kHandledCount = sizeof kHandledSignals / sizeof kHandledSignals[0];
+constexpr std::size_t kAltStackSize = 64 * 1024;
+constexpr unsigned long kSaRestorer = 0x04000000;
+
+struct HostState {
+    abi::ExitRecord* exit_record;
+    std::uint64_t fs_base;
+    std::uint64_t gs_base;
+    std::uint64_t signal_mask;
+    host::KernelSigaction actions[kHandledCount];
+};
+HostState g_host;
+
+struct KernelStack {
+    void* sp;
+    int flags;
+    std::size_t size;
+};
+
+std::uint64_t bit(int signal) { return std::uint64_t{1} << (signal - 1); }
+
+}  // namespace
+
+void save_host_state(abi::ExitRecord* exit_record) {
+    g_host.exit_record = exit_record;
+    g_host.fs_base = host::fs_base();
+    g_host.gs_base = host::gs_base();
+    (void)host::sigprocmask(SIG_BLOCK, nullptr, &g_host.signal_mask);
+}
+
+void install_signal_handlers() {
+    // While the LibOS serves a syscall, asynchronous signals wait; faults
+    // must not be blocked, or the kernel would kill the process outright
+    // instead of letting the fault handler turn a bad pointer into EFAULT.
+    std::uint64_t blocked = ~std::uint64_t{0};
+    for (int sync : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP}) blocked &= ~bit(sync);
+    for (std::size_t i = 0; i < kHandledCount; ++i) {
+        int signal = kHandledSignals[i];
+        host::KernelSigaction action{};
+        action.handler = reinterpret_cast<void*>(signal == SIGSYS ? &cella_sigsys_handler : &cella_fault_handler);
+        action.flags = SA_SIGINFO | SA_ONSTACK | kSaRestorer;
+        action.restorer = reinterpret_cast<void*>(&cella_signal_restorer);
+        action.mask = blocked;
+        (void)host::sigaction(signal, &action, &g_host.actions[i]);
+    }
+}
+
+void enter_thread(ThreadCpu& cpu) {
+    cpu.self = &cpu;
+    if (host::set_gs_base(reinterpret_cast<std::uint64_t>(&cpu)).is_error()) CELLA_PANIC("cannot set %gs");
+    void* stack = mm::kernel_heap().allocate(kAltStackSize);
+    if (!stack) CELLA_PANIC("no LibOS heap for a signal stack");
+    cpu.altstack_base = reinterpret_cast<std::uint64_t>(stack);
+    cpu.altstack_size = kAltStackSize;
+    KernelStack ss{stack, 0, kAltStackSize};
+    if (host::sigaltstack(&ss, nullptr).is_error()) CELLA_PANIC("cannot set the LibOS signal stack");
+    cpu.sud_selector = 0;
+    if (host::syscall_dispatch_on(text_start(), text_end(), &cpu.sud_selector).is_error())
+        CELLA_PANIC("Syscall User Dispatch is not available (Linux 5.11 or later is needed)");
+}
+
+void leave_enclave(int exit_code, int term_signal, const char* message) {
+    abi::ExitRecord* record = g_host.exit_record;
+    record->exit_code = exit_code;
+    record->term_signal = term_signal;
+    std::size_t n = message ? std::strlen(message) : 0;
+    if (n >= sizeof record->message) n = sizeof record->message - 1;
+    if (n) std::memcpy(record->message, message, n);
+    record->message[n] = '\0';
+
+    (void)host::syscall_dispatch_off();
+    for (std::size_t i = 0; i < kHandledCount; ++i)
+        (void)host::sigaction(kHandledSignals[i], &g_host.actions[i], nullptr);
+    (void)host::set_gs_base(g_host.gs_base);
+    (void)host::sigprocmask(SIG_SETMASK, &g_host.signal_mask, nullptr);
+    // Last: from here on %fs is the host's again, as its libc expects.
+    (void)host::set_fs_base(g_host.fs_base);
+    cella_return_to_host();
+}
+
+}  // namespace cella::entry

@@ -1,0 +1,81 @@
+/* Crossing between host, LibOS and application code. */
+    .text
+
+/* void cella_libos_entry(const BootInfo* boot, ExitRecord* exit)
+   The ELF entry of libos.so, called by the host like a function. It keeps
+   the host's callee-saved registers and stack so that cella_return_to_host
+   can come back here from anywhere in the LibOS (typically the SIGSYS
+   handler serving the last exit_group) and return to the host. */
+    .globl cella_libos_entry
+    .type cella_libos_entry, @function
+cella_libos_entry:
+    push %rbp
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $8, %rsp
+    mov %rsp, cella_host_stack(%rip)
+    call cella_libos_main
+    /* fall through: libos_main returned (boot failed before any app ran) */
+    .globl cella_return_to_host
+    .hidden cella_return_to_host
+    .type cella_return_to_host, @function
+cella_return_to_host:
+    mov cella_host_stack(%rip), %rsp
+    add $8, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    pop %rbp
+    ret
+    .size cella_libos_entry, .-cella_libos_entry
+
+/* [[noreturn]] void cella_enter_user(uint64_t entry, uint64_t stack)
+   Starts application code the way Linux leaves a fresh process: rsp at
+   argc, the other registers zero (rdx = 0: no atexit function for the
+   libc's start code to register). */
+    .globl cella_enter_user
+    .hidden cella_enter_user
+    .type cella_enter_user, @function
+cella_enter_user:
+    mov %rsi, %rsp
+    mov %rdi, %r11
+    xor %eax, %eax
+    xor %ebx, %ebx
+    xor %ecx, %ecx
+    xor %edx, %edx
+    xor %esi, %esi
+    xor %edi, %edi
+    xor %ebp, %ebp
+    xor %r8d, %r8d
+    xor %r9d, %r9d
+    xor %r10d, %r10d
+    xor %r12d, %r12d
+    xor %r13d, %r13d
+    xor %r14d, %r14d
+    xor %r15d, %r15d
+    jmp *%r11
+    .size cella_enter_user, .-cella_enter_user
+
+/* The sa_restorer of every LibOS signal handler: it must live in LibOS
+   text, or Syscall User Dispatch would trap its rt_sigreturn. */
+    .globl cella_signal_restorer
+    .hidden cella_signal_restorer
+    .type cella_signal_restorer, @function
+cella_signal_restorer:
+    mov $15, %eax
+    syscall
+    ud2
+    .size cella_signal_restorer, .-cella_signal_restorer
+
+    .bss
+    .balign 8
+    .hidden cella_host_stack
+cella_host_stack:
+    .quad 0
+
+    .section .note.GNU-stack,"",@progbits

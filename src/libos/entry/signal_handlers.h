@@ -1,0 +1,11 @@
+#pragma once
+// The LibOS's host signal handlers. They run on the thread's LibOS signal
+// stack with the application's registers in the ucontext.
+
+extern "C" {
+// Syscall User Dispatch: every application syscall arrives here.
+void cella_sigsys_handler(int signal, void* info, void* context);
+// SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP: user-access fixups, application
+// faults, and LibOS bugs.
+void cella_fault_handler(int signal, void* info, void* context);
+}

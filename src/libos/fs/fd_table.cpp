@@ -1,0 +1,62 @@
+#include "fd_table.h"
+
+#include <asm-generic/errno.h>
+
+namespace cella::fs {
+
+using base::Error;
+
+Result<int> FdTable::install(RefPtr<OpenFile> file, bool cloexec, int min_fd) {
+    if (min_fd < 0 || min_fd >= limit_) return Error::from_errno(min_fd < 0 ? EINVAL : EMFILE);
+    base::ScopedLock guard(lock_);
+    std::size_t fd = static_cast<std::size_t>(min_fd);
+    while (fd < slots_.size() && slots_[fd].file) ++fd;
+    if (fd >= static_cast<std::size_t>(limit_)) return Error::from_errno(EMFILE);
+    if (fd >= slots_.size()) TRY(slots_.try_resize(fd + 1));
+    slots_[fd] = Slot{file, cloexec};
+    return static_cast<int>(fd);
+}
+
+Result<void> FdTable::install_at(int fd, RefPtr<OpenFile> file, bool cloexec) {
+    if (fd < 0 || fd >= limit_) return Error::from_errno(EBADF);
+    RefPtr<OpenFile> previous;  // released after the lock is dropped
+    base::ScopedLock guard(lock_);
+    if (static_cast<std::size_t>(fd) >= slots_.size()) TRY(slots_.try_resize(fd + 1));
+    previous = slots_[fd].file;
+    slots_[fd] = Slot{file, cloexec};
+    return {};
+}
+
+Result<RefPtr<OpenFile>> FdTable::get(int fd) {
+    base::ScopedLock guard(lock_);
+    if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)
+        return Error::from_errno(EBADF);
+    return slots_[fd].file;
+}
+
+Result<void> FdTable::close(int fd) {
+    RefPtr<OpenFile> previous;
+    base::ScopedLock guard(lock_);
+    if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)
+        return Error::from_errno(EBADF);
+    previous = slots_[fd].file;
+    slots_[fd] = Slot{};
+    return {};
+}
+
+Result<bool> FdTable::cloexec(int fd) {
+    base::ScopedLock guard(lock_);
+    if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)
+        return Error::from_errno(EBADF);
+    return slots_[fd].cloexec;
+}
+
+Result<void> FdTable::set_cloexec(int fd, bool cloexec) {
+    base::ScopedLock guard(lock_);
+    if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)
+        return Error::from_errno(EBADF);
+    slots_[fd].cloexec = cloexec;
+    return {};
+}
+
+}  // namespace cella::fs

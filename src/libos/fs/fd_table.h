@@ -1,0 +1,34 @@
+#pragma once
+// A process's file descriptors: slots pointing at shared open file
+// descriptions, each with its own close-on-exec bit.
+#include "libos/base/lock.h"
+#include "libos/base/vector.h"
+#include "open_file.h"
+
+namespace cella::fs {
+
+class FdTable {
+public:
+    static constexpr int kDefaultLimit = 1024;
+
+    // The lowest free fd >= min_fd (EMFILE past the limit).
+    Result<int> install(RefPtr<OpenFile> file, bool cloexec, int min_fd = 0);
+    // Puts `file` at exactly `fd`, closing what was there.
+    Result<void> install_at(int fd, RefPtr<OpenFile> file, bool cloexec);
+    Result<RefPtr<OpenFile>> get(int fd);
+    Result<void> close(int fd);
+    Result<bool> cloexec(int fd);
+    Result<void> set_cloexec(int fd, bool cloexec);
+    int limit() const { return limit_; }
+
+private:
+    struct Slot {
+        RefPtr<OpenFile> file;
+        bool cloexec = false;
+    };
+    base::Mutex lock_;
+    base::Vector<Slot> slots_;
+    int limit_ = kDefaultLimit;
+};
+
+}  // namespace cella::fs

@@ -1,0 +1,27 @@
+#pragma once
+// The file operations behind the path-taking syscalls, for one process:
+// resolving "dirfd + path" the *at() way, opening, stat, readlink, access,
+// chdir. Syscall handlers check and copy arguments and call these.
+#include <span>
+#include <string_view>
+
+#include "vfs.h"
+
+namespace cella::process {
+class Process;
+}
+
+namespace cella::fs {
+
+// at_flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH (an empty path names dirfd itself).
+Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string_view path, int at_flags);
+Result<int> open_at(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t mode);
+Result<FileStat> stat_at(process::Process& process, int dirfd, std::string_view path, int at_flags);
+Result<std::size_t> read_link_at(process::Process& process, int dirfd, std::string_view path, std::span<char> out);
+// mode: F_OK or a mask of R_OK/W_OK/X_OK; checked against the owner bits
+// (everything in the enclave runs as root, but X_OK still needs an x bit).
+Result<void> access_at(process::Process& process, int dirfd, std::string_view path, int mode, int at_flags);
+Result<void> change_directory(process::Process& process, std::string_view path);
+Result<void> change_directory_fd(process::Process& process, int fd);
+
+}  // namespace cella::fs

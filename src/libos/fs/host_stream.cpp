@@ -1,0 +1,75 @@
+#include "host_stream.h"
+
+#include <asm-generic/errno.h>
+#include <asm/ioctls.h>
+#include <asm/stat.h>
+
+#include "libos/host/host.h"
+#include "libos/mm/user_memory.h"
+
+namespace cella::fs {
+namespace {
+
+using base::Error;
+
+constexpr std::size_t kKernelTermiosSize = 36;  // struct termios as TCGETS fills it
+constexpr std::size_t kWinsizeSize = 8;
+
+}  // namespace
+
+Result<std::size_t> HostStream::read(std::span<std::uint8_t> out) {
+    if (!readable()) return Error::from_errno(EBADF);
+    return host::read(host_fd_, out);
+}
+
+Result<std::size_t> HostStream::write(std::span<const std::uint8_t> data) {
+    if (!writable()) return Error::from_errno(EBADF);
+    return host::write(host_fd_, data);
+}
+
+Result<FileStat> HostStream::stat() {
+    struct ::stat raw {};
+    TRY(host::fstat(host_fd_, raw));
+    FileStat s;
+    s.dev = raw.st_dev;
+    s.ino = raw.st_ino;
+    s.mode = raw.st_mode;
+    s.nlink = static_cast<std::uint32_t>(raw.st_nlink);
+    s.rdev = raw.st_rdev;
+    s.size = raw.st_size > 0 ? static_cast<std::uint64_t>(raw.st_size) : 0;
+    s.block_size = static_cast<std::uint32_t>(raw.st_blksize);
+    s.mtime = {static_cast<std::int64_t>(raw.st_mtime), static_cast<std::uint32_t>(raw.st_mtime_nsec)};
+    s.atime = {static_cast<std::int64_t>(raw.st_atime), static_cast<std::uint32_t>(raw.st_atime_nsec)};
+    s.ctime = {static_cast<std::int64_t>(raw.st_ctime), static_cast<std::uint32_t>(raw.st_ctime_nsec)};
+    return s;
+}
+
+Result<long> HostStream::ioctl(unsigned long request, std::uint64_t arg) {
+    // Only terminal requests with a known argument size reach the host; the
+    // argument is copied through LibOS memory in both directions.
+    std::uint8_t buffer[64];
+    switch (request) {
+    case TCGETS: {
+        long r = TRY(host::ioctl(host_fd_, request, buffer));
+        TRY(mm::copy_to_user(arg, buffer, kKernelTermiosSize));
+        return r;
+    }
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+        TRY(mm::copy_from_user(buffer, arg, kKernelTermiosSize));
+        return host::ioctl(host_fd_, request, buffer);
+    case TIOCGWINSZ: {
+        long r = TRY(host::ioctl(host_fd_, request, buffer));
+        TRY(mm::copy_to_user(arg, buffer, kWinsizeSize));
+        return r;
+    }
+    case TIOCSWINSZ:
+        TRY(mm::copy_from_user(buffer, arg, kWinsizeSize));
+        return host::ioctl(host_fd_, request, buffer);
+    default:
+        return Error::from_errno(ENOTTY);
+    }
+}
+
+}  // namespace cella::fs

@@ -1,0 +1,113 @@
+#include "imagefs.h"
+
+#include <asm-generic/errno.h>
+
+#include "libos/base/global.h"
+#include "libos/base/lock.h"
+#include "libos/host/host.h"
+
+namespace cella::fs::imagefs {
+namespace {
+
+using base::Error;
+
+constexpr std::uint64_t kImageDevice = 0x0801;  // reported as st_dev
+
+class HostImageSource final : public image::ImageSource {
+public:
+    explicit HostImageSource(int fd) : fd_(fd) {}
+    Result<void> read_exact(std::uint64_t offset, std::span<std::uint8_t> out) override {
+        std::size_t done = 0;
+        while (done < out.size()) {
+            auto n = host::pread(fd_, out.subspan(done), offset + done);
+            if (n.is_error()) {
+                if (n.error().code() == EINTR) continue;
+                return Error::from_errno(EIO);
+            }
+            if (n.value() == 0) return Error::from_errno(EIO);  // the host truncated the image
+            done += n.value();
+        }
+        return {};
+    }
+
+private:
+    int fd_;
+};
+
+struct ImageFileSystem {
+    explicit ImageFileSystem(int fd) : source(fd) {}
+    HostImageSource source;
+    base::OwnPtr<image::ImageReader> reader;
+    base::Mutex lock;  // the reader caches directories
+};
+
+class ImageNode final : public Inode {
+public:
+    ImageNode(ImageFileSystem& fs, std::uint32_t number, const abi::ImageInode& raw)
+        : fs_(fs), number_(number), raw_(raw) {}
+
+    FileStat stat() const override {
+        FileStat s;
+        s.dev = kImageDevice;
+        s.ino = number_;
+        s.mode = raw_.mode;
+        s.nlink = raw_.nlink;
+        s.uid = raw_.uid;
+        s.gid = raw_.gid;
+        s.size = raw_.size;
+        s.blocks = (raw_.size + 511) / 512;
+        s.mtime = {raw_.mtime_sec, raw_.mtime_nsec};
+        s.atime = s.ctime = s.mtime;
+        return s;
+    }
+
+    Result<RefPtr<Inode>> lookup(std::string_view name) override {
+        base::ScopedLock guard(fs_.lock);
+        std::uint32_t child = TRY(fs_.reader->lookup(number_, name));
+        const abi::ImageInode* raw = TRY(fs_.reader->inode(child));
+        auto node = TRY(base::make_ref<ImageNode>(fs_, child, *raw));
+        return RefPtr<Inode>(static_cast<RefPtr<ImageNode>&&>(node));
+    }
+
+    Result<bool> entry_at(std::size_t index, DirEntry& out) override {
+        base::ScopedLock guard(fs_.lock);
+        image::ImageDirent entry;
+        if (!TRY(fs_.reader->entry_at(number_, index, entry))) return false;
+        out = {entry.inode, entry.type, entry.name};
+        return true;
+    }
+
+    Result<std::size_t> read_link(std::span<char> out) override {
+        return fs_.reader->read_link(number_, out);
+    }
+
+    Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out) override {
+        return fs_.reader->read(number_, offset, out);
+    }
+
+    bool read_only() const override { return true; }
+
+    Result<std::size_t> write_at(std::uint64_t, std::span<const std::uint8_t>) override {
+        return Error::from_errno(is_directory() ? EISDIR : EROFS);
+    }
+
+private:
+    ImageFileSystem& fs_;
+    std::uint32_t number_;
+    abi::ImageInode raw_;
+};
+
+// Lives as long as the LibOS.
+base::Global<ImageFileSystem> g_image;
+
+}  // namespace
+
+Result<RefPtr<Inode>> mount(int image_fd, std::uint64_t image_size) {
+    g_image.construct(image_fd);
+    g_image->reader = TRY(image::ImageReader::open(g_image->source, image_size));
+    const abi::ImageInode* root = TRY(g_image->reader->inode(abi::kImageRootInode));
+    auto node = TRY(base::make_ref<ImageNode>(g_image.get(), abi::kImageRootInode, *root));
+    return RefPtr<Inode>(static_cast<RefPtr<ImageNode>&&>(node));
+}
+
+}  // namespace cella::fs::imagefs

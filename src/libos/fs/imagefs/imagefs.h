@@ -1,0 +1,13 @@
+#pragma once
+// imagefs: the read-only root file system, served from the image file that
+// `cella build` made, read through the host interface.
+#include "libos/base/own_ptr.h"
+#include "libos/fs/image/image_reader.h"
+#include "libos/fs/inode.h"
+
+namespace cella::fs::imagefs {
+
+// Opens the image behind host fd `image_fd` and returns its root directory.
+Result<RefPtr<Inode>> mount(int image_fd, std::uint64_t image_size);
+
+}  // namespace cella::fs::imagefs

@@ -1,0 +1,61 @@
+#pragma once
+// The VFS's node: one file, directory, symlink or device of some file
+// system. Operations a kind of node does not support keep the default,
+// which fails the way Linux does (ENOTDIR, EINVAL, ...).
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "file_stat.h"
+#include "libos/base/own_ptr.h"
+#include "libos/base/result.h"
+
+namespace cella::fs {
+
+using base::RefPtr;
+using base::Result;
+
+class OpenFile;
+
+struct DirEntry {
+    std::uint64_t ino;
+    std::uint8_t type;      // DT_*
+    std::string_view name;  // valid until the next call on the directory
+};
+
+class Inode : public base::RefCounted<Inode> {
+public:
+    virtual ~Inode() = default;
+
+    virtual FileStat stat() const = 0;
+    std::uint32_t file_type() const { return stat().mode & 0170000; }
+    bool is_directory() const { return file_type() == 0040000; }
+    bool is_symlink() const { return file_type() == 0120000; }
+    bool is_regular() const { return file_type() == 0100000; }
+    // Identity for mount points and hard-link checks.
+    bool same_as(const Inode& other) const {
+        FileStat a = stat(), b = other.stat();
+        return a.dev == b.dev && a.ino == b.ino;
+    }
+
+    // Directories
+    virtual Result<RefPtr<Inode>> lookup(std::string_view name);
+    // The entry at `index`, without "." and ".."; false past the end.
+    virtual Result<bool> entry_at(std::size_t index, DirEntry& out);
+
+    // Symlinks
+    virtual Result<std::size_t> read_link(std::span<char> out);
+
+    // Regular files and devices
+    virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out);
+    virtual Result<std::size_t> write_at(std::uint64_t offset, std::span<const std::uint8_t> data);
+
+    // Whether the file system beneath refuses every change (EROFS).
+    virtual bool read_only() const { return false; }
+
+    // Makes the open file description. The default serves regular files
+    // and directories through the calls above.
+    virtual Result<RefPtr<OpenFile>> open(int flags);
+};
+
+}  // namespace cella::fs

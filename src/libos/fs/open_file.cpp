@@ -1,0 +1,121 @@
+#include "open_file.h"
+
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+#include <linux/fs.h>
+
+#include <cstring>
+
+namespace cella::fs {
+namespace {
+
+using base::Error;
+
+constexpr int kChangeableStatusFlags = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
+
+struct LinuxDirent64Header {
+    std::uint64_t d_ino;
+    std::int64_t d_off;
+    std::uint16_t d_reclen;
+    std::uint8_t d_type;
+} __attribute__((packed));
+static_assert(sizeof(LinuxDirent64Header) == 19);
+
+}  // namespace
+
+Result<std::size_t> OpenFile::read(std::span<std::uint8_t>) { return Error::from_errno(EINVAL); }
+Result<std::size_t> OpenFile::write(std::span<const std::uint8_t>) { return Error::from_errno(EINVAL); }
+Result<std::size_t> OpenFile::pread(std::span<std::uint8_t>, std::uint64_t) { return Error::from_errno(ESPIPE); }
+Result<std::size_t> OpenFile::pwrite(std::span<const std::uint8_t>, std::uint64_t) {
+    return Error::from_errno(ESPIPE);
+}
+Result<std::int64_t> OpenFile::seek(std::int64_t, int) { return Error::from_errno(ESPIPE); }
+Result<FileStat> OpenFile::stat() { return Error::from_errno(EINVAL); }
+Result<long> OpenFile::ioctl(unsigned long, std::uint64_t) { return Error::from_errno(ENOTTY); }
+Result<std::size_t> OpenFile::getdents64(std::span<std::uint8_t>) { return Error::from_errno(ENOTDIR); }
+
+void OpenFile::set_status_flags(int flags) {
+    flags_ = (flags_ & ~kChangeableStatusFlags) | (flags & kChangeableStatusFlags);
+}
+
+Result<void> OpenFile::set_path(std::string_view path) {
+    path_ = TRY(base::String::from(path));
+    return {};
+}
+
+Result<std::size_t> InodeFile::read(std::span<std::uint8_t> out) {
+    if (!readable()) return Error::from_errno(EBADF);
+    base::ScopedLock guard(lock_);
+    std::size_t n = TRY(inode_->read_at(offset_, out));
+    offset_ += n;
+    return n;
+}
+
+Result<std::size_t> InodeFile::write(std::span<const std::uint8_t> data) {
+    if (!writable()) return Error::from_errno(EBADF);
+    base::ScopedLock guard(lock_);
+    if (flags_ & O_APPEND) offset_ = inode_->stat().size;
+    std::size_t n = TRY(inode_->write_at(offset_, data));
+    offset_ += n;
+    return n;
+}
+
+Result<std::size_t> InodeFile::pread(std::span<std::uint8_t> out, std::uint64_t offset) {
+    if (!readable()) return Error::from_errno(EBADF);
+    return inode_->read_at(offset, out);
+}
+
+Result<std::size_t> InodeFile::pwrite(std::span<const std::uint8_t> data, std::uint64_t offset) {
+    if (!writable()) return Error::from_errno(EBADF);
+    return inode_->write_at(offset, data);
+}
+
+Result<std::int64_t> InodeFile::seek(std::int64_t offset, int whence) {
+    base::ScopedLock guard(lock_);
+    std::int64_t base;
+    switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = static_cast<std::int64_t>(offset_); break;
+    case SEEK_END: base = static_cast<std::int64_t>(inode_->stat().size); break;
+    default: return Error::from_errno(EINVAL);
+    }
+    if (inode_->is_directory() && whence != SEEK_SET) return Error::from_errno(EINVAL);
+    std::int64_t target;
+    if (__builtin_add_overflow(base, offset, &target) || target < 0) return Error::from_errno(EINVAL);
+    offset_ = static_cast<std::uint64_t>(target);
+    return target;
+}
+
+Result<std::size_t> InodeFile::getdents64(std::span<std::uint8_t> out) {
+    if (!inode_->is_directory()) return Error::from_errno(ENOTDIR);
+    base::ScopedLock guard(lock_);
+    std::size_t written = 0;
+    FileStat self = inode_->stat();
+    while (true) {
+        // Positions 0 and 1 are "." and ".."; the file system's entries follow.
+        DirEntry entry;
+        if (offset_ == 0) {
+            entry = {self.ino, 4 /* DT_DIR */, "."};
+        } else if (offset_ == 1) {
+            entry = {self.ino, 4, ".."};
+        } else if (!TRY(inode_->entry_at(offset_ - 2, entry))) {
+            break;
+        }
+        std::size_t record = (sizeof(LinuxDirent64Header) + entry.name.size() + 1 + 7) & ~std::size_t{7};
+        if (out.size() - written < record) {
+            if (written == 0) return Error::from_errno(EINVAL);
+            break;
+        }
+        LinuxDirent64Header header{entry.ino, static_cast<std::int64_t>(offset_ + 1),
+                                   static_cast<std::uint16_t>(record), entry.type};
+        std::uint8_t* at = out.data() + written;
+        std::memcpy(at, &header, sizeof header);
+        std::memcpy(at + sizeof header, entry.name.data(), entry.name.size());
+        std::memset(at + sizeof header + entry.name.size(), 0, record - sizeof header - entry.name.size());
+        written += record;
+        ++offset_;
+    }
+    return written;
+}
+
+}  // namespace cella::fs

@@ -1,0 +1,63 @@
+#pragma once
+// An open file description: what an fd points at, shared by dup'ed fds.
+// It holds the offset and the status flags (O_APPEND, O_NONBLOCK, ...).
+#include <cstdint>
+#include <span>
+
+#include "inode.h"
+#include "libos/base/lock.h"
+#include "libos/base/string.h"
+
+namespace cella::fs {
+
+class OpenFile : public base::RefCounted<OpenFile> {
+public:
+    explicit OpenFile(int flags) : flags_(flags) {}
+    virtual ~OpenFile() = default;
+
+    virtual Result<std::size_t> read(std::span<std::uint8_t> out);
+    virtual Result<std::size_t> write(std::span<const std::uint8_t> data);
+    virtual Result<std::size_t> pread(std::span<std::uint8_t> out, std::uint64_t offset);
+    virtual Result<std::size_t> pwrite(std::span<const std::uint8_t> data, std::uint64_t offset);
+    virtual Result<std::int64_t> seek(std::int64_t offset, int whence);
+    virtual Result<FileStat> stat();
+    // `arg` is the application's third argument, still unchecked.
+    virtual Result<long> ioctl(unsigned long request, std::uint64_t arg);
+    // Fills `out` with linux_dirent64 records; 0 at the end.
+    virtual Result<std::size_t> getdents64(std::span<std::uint8_t> out);
+    virtual Inode* inode() { return nullptr; }
+
+    int flags() const { return flags_; }
+    int access_mode() const { return flags_ & 3; }
+    bool readable() const { return access_mode() != 1; }   // not O_WRONLY
+    bool writable() const { return access_mode() != 0; }   // O_WRONLY or O_RDWR
+    void set_status_flags(int flags);
+    const base::String& path() const { return path_; }
+    Result<void> set_path(std::string_view path);
+
+protected:
+    int flags_;
+    base::String path_;
+};
+
+// Regular files and directories of any file system, served through Inode.
+class InodeFile final : public OpenFile {
+public:
+    InodeFile(RefPtr<Inode> inode, int flags) : OpenFile(flags), inode_(static_cast<RefPtr<Inode>&&>(inode)) {}
+
+    Result<std::size_t> read(std::span<std::uint8_t> out) override;
+    Result<std::size_t> write(std::span<const std::uint8_t> data) override;
+    Result<std::size_t> pread(std::span<std::uint8_t> out, std::uint64_t offset) override;
+    Result<std::size_t> pwrite(std::span<const std::uint8_t> data, std::uint64_t offset) override;
+    Result<std::int64_t> seek(std::int64_t offset, int whence) override;
+    Result<FileStat> stat() override { return inode_->stat(); }
+    Result<std::size_t> getdents64(std::span<std::uint8_t> out) override;
+    Inode* inode() override { return inode_.get(); }
+
+private:
+    RefPtr<Inode> inode_;
+    base::Mutex lock_;          // serialises offset updates
+    std::uint64_t offset_ = 0;  // bytes for files, entry index for directories
+};
+
+}  // namespace cella::fs

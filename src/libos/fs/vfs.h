@@ -1,0 +1,43 @@
+#pragma once
+// The file-system namespace: one root, a table of mounts, and path
+// resolution that follows Linux's rules (symlinks, "..", trailing slashes,
+// ELOOP after 40 links). Mount points are matched by path, so a mount needs
+// no directory of that name in the file system beneath it.
+#include <string_view>
+
+#include "inode.h"
+#include "libos/base/lock.h"
+#include "libos/base/string.h"
+#include "libos/base/vector.h"
+
+namespace cella::fs {
+
+struct ResolvedPath {
+    RefPtr<Inode> inode;
+    base::String path;  // canonical absolute path, symlinks resolved
+};
+
+class Vfs {
+public:
+    Result<void> mount(std::string_view target, RefPtr<Inode> root);
+    bool has_root() const { return root_.get() != nullptr; }
+
+    // Resolves `path` against `base` (an absolute canonical path) when
+    // relative. follow_last: follow a symlink in the last component.
+    Result<ResolvedPath> resolve(std::string_view base, std::string_view path, bool follow_last);
+
+private:
+    struct Mount {
+        base::String path;
+        RefPtr<Inode> root;
+    };
+    RefPtr<Inode> mount_at(std::string_view path);
+
+    base::Mutex lock_;
+    RefPtr<Inode> root_;
+    base::Vector<Mount> mounts_;
+};
+
+Vfs& vfs();
+
+}  // namespace cella::fs

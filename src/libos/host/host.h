@@ -1,0 +1,78 @@
+#pragma once
+// The host interface: the only way the LibOS reaches the untrusted host
+// (Occlum's OCALLs, Gramine's PAL). Each call checks what comes back before
+// the LibOS uses it (a count larger than asked, an address other than the
+// one requested). The `sim` platform (host/sim/) serves these with raw
+// syscalls issued from the LibOS's own text, which Syscall User Dispatch
+// lets through; an SGX platform replaces that folder.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "libos/base/result.h"
+
+struct stat;
+
+namespace cella::host {
+
+using base::Result;
+
+// Data
+Result<std::size_t> read(int fd, std::span<std::uint8_t> out);
+Result<std::size_t> pread(int fd, std::span<std::uint8_t> out, std::uint64_t offset);
+Result<std::size_t> write(int fd, std::span<const std::uint8_t> data);
+// Writes everything, retrying short writes; for LibOS diagnostics.
+void write_all(int fd, const char* text, std::size_t length);
+Result<void> fstat(int fd, struct ::stat& out);
+// TCGETS / TIOCGWINSZ and friends on a host tty; `arg` is LibOS memory of `size` bytes.
+Result<long> ioctl(int fd, unsigned long request, void* arg);
+
+// Memory inside the reserved enclave range (and, for fixed-address
+// executables, outside it).
+Result<void> map_anonymous_fixed(std::uint64_t address, std::uint64_t length, int prot);
+// Fails with EEXIST when anything is mapped there already.
+Result<void> map_anonymous_noreplace(std::uint64_t address, std::uint64_t length, int prot);
+// Returns the range to the reserved, inaccessible, uncommitted state.
+Result<void> decommit(std::uint64_t address, std::uint64_t length);
+Result<void> unmap(std::uint64_t address, std::uint64_t length);
+// Drops the contents of committed pages; they read back as zeros.
+Result<void> discard(std::uint64_t address, std::uint64_t length);
+Result<void> protect(std::uint64_t address, std::uint64_t length, int prot);
+
+// Threads and the CPU
+int gettid();
+Result<void> set_fs_base(std::uint64_t base);
+std::uint64_t fs_base();
+Result<void> set_gs_base(std::uint64_t base);
+std::uint64_t gs_base();
+void futex_wait(std::uint32_t* word, std::uint32_t expected);
+void futex_wake(std::uint32_t* word, int count);
+
+// Signals and syscall interception
+struct KernelSigaction {
+    void* handler;
+    unsigned long flags;
+    void* restorer;
+    std::uint64_t mask;
+};
+Result<void> sigaction(int signal, const KernelSigaction* action, KernelSigaction* old);
+Result<void> sigprocmask(int how, const std::uint64_t* set, std::uint64_t* old);
+Result<void> sigaltstack(const void* stack, void* old);
+// Syscall User Dispatch: `selector` nonzero blocks syscalls outside
+// [allowed_start, allowed_end).
+Result<void> syscall_dispatch_on(std::uint64_t allowed_start, std::uint64_t allowed_end, volatile std::uint8_t* selector);
+Result<void> syscall_dispatch_off();
+
+// Misc
+Result<void> random_bytes(std::span<std::uint8_t> out);
+Result<void> clock_gettime(int clock, std::int64_t& seconds, std::int64_t& nanoseconds);
+Result<void> clock_getres(int clock, std::int64_t& seconds, std::int64_t& nanoseconds);
+// Sleeps until the clock reaches the time (absolute) or for the duration.
+// On EINTR, `remaining` (relative sleeps) holds what was left.
+Result<void> clock_nanosleep(int clock, bool absolute, std::int64_t seconds, std::int64_t nanoseconds,
+                             std::int64_t* remaining_seconds, std::int64_t* remaining_nanoseconds);
+Result<void> uname(void* utsname);
+void sched_yield();
+[[noreturn]] void exit_group(int code);
+
+}  // namespace cella::host

@@ -1,0 +1,218 @@
+// The `sim` platform's host interface: raw host syscalls from LibOS text.
+#include <asm/prctl.h>
+#include <asm/stat.h>
+#include <asm/unistd.h>
+#include <linux/errno.h>
+#include <linux/futex.h>
+#include <linux/mman.h>
+#include <linux/prctl.h>
+
+#include "libos/host/host.h"
+#include "raw_syscall.h"
+
+namespace cella::host {
+namespace {
+
+using base::Error;
+using sim::raw_syscall;
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+constexpr long PR_SET_SYSCALL_USER_DISPATCH = 59;
+constexpr long PR_SYS_DISPATCH_OFF = 0;
+constexpr long PR_SYS_DISPATCH_ON = 1;
+#endif
+
+Result<long> checked(long value) {
+    if (value < 0 && value > -4096) return Error::from_errno(static_cast<int>(-value));
+    return value;
+}
+
+Result<std::size_t> checked_count(long value, std::size_t asked) {
+    long count = TRY(checked(value));
+    // A host that claims more than was asked is lying; treat it as an I/O error.
+    if (static_cast<unsigned long>(count) > asked) return Error::from_errno(EIO);
+    return static_cast<std::size_t>(count);
+}
+
+Result<void> checked_void(long value) {
+    TRY(checked(value));
+    return {};
+}
+
+}  // namespace
+
+Result<std::size_t> read(int fd, std::span<std::uint8_t> out) {
+    return checked_count(raw_syscall(__NR_read, fd, reinterpret_cast<long>(out.data()), out.size()), out.size());
+}
+
+Result<std::size_t> pread(int fd, std::span<std::uint8_t> out, std::uint64_t offset) {
+    return checked_count(
+        raw_syscall(__NR_pread64, fd, reinterpret_cast<long>(out.data()), out.size(), static_cast<long>(offset)),
+        out.size());
+}
+
+Result<std::size_t> write(int fd, std::span<const std::uint8_t> data) {
+    return checked_count(raw_syscall(__NR_write, fd, reinterpret_cast<long>(data.data()), data.size()),
+                         data.size());
+}
+
+void write_all(int fd, const char* text, std::size_t length) {
+    while (length > 0) {
+        long n = raw_syscall(__NR_write, fd, reinterpret_cast<long>(text), length);
+        if (n == -EINTR) continue;
+        if (n <= 0 || static_cast<std::size_t>(n) > length) return;
+        text += n;
+        length -= n;
+    }
+}
+
+Result<void> fstat(int fd, struct ::stat& out) {
+    return checked_void(raw_syscall(__NR_fstat, fd, reinterpret_cast<long>(&out)));
+}
+
+Result<long> ioctl(int fd, unsigned long request, void* arg) {
+    return checked(raw_syscall(__NR_ioctl, fd, static_cast<long>(request), reinterpret_cast<long>(arg)));
+}
+
+static Result<void> map_at(std::uint64_t address, std::uint64_t length, int prot, long placement) {
+    long result = raw_syscall(__NR_mmap, static_cast<long>(address), static_cast<long>(length), prot,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | placement, -1, 0);
+    long mapped = TRY(checked(result));
+    if (static_cast<std::uint64_t>(mapped) != address) {
+        // An old kernel that ignores MAP_FIXED_NOREPLACE places it elsewhere.
+        raw_syscall(__NR_munmap, mapped, static_cast<long>(length));
+        return Error::from_errno(EEXIST);
+    }
+    return {};
+}
+
+Result<void> map_anonymous_fixed(std::uint64_t address, std::uint64_t length, int prot) {
+    return map_at(address, length, prot, MAP_FIXED);
+}
+
+Result<void> map_anonymous_noreplace(std::uint64_t address, std::uint64_t length, int prot) {
+    return map_at(address, length, prot, MAP_FIXED_NOREPLACE);
+}
+
+Result<void> decommit(std::uint64_t address, std::uint64_t length) {
+    return map_at(address, length, PROT_NONE, MAP_FIXED);
+}
+
+Result<void> unmap(std::uint64_t address, std::uint64_t length) {
+    return checked_void(raw_syscall(__NR_munmap, static_cast<long>(address), static_cast<long>(length)));
+}
+
+Result<void> discard(std::uint64_t address, std::uint64_t length) {
+    return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length), MADV_DONTNEED));
+}
+
+Result<void> protect(std::uint64_t address, std::uint64_t length, int prot) {
+    return checked_void(raw_syscall(__NR_mprotect, static_cast<long>(address), static_cast<long>(length), prot));
+}
+
+int gettid() { return static_cast<int>(raw_syscall(__NR_gettid)); }
+
+Result<void> set_fs_base(std::uint64_t base) {
+    return checked_void(raw_syscall(__NR_arch_prctl, ARCH_SET_FS, static_cast<long>(base)));
+}
+
+std::uint64_t fs_base() {
+    std::uint64_t base = 0;
+    raw_syscall(__NR_arch_prctl, ARCH_GET_FS, reinterpret_cast<long>(&base));
+    return base;
+}
+
+Result<void> set_gs_base(std::uint64_t base) {
+    return checked_void(raw_syscall(__NR_arch_prctl, ARCH_SET_GS, static_cast<long>(base)));
+}
+
+std::uint64_t gs_base() {
+    std::uint64_t base = 0;
+    raw_syscall(__NR_arch_prctl, ARCH_GET_GS, reinterpret_cast<long>(&base));
+    return base;
+}
+
+void futex_wait(std::uint32_t* word, std::uint32_t expected) {
+    raw_syscall(__NR_futex, reinterpret_cast<long>(word), FUTEX_WAIT_PRIVATE, expected, 0, 0, 0);
+}
+
+void futex_wake(std::uint32_t* word, int count) {
+    raw_syscall(__NR_futex, reinterpret_cast<long>(word), FUTEX_WAKE_PRIVATE, count, 0, 0, 0);
+}
+
+Result<void> sigaction(int signal, const KernelSigaction* action, KernelSigaction* old) {
+    return checked_void(raw_syscall(__NR_rt_sigaction, signal, reinterpret_cast<long>(action),
+                                    reinterpret_cast<long>(old), sizeof(std::uint64_t)));
+}
+
+Result<void> sigprocmask(int how, const std::uint64_t* set, std::uint64_t* old) {
+    return checked_void(raw_syscall(__NR_rt_sigprocmask, how, reinterpret_cast<long>(set),
+                                    reinterpret_cast<long>(old), sizeof(std::uint64_t)));
+}
+
+Result<void> sigaltstack(const void* stack, void* old) {
+    return checked_void(raw_syscall(__NR_sigaltstack, reinterpret_cast<long>(stack), reinterpret_cast<long>(old)));
+}
+
+Result<void> syscall_dispatch_on(std::uint64_t allowed_start, std::uint64_t allowed_end,
+                                 volatile std::uint8_t* selector) {
+    return checked_void(raw_syscall(__NR_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
+                                    static_cast<long>(allowed_start), static_cast<long>(allowed_end - allowed_start),
+                                    reinterpret_cast<long>(selector)));
+}
+
+Result<void> syscall_dispatch_off() {
+    return checked_void(raw_syscall(__NR_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0));
+}
+
+Result<void> random_bytes(std::span<std::uint8_t> out) {
+    std::size_t done = 0;
+    while (done < out.size()) {
+        long n = raw_syscall(__NR_getrandom, reinterpret_cast<long>(out.data() + done), out.size() - done, 0);
+        if (n == -EINTR) continue;
+        done += TRY(checked_count(n, out.size() - done));
+    }
+    return {};
+}
+
+Result<void> clock_gettime(int clock, std::int64_t& seconds, std::int64_t& nanoseconds) {
+    struct {
+        std::int64_t tv_sec;
+        std::int64_t tv_nsec;
+    } ts{};
+    TRY(checked(raw_syscall(__NR_clock_gettime, clock, reinterpret_cast<long>(&ts))));
+    if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000) return Error::from_errno(EIO);
+    seconds = ts.tv_sec;
+    nanoseconds = ts.tv_nsec;
+    return {};
+}
+
+Result<void> clock_getres(int clock, std::int64_t& seconds, std::int64_t& nanoseconds) {
+    std::int64_t ts[2] = {0, 0};
+    TRY(checked(raw_syscall(__NR_clock_getres, clock, reinterpret_cast<long>(ts))));
+    seconds = ts[0];
+    nanoseconds = ts[1];
+    return {};
+}
+
+Result<void> clock_nanosleep(int clock, bool absolute, std::int64_t seconds, std::int64_t nanoseconds,
+                             std::int64_t* remaining_seconds, std::int64_t* remaining_nanoseconds) {
+    std::int64_t request[2] = {seconds, nanoseconds};
+    std::int64_t remaining[2] = {0, 0};
+    // clock_nanosleep returns the error number itself, not -1/errno.
+    long r = raw_syscall(__NR_clock_nanosleep, clock, absolute ? 1 : 0, reinterpret_cast<long>(request),
+                         reinterpret_cast<long>(remaining));
+    if (remaining_seconds) *remaining_seconds = remaining[0];
+    if (remaining_nanoseconds) *remaining_nanoseconds = remaining[1];
+    return checked_void(r);
+}
+
+void sched_yield() { raw_syscall(__NR_sched_yield); }
+
+Result<void> uname(void* utsname) { return checked_void(raw_syscall(__NR_uname, reinterpret_cast<long>(utsname))); }
+
+void exit_group(int code) {
+    for (;;) raw_syscall(__NR_exit_group, code);
+}
+
+}  // namespace cella::host

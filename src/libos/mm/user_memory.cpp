@@ -1,0 +1,67 @@
+#include "user_memory.h"
+
+#include <asm-generic/errno.h>
+#include <linux/mman.h>
+
+#include "address_space.h"
+#include "libos/entry/asm_symbols.h"
+#include "libos/process/current.h"
+
+namespace cella::mm {
+namespace {
+
+using base::Error;
+
+bool accessible(std::uint64_t address, std::size_t length, int prot) {
+    AddressSpace& space = address_space();
+    base::ScopedLock guard(space.lock());
+    return space.check(address, length, prot, process::current_pid());
+}
+
+}  // namespace
+
+Result<void> copy_from_user(void* dst, std::uint64_t src, std::size_t n) {
+    if (!accessible(src, n, PROT_READ)) return Error::from_errno(EFAULT);
+    if (cella_user_copy(dst, reinterpret_cast<const void*>(src), n) != 0) return Error::from_errno(EFAULT);
+    return {};
+}
+
+Result<void> copy_to_user(std::uint64_t dst, const void* src, std::size_t n) {
+    if (!accessible(dst, n, PROT_WRITE)) return Error::from_errno(EFAULT);
+    if (cella_user_copy(reinterpret_cast<void*>(dst), src, n) != 0) return Error::from_errno(EFAULT);
+    return {};
+}
+
+Result<base::String> copy_string_from_user(std::uint64_t src, std::size_t max_length) {
+    // Check page by page: a string may end well before a bad page.
+    char chunk[256];
+    base::String result;
+    std::uint64_t at = src;
+    while (true) {
+        if (result.size() > max_length) return Error::from_errno(ENAMETOOLONG);
+        std::uint64_t page_left = kPageSize - (at % kPageSize);
+        std::size_t want = page_left < sizeof chunk ? page_left : sizeof chunk;
+        if (!accessible(at, 1, PROT_READ)) return Error::from_errno(EFAULT);
+        long n = cella_user_strncpy(chunk, reinterpret_cast<const char*>(at), want);
+        if (n == -EFAULT) return Error::from_errno(EFAULT);
+        if (n >= 0) {
+            TRY(result.try_append(std::string_view(chunk, n)));
+            if (result.size() > max_length) return Error::from_errno(ENAMETOOLONG);
+            return result;
+        }
+        TRY(result.try_append(std::string_view(chunk, want)));
+        at += want;
+    }
+}
+
+Result<std::span<std::uint8_t>> user_writable(std::uint64_t address, std::size_t length) {
+    if (!accessible(address, length, PROT_WRITE)) return Error::from_errno(EFAULT);
+    return std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(address), length);
+}
+
+Result<std::span<const std::uint8_t>> user_readable(std::uint64_t address, std::size_t length) {
+    if (!accessible(address, length, PROT_READ)) return Error::from_errno(EFAULT);
+    return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(address), length);
+}
+
+}  // namespace cella::mm

@@ -1,0 +1,11 @@
+#pragma once
+// How processes end.
+#include "process.h"
+
+namespace cella::process {
+
+// exit_group(): the process ends with `status`. The first process ending
+// ends the enclave, and `cella run` exits with its status.
+[[noreturn]] void exit_process(Process& process, int status);
+
+}  // namespace cella::process

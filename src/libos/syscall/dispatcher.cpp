@@ -1,0 +1,65 @@
+#include <asm-generic/errno.h>
+
+#include "libos/runtime/log.h"
+#include "strace.h"
+#include "syscall.h"
+#include "syscall_names.h"
+
+namespace cella::syscall {
+namespace {
+
+struct Entry {
+    Handler handler;
+    const char* strace_args;
+};
+
+Entry g_table[kSyscallCount];
+bool g_strace = false;
+// Unknown syscalls are logged once each.
+std::uint64_t g_reported_unknown[(kSyscallCount + 63) / 64];
+
+void install(std::span<const SyscallSpec> specs) {
+    for (const SyscallSpec& spec : specs)
+        if (spec.nr >= 0 && spec.nr < kSyscallCount) g_table[spec.nr] = {spec.handler, spec.strace_args};
+}
+
+long unknown(long nr) {
+    if (nr >= 0 && nr < kSyscallCount) {
+        std::uint64_t bit = std::uint64_t{1} << (nr % 64);
+        if (!(g_reported_unknown[nr / 64] & bit)) {
+            g_reported_unknown[nr / 64] |= bit;
+            const char* name = syscall_name(nr);
+            log::debug("unsupported syscall %s (%ld): returning ENOSYS", name ? name : "(unnamed)", nr);
+        }
+    } else {
+        log::debug("unsupported syscall number %ld: returning ENOSYS", nr);
+    }
+    return -ENOSYS;
+}
+
+}  // namespace
+
+void init_dispatcher(bool strace) {
+    g_strace = strace;
+    install(fs_syscalls());
+    install(mm_syscalls());
+    install(process_syscalls());
+    install(misc_syscalls());
+}
+
+long dispatch(SyscallArgs& args) {
+    long nr = args.nr;
+    const Entry* entry = (nr >= 0 && nr < kSyscallCount && g_table[nr].handler) ? &g_table[nr] : nullptr;
+    if (g_strace) strace_before(args, entry ? entry->strace_args : nullptr);
+    long value;
+    if (!entry) {
+        value = unknown(nr);
+    } else {
+        Result<long> result = entry->handler(args);
+        value = result.is_error() ? -static_cast<long>(result.error().code()) : result.value();
+    }
+    if (g_strace) strace_after(args, entry ? entry->strace_args : nullptr, value);
+    return value;
+}
+
+}  // namespace cella::syscall

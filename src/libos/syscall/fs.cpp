@@ -1,0 +1,319 @@
+// File syscalls: decode, check, call fs/.
+#include <asm-generic/errno.h>
+#include <asm/unistd.h>
+#include <linux/fcntl.h>
+#include <asm/ioctls.h>
+
+#include "libos/fs/file_ops.h"
+#include "libos/mm/user_memory.h"
+#include "libos/process/current.h"
+#include "syscall.h"
+
+namespace cella::syscall {
+namespace {
+
+using base::RefPtr;
+using fs::OpenFile;
+using process::current_process;
+
+constexpr std::size_t kMaxIoCount = 0x7ffff000;  // Linux's MAX_RW_COUNT
+constexpr std::size_t kMaxIovecs = 1024;
+
+struct Iovec {
+    std::uint64_t base;
+    std::uint64_t length;
+};
+
+std::size_t clamp_count(std::uint64_t count) { return count > kMaxIoCount ? kMaxIoCount : count; }
+
+Result<RefPtr<OpenFile>> file_of(int fd) { return current_process().fds().get(fd); }
+
+Result<base::String> path_arg(const SyscallArgs& a, int i) { return mm::copy_string_from_user(a.address(i)); }
+
+Result<long> sys_read(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    auto buffer = TRY(mm::user_writable(a.address(1), clamp_count(a.size(2))));
+    return static_cast<long>(TRY(file->read(buffer)));
+}
+
+Result<long> sys_write(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    auto data = TRY(mm::user_readable(a.address(1), clamp_count(a.size(2))));
+    return static_cast<long>(TRY(file->write(data)));
+}
+
+Result<long> sys_pread64(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    if (static_cast<std::int64_t>(a.arg[3]) < 0) return Error::from_errno(EINVAL);
+    auto buffer = TRY(mm::user_writable(a.address(1), clamp_count(a.size(2))));
+    return static_cast<long>(TRY(file->pread(buffer, a.arg[3])));
+}
+
+Result<long> sys_pwrite64(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    if (static_cast<std::int64_t>(a.arg[3]) < 0) return Error::from_errno(EINVAL);
+    auto data = TRY(mm::user_readable(a.address(1), clamp_count(a.size(2))));
+    return static_cast<long>(TRY(file->pwrite(data, a.arg[3])));
+}
+
+// readv/writev: each segment in turn; a short transfer ends the call, and
+// an error after some bytes moved reports the bytes, as Linux does.
+template <bool kWrite>
+Result<long> vectored(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    std::uint64_t count = a.size(2);
+    if (count > kMaxIovecs) return Error::from_errno(EINVAL);
+    Iovec iov[kMaxIovecs > 64 ? 64 : kMaxIovecs];
+    std::size_t total = 0;
+    for (std::uint64_t done = 0; done < count;) {
+        std::size_t batch = count - done < 64 ? count - done : 64;
+        TRY(mm::copy_from_user(iov, a.address(1) + done * sizeof(Iovec), batch * sizeof(Iovec)));
+        for (std::size_t i = 0; i < batch; ++i) {
+            if (iov[i].length == 0) continue;
+            std::size_t want = clamp_count(iov[i].length);
+            Result<std::size_t> moved = std::size_t{0};
+            if constexpr (kWrite) {
+                auto data = mm::user_readable(iov[i].base, want);
+                if (data.is_error()) return total ? Result<long>(static_cast<long>(total)) : data.error();
+                moved = file->write(data.value());
+            } else {
+                auto buffer = mm::user_writable(iov[i].base, want);
+                if (buffer.is_error()) return total ? Result<long>(static_cast<long>(total)) : buffer.error();
+                moved = file->read(buffer.value());
+            }
+            if (moved.is_error()) return total ? Result<long>(static_cast<long>(total)) : moved.error();
+            total += moved.value();
+            if (moved.value() < want) return static_cast<long>(total);
+        }
+        done += batch;
+    }
+    return static_cast<long>(total);
+}
+
+Result<long> sys_readv(SyscallArgs& a) { return vectored<false>(a); }
+Result<long> sys_writev(SyscallArgs& a) { return vectored<true>(a); }
+
+Result<long> sys_openat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 1));
+    return TRY(fs::open_at(current_process(), a.fd(0), path.view(), a.integer(2), static_cast<std::uint32_t>(a.arg[3])));
+}
+
+Result<long> sys_open(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    return TRY(fs::open_at(current_process(), AT_FDCWD, path.view(), a.integer(1), static_cast<std::uint32_t>(a.arg[2])));
+}
+
+Result<long> sys_close(SyscallArgs& a) {
+    TRY(current_process().fds().close(a.fd(0)));
+    return 0;
+}
+
+Result<long> sys_lseek(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    return TRY(file->seek(static_cast<std::int64_t>(a.arg[1]), a.integer(2)));
+}
+
+Result<long> put_stat(std::uint64_t address, const fs::FileStat& stat) {
+    TRY(mm::write_user(address, fs::to_kernel_stat(stat)));
+    return 0;
+}
+
+Result<long> sys_fstat(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    return put_stat(a.address(1), TRY(file->stat()));
+}
+
+Result<long> sys_stat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    return put_stat(a.address(1), TRY(fs::stat_at(current_process(), AT_FDCWD, path.view(), 0)));
+}
+
+Result<long> sys_lstat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    return put_stat(a.address(1), TRY(fs::stat_at(current_process(), AT_FDCWD, path.view(), AT_SYMLINK_NOFOLLOW)));
+}
+
+Result<long> sys_newfstatat(SyscallArgs& a) {
+    int flags = a.integer(3);
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return Error::from_errno(EINVAL);
+    base::String path = TRY(path_arg(a, 1));
+    return put_stat(a.address(2), TRY(fs::stat_at(current_process(), a.fd(0), path.view(), flags)));
+}
+
+Result<long> sys_statx(SyscallArgs& a) {
+    int flags = a.integer(2);
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+        return Error::from_errno(EINVAL);
+    base::String path = TRY(path_arg(a, 1));
+    fs::FileStat stat = TRY(fs::stat_at(current_process(), a.fd(0), path.view(), flags));
+    TRY(mm::write_user(a.address(4), fs::to_kernel_statx(stat)));
+    return 0;
+}
+
+Result<long> read_link_common(int dirfd, std::uint64_t path_address, std::uint64_t out_address, std::uint64_t size) {
+    if (static_cast<std::int64_t>(size) <= 0) return Error::from_errno(EINVAL);
+    base::String path = TRY(mm::copy_string_from_user(path_address));
+    char target[4096];
+    std::size_t n = TRY(fs::read_link_at(current_process(), dirfd, path.view(),
+                                          {target, size < sizeof target ? size : sizeof target}));
+    TRY(mm::copy_to_user(out_address, target, n));
+    return static_cast<long>(n);
+}
+
+Result<long> sys_readlink(SyscallArgs& a) { return read_link_common(AT_FDCWD, a.address(0), a.address(1), a.size(2)); }
+Result<long> sys_readlinkat(SyscallArgs& a) { return read_link_common(a.fd(0), a.address(1), a.address(2), a.size(3)); }
+
+Result<long> sys_getdents64(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    auto buffer = TRY(mm::user_writable(a.address(1), clamp_count(a.size(2))));
+    return static_cast<long>(TRY(file->getdents64(buffer)));
+}
+
+Result<long> sys_access(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    TRY(fs::access_at(current_process(), AT_FDCWD, path.view(), a.integer(1), 0));
+    return 0;
+}
+
+Result<long> sys_faccessat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 1));
+    TRY(fs::access_at(current_process(), a.fd(0), path.view(), a.integer(2), 0));
+    return 0;
+}
+
+Result<long> sys_faccessat2(SyscallArgs& a) {
+    int flags = a.integer(3);
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH)) return Error::from_errno(EINVAL);
+    base::String path = TRY(path_arg(a, 1));
+    TRY(fs::access_at(current_process(), a.fd(0), path.view(), a.integer(2), flags));
+    return 0;
+}
+
+Result<long> sys_getcwd(SyscallArgs& a) {
+    const base::String& cwd = current_process().cwd();
+    if (a.size(1) < cwd.size() + 1) return Error::from_errno(ERANGE);
+    TRY(mm::copy_to_user(a.address(0), cwd.c_str(), cwd.size() + 1));
+    return static_cast<long>(cwd.size() + 1);
+}
+
+Result<long> sys_chdir(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    TRY(fs::change_directory(current_process(), path.view()));
+    return 0;
+}
+
+Result<long> sys_fchdir(SyscallArgs& a) {
+    TRY(fs::change_directory_fd(current_process(), a.fd(0)));
+    return 0;
+}
+
+Result<long> sys_ioctl(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    unsigned long request = static_cast<unsigned int>(a.arg[1]);
+    switch (request) {
+    case FIOCLEX:
+        TRY(current_process().fds().set_cloexec(a.fd(0), true));
+        return 0;
+    case FIONCLEX:
+        TRY(current_process().fds().set_cloexec(a.fd(0), false));
+        return 0;
+    default:
+        return file->ioctl(request, a.arg[2]);
+    }
+}
+
+Result<long> sys_fcntl(SyscallArgs& a) {
+    int fd = a.fd(0);
+    fs::FdTable& fds = current_process().fds();
+    RefPtr<OpenFile> file = TRY(fds.get(fd));
+    switch (a.integer(1)) {
+    case F_DUPFD: return TRY(fds.install(file, false, a.integer(2)));
+    case F_DUPFD_CLOEXEC: return TRY(fds.install(file, true, a.integer(2)));
+    case F_GETFD: return TRY(fds.cloexec(fd)) ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        TRY(fds.set_cloexec(fd, a.arg[2] & FD_CLOEXEC));
+        return 0;
+    case F_GETFL: return file->flags() & ~O_CLOEXEC;
+    case F_SETFL:
+        file->set_status_flags(a.integer(2));
+        return 0;
+    default: return Error::from_errno(EINVAL);
+    }
+}
+
+Result<long> sys_dup(SyscallArgs& a) {
+    fs::FdTable& fds = current_process().fds();
+    return TRY(fds.install(TRY(fds.get(a.fd(0))), false));
+}
+
+Result<long> dup_to(int old_fd, int new_fd, int flags) {
+    fs::FdTable& fds = current_process().fds();
+    if (flags & ~O_CLOEXEC) return Error::from_errno(EINVAL);
+    RefPtr<OpenFile> file = TRY(fds.get(old_fd));
+    TRY(fds.install_at(new_fd, file, flags & O_CLOEXEC));
+    return new_fd;
+}
+
+Result<long> sys_dup2(SyscallArgs& a) {
+    if (a.fd(0) == a.fd(1)) {
+        TRY(file_of(a.fd(0)));
+        return a.fd(1);
+    }
+    return dup_to(a.fd(0), a.fd(1), 0);
+}
+
+Result<long> sys_dup3(SyscallArgs& a) {
+    if (a.fd(0) == a.fd(1)) return Error::from_errno(EINVAL);
+    return dup_to(a.fd(0), a.fd(1), a.integer(2));
+}
+
+Result<long> sys_umask(SyscallArgs& a) { return current_process().set_umask(static_cast<std::uint32_t>(a.arg[0])); }
+
+// No file system in the enclave keeps extended attributes yet; this is
+// what Linux answers for such a file system.
+Result<long> sys_no_xattrs(SyscallArgs&) { return Error::from_errno(EOPNOTSUPP); }
+
+constexpr SyscallSpec kSpecs[] = {
+    {__NR_read, sys_read, "dBu"},
+    {__NR_write, sys_write, "dbu"},
+    {__NR_pread64, sys_pread64, "dBul"},
+    {__NR_pwrite64, sys_pwrite64, "dbul"},
+    {__NR_readv, sys_readv, "dpu"},
+    {__NR_writev, sys_writev, "dpu"},
+    {__NR_open, sys_open, "sOo"},
+    {__NR_openat, sys_openat, "DsOo"},
+    {__NR_close, sys_close, "d"},
+    {__NR_lseek, sys_lseek, "dld"},
+    {__NR_fstat, sys_fstat, "dp"},
+    {__NR_stat, sys_stat, "sp"},
+    {__NR_lstat, sys_lstat, "sp"},
+    {__NR_newfstatat, sys_newfstatat, "Dspx"},
+    {__NR_statx, sys_statx, "Dsxxp"},
+    {__NR_readlink, sys_readlink, "spu"},
+    {__NR_readlinkat, sys_readlinkat, "Dspu"},
+    {__NR_getdents64, sys_getdents64, "dpu"},
+    {__NR_access, sys_access, "so"},
+    {__NR_faccessat, sys_faccessat, "Dso"},
+    {__NR_faccessat2, sys_faccessat2, "Dsox"},
+    {__NR_getcwd, sys_getcwd, "pu"},
+    {__NR_chdir, sys_chdir, "s"},
+    {__NR_fchdir, sys_fchdir, "d"},
+    {__NR_ioctl, sys_ioctl, "dxx"},
+    {__NR_fcntl, sys_fcntl, "ddx"},
+    {__NR_dup, sys_dup, "d"},
+    {__NR_dup2, sys_dup2, "dd"},
+    {__NR_dup3, sys_dup3, "ddx"},
+    {__NR_umask, sys_umask, "o"},
+    {__NR_getxattr, sys_no_xattrs, "sspu"},
+    {__NR_lgetxattr, sys_no_xattrs, "sspu"},
+    {__NR_fgetxattr, sys_no_xattrs, "dspu"},
+    {__NR_listxattr, sys_no_xattrs, "spu"},
+    {__NR_llistxattr, sys_no_xattrs, "spu"},
+    {__NR_flistxattr, sys_no_xattrs, "dpu"},
+};
+
+}  // namespace
+
+std::span<const SyscallSpec> fs_syscalls() { return kSpecs; }
+
+}  // namespace cella::syscall

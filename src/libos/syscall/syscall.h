@@ -1,0 +1,49 @@
+#pragma once
+// What every syscall handler sees, and how families of handlers are
+// listed. A handler decodes and checks its arguments, calls the subsystem,
+// and returns a value or an errno; the dispatcher turns that into what the
+// application's rax receives.
+#include <cstdint>
+#include <span>
+
+#include "libos/base/result.h"
+#include "libos/entry/signal_types.h"
+
+namespace cella::syscall {
+
+using base::Error;
+using base::Result;
+
+struct SyscallArgs {
+    long nr;
+    std::uint64_t arg[6];
+    entry::KernelUcontext* context;  // the trapped application state
+
+    int fd(int i) const { return static_cast<int>(arg[i]); }
+    int integer(int i) const { return static_cast<int>(arg[i]); }
+    std::uint64_t address(int i) const { return arg[i]; }
+    std::uint64_t size(int i) const { return arg[i]; }
+};
+
+using Handler = Result<long> (*)(SyscallArgs& args);
+
+// strace argument kinds, one character per argument:
+//   d int  D dirfd  l long  u unsigned  x hex  p pointer  s string
+//   b input buffer (length in the next argument)  B output buffer (length = result)
+//   o octal mode  O open flags  P mmap prot  M mmap flags
+struct SyscallSpec {
+    long nr;
+    Handler handler;
+    const char* strace_args;
+};
+
+std::span<const SyscallSpec> fs_syscalls();
+std::span<const SyscallSpec> mm_syscalls();
+std::span<const SyscallSpec> process_syscalls();
+std::span<const SyscallSpec> misc_syscalls();
+
+void init_dispatcher(bool strace);
+// Serves one trapped syscall; the result is what the application's rax gets.
+long dispatch(SyscallArgs& args);
+
+}  // namespace cella::syscall
