@@ -15,8 +15,19 @@ struct Entry {
 
 Entry g_table[kSyscallCount];
 bool g_strace = false;
-// Unknown syscalls are logged once each.
+// Unknown syscalls are logged once each: a bit per known number, a short
+// list for numbers past the table.
 std::uint64_t g_reported_unknown[(kSyscallCount + 63) / 64];
+long g_reported_outside[16];
+std::size_t g_reported_outside_count = 0;
+
+bool first_report_outside(long nr) {
+    for (std::size_t i = 0; i < g_reported_outside_count; ++i)
+        if (g_reported_outside[i] == nr) return false;
+    if (g_reported_outside_count < sizeof g_reported_outside / sizeof g_reported_outside[0])
+        g_reported_outside[g_reported_outside_count++] = nr;
+    return true;
+}
 
 void install(std::span<const SyscallSpec> specs) {
     for (const SyscallSpec& spec : specs)
@@ -31,7 +42,7 @@ long unknown(long nr) {
             const char* name = syscall_name(nr);
             log::debug("unsupported syscall %s (%ld): returning ENOSYS", name ? name : "(unnamed)", nr);
         }
-    } else {
+    } else if (first_report_outside(nr)) {
         log::debug("unsupported syscall number %ld: returning ENOSYS", nr);
     }
     return -ENOSYS;

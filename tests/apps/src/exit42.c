@@ -1,0 +1,2 @@
+/* The exit status reaches the host: `cella run` exits 42. */
+int main(void) { return 42; }
