@@ -1,11 +1,13 @@
 #include "libos_loader.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -14,8 +16,17 @@
 namespace cella::host {
 namespace {
 
+// The file is mapped, not read: only the headers and the loadable
+// segments are touched, not the debug sections that make up most of it.
 struct LibosFile {
-    std::vector<std::uint8_t> bytes;
+    LibosFile() = default;
+    LibosFile(const LibosFile&) = delete;
+    LibosFile& operator=(const LibosFile&) = delete;
+    ~LibosFile() {
+        if (mapping) munmap(mapping, bytes.size());
+    }
+    void* mapping = nullptr;
+    std::span<const std::uint8_t> bytes;
     elf::ElfFile elf;
 };
 
@@ -23,15 +34,22 @@ struct LibosFile {
     throw std::runtime_error(file.string() + ": " + why);
 }
 
-LibosFile read_libos(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) fail(file, "cannot open the LibOS image (is cella installed completely?)");
-    LibosFile libos;
-    libos.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+void read_libos(const std::filesystem::path& file, LibosFile& libos) {
+    int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail(file, "cannot open the LibOS image (is cella installed completely?)");
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+        close(fd);
+        fail(file, "cannot read the LibOS image");
+    }
+    void* mapping = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (mapping == MAP_FAILED) fail(file, "cannot map the LibOS image");
+    libos.mapping = mapping;
+    libos.bytes = {static_cast<const std::uint8_t*>(mapping), static_cast<std::size_t>(st.st_size)};
     elf::ElfError error = elf::ElfFile::parse(libos.bytes, libos.elf);
     if (error != elf::ElfError::None) fail(file, elf::describe(error));
     if (!libos.elf.is_position_independent()) fail(file, "the LibOS image must be position-independent");
-    return libos;
 }
 
 int prot_of(const Elf64_Phdr& ph) {
@@ -73,14 +91,16 @@ void relocate(const std::filesystem::path& file, const LibosFile& libos, std::ui
 }  // namespace
 
 std::uint64_t libos_span(const std::filesystem::path& file) {
-    LibosFile libos = read_libos(file);
+    LibosFile libos;
+    read_libos(file, libos);
     auto span = libos.elf.load_span();
     if (!span || span->start != 0) fail(file, "unexpected segment layout");
     return span->end;
 }
 
 LoadedLibos load_libos(const std::filesystem::path& file, std::uint64_t base) {
-    LibosFile libos = read_libos(file);
+    LibosFile libos;
+    read_libos(file, libos);
     auto span = libos.elf.load_span();
     if (!span || span->start != 0) fail(file, "unexpected segment layout");
     void* mapped = mmap(reinterpret_cast<void*>(base), span->end, PROT_READ | PROT_WRITE,

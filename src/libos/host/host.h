@@ -29,7 +29,8 @@ Result<long> ioctl(int fd, unsigned long request, void* arg);
 
 // Memory inside the reserved enclave range (and, for fixed-address
 // executables, outside it).
-Result<void> map_anonymous_fixed(std::uint64_t address, std::uint64_t length, int prot);
+// populate: commit every page now (the caller is about to fill them all).
+Result<void> map_anonymous_fixed(std::uint64_t address, std::uint64_t length, int prot, bool populate = false);
 // Fails with EEXIST when anything is mapped there already.
 Result<void> map_anonymous_noreplace(std::uint64_t address, std::uint64_t length, int prot);
 // Returns the range to the reserved, inaccessible, uncommitted state.

@@ -83,7 +83,7 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
 
     int host_prot = request.file ? PROT_READ | PROT_WRITE : request.prot;
     if (in_user_range(space, start, start + length) || replacing)
-        TRY(host::map_anonymous_fixed(start, length, host_prot));
+        TRY(host::map_anonymous_fixed(start, length, host_prot, request.populate || request.file));
     else
         TRY(host::map_anonymous_noreplace(start, length, host_prot));
 

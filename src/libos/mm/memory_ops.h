@@ -25,6 +25,8 @@ struct MapRequest {
     VmaKind kind = VmaKind::Anonymous;
     std::string_view name;
     std::uint64_t alignment = kPageSize;
+    // Commit every page at once: the caller fills the whole mapping.
+    bool populate = false;
 };
 
 Result<std::uint64_t> map(process::Process& process, const MapRequest& request);

@@ -71,6 +71,7 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
     whole.prot = PROT_NONE;
     whole.kind = mm::VmaKind::File;
     whole.name = program.path.view();
+    whole.populate = true;
     if (image.is_position_independent()) {
         whole.flags = MAP_PRIVATE | MAP_ANONYMOUS;
         whole.alignment = max_align;

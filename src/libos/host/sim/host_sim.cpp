@@ -86,8 +86,8 @@ static Result<void> map_at(std::uint64_t address, std::uint64_t length, int prot
     return {};
 }
 
-Result<void> map_anonymous_fixed(std::uint64_t address, std::uint64_t length, int prot) {
-    return map_at(address, length, prot, MAP_FIXED);
+Result<void> map_anonymous_fixed(std::uint64_t address, std::uint64_t length, int prot, bool populate) {
+    return map_at(address, length, prot, MAP_FIXED | (populate ? MAP_POPULATE : 0));
 }
 
 Result<void> map_anonymous_noreplace(std::uint64_t address, std::uint64_t length, int prot) {

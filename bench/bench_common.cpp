@@ -1,0 +1,98 @@
+#include "bench_common.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <numeric>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace cella::bench {
+namespace {
+
+pid_t spawn(const std::vector<std::string>& argv, int stdout_fd) {
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
+    pid_t pid;
+    int error = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (error) throw std::runtime_error("cannot start " + argv[0]);
+    return pid;
+}
+
+int wait_for(pid_t pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+std::string cella_binary() { return CELLA_BENCH_CELLA; }
+std::string program_path(const std::string& name) { return std::string(CELLA_BENCH_PROGRAMS) + "/" + name; }
+
+void run_checked(const std::vector<std::string>& argv) {
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int status = wait_for(spawn(argv, null_fd));
+    close(null_fd);
+    if (status != 0) throw std::runtime_error(argv[0] + " " + (argv.size() > 1 ? argv[1] : "") + " failed");
+}
+
+double time_command_us(const std::vector<std::string>& argv) {
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    auto start = std::chrono::steady_clock::now();
+    int status = wait_for(spawn(argv, null_fd));
+    auto end = std::chrono::steady_clock::now();
+    close(null_fd);
+    if (status != 0) throw std::runtime_error(argv[0] + " exited with " + std::to_string(status));
+    return std::chrono::duration<double, std::micro>(end - start).count();
+}
+
+std::string capture_command(const std::vector<std::string>& argv) {
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_t pid = spawn(argv, pipe_fds[1]);
+    close(pipe_fds[1]);
+    std::string out;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0) out.append(buffer, n);
+    close(pipe_fds[0]);
+    if (wait_for(pid) != 0) throw std::runtime_error(argv[0] + " failed");
+    return out;
+}
+
+ScratchInstance::ScratchInstance(const std::vector<std::string>& programs) {
+    char folder[] = "/tmp/cella-bench-XXXXXX";
+    if (!mkdtemp(folder)) throw std::runtime_error("mkdtemp");
+    path_ = std::string(folder) + "/instance";
+    run_checked({cella_binary(), "new", path_});
+    for (const std::string& program : programs)
+        run_checked({cella_binary(), "add", "-C", path_, "--to", "/usr/local/bin", program});
+    run_checked({cella_binary(), "build", "-C", path_});
+}
+
+ScratchInstance::~ScratchInstance() {
+    std::error_code ignored;
+    std::filesystem::remove_all(std::filesystem::path(path_).parent_path(), ignored);
+}
+
+Summary summarize(std::vector<double> samples) {
+    std::sort(samples.begin(), samples.end());
+    double mean = std::accumulate(samples.begin(), samples.end(), 0.0) / samples.size();
+    return {samples[samples.size() / 2], mean, samples.front()};
+}
+
+}  // namespace cella::bench
