@@ -514,11 +514,12 @@ private:
     }
 
     static std::string describe_folders(const std::vector<SearchFolder>& folders) {
+        std::vector<std::string> shown;
+        for (const SearchFolder& folder : folders)
+            if (std::find(shown.begin(), shown.end(), folder.folder.host) == shown.end())
+                shown.push_back(folder.folder.host);
         std::string text;
-        for (const SearchFolder& folder : folders) {
-            if (!text.empty()) text += ":";
-            text += folder.folder.host;
-        }
+        for (const std::string& folder : shown) text += (text.empty() ? "" : ":") + folder;
         return text;
     }
 
