@@ -92,6 +92,9 @@ int run(const RunOptions& options) {
     spec.max_threads = config.max_num_of_threads;
     spec.hostname = config.hostname;
     for (const MountConfig& mount : config.mounts) {
+        if (mount.type != "ramfs")
+            throw UserError(instance.config_file().string() + ": mount of " + mount.type + " at " + mount.target +
+                            ": the " + mount.type + " file system type is not supported yet (only ramfs is)");
         std::string joined;
         for (const std::string& option : mount.options) joined += (joined.empty() ? "" : ",") + option;
         spec.mounts.push_back({mount.type, mount.target, mount.source, joined});

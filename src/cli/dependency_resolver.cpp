@@ -319,10 +319,12 @@ private:
         const ElfSummary& elf = resolver_.summarize_elf(host_path(file.host, true));
         if (!elf.is_elf) return;
         if (elf.error != elf::ElfError::None) {
+            // Another machine's program or an object file is data to us: it
+            // is copied, but nothing it might load is looked for.
             bool is_data = elf.error == elf::ElfError::NotX86_64 || elf.error == elf::ElfError::BadType;
-            if (reached == Reached::AsItem) throw UserError(file.host + ": " + elf::describe(elf.error));
-            if (!is_data)
-                closure_.warnings.push_back(file.host + " was copied without its libraries: " +
+            if (!is_data && reached == Reached::AsItem) throw UserError(file.host + ": " + elf::describe(elf.error));
+            if (!is_data || reached == Reached::AsItem)
+                closure_.warnings.push_back(file.host + " was copied without looking for its libraries: " +
                                             elf::describe(elf.error));
             return;
         }

@@ -6,6 +6,7 @@
 #   --stderr-once REGEX exactly one line of stderr must match, repeatable
 #   --env NAME=VALUE    set in cella's environment
 #   --config-edit K=V   run in a copy of the instance whose cella.json has key K set to raw JSON V
+#   --config-sed EXPR   run in a copy of the instance whose cella.json is edited by sed -E EXPR
 #   --no-interp FILE    instead: FILE must be an ELF with no PT_INTERP
 set -u
 expected_exit=0
@@ -14,6 +15,7 @@ stderr_patterns=()
 stderr_once=()
 envs=()
 config_edit=""
+config_sed=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --exit) expected_exit="$2"; shift 2 ;;
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
     --stderr-once) stderr_once+=("$2"); shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
     --config-edit) config_edit="$2"; shift 2 ;;
+    --config-sed) config_sed="$2"; shift 2 ;;
     --no-interp)
       if readelf -lW "$2" | grep -q INTERP; then echo "FAIL: $2 has a PT_INTERP"; exit 1; fi
       if ! readelf -hW "$2" | grep -q "DYN"; then echo "FAIL: $2 is not position-independent"; exit 1; fi
@@ -34,12 +37,15 @@ done
 instance="$INSTANCE"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-if [ -n "$config_edit" ]; then
+if [ -n "$config_edit$config_sed" ]; then
   cp -a "$INSTANCE" "$scratch/instance"
   instance="$scratch/instance"
-  key="${config_edit%%=*}"
-  value="${config_edit#*=}"
-  sed -i -E "s/(\"$key\": *)[^,}]*/\1$value/" "$instance/cella.json"
+  if [ -n "$config_edit" ]; then
+    key="${config_edit%%=*}"
+    value="${config_edit#*=}"
+    sed -i -E "s/(\"$key\": *)[^,}]*/\1$value/" "$instance/cella.json"
+  fi
+  [ -z "$config_sed" ] || sed -i -E "$config_sed" "$instance/cella.json"
 fi
 
 env "${envs[@]}" "$CELLA" run -C "$instance" "$@" >"$scratch/out" 2>"$scratch/err" </dev/null

@@ -165,6 +165,14 @@ TEST_F(FakeRootTest, MalformedElfNamesTheFile) {
     EXPECT_TRUE(contains(message, "/bin/broken: ELF program headers are malformed or truncated")) << message;
 }
 
+TEST_F(FakeRootTest, ForeignElfItemIsCopiedWithAWarning) {
+    write_bytes(root() / "opt/firmware.elf", ElfBuilder().machine(EM_AARCH64).build());
+    Closure closure = resolve("/opt/firmware.elf");
+    EXPECT_TRUE(closure.dependencies.empty());
+    ASSERT_EQ(closure.warnings.size(), 1u);
+    EXPECT_TRUE(contains(closure.warnings[0], "/opt/firmware.elf was copied without looking for its libraries"));
+}
+
 TEST_F(FakeRootTest, ItemPlacedElsewhereCarriesItsRelativeLinks) {
     make_symlink("python3.11", root() / "usr/bin/python3");
     ElfBuilder().interpreter(kGlibcLoader).needs("libc.so.6").write(root() / "usr/bin/python3.11");

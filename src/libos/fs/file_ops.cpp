@@ -36,17 +36,47 @@ Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string
     return vfs().resolve(start.view(), path, !(at_flags & AT_SYMLINK_NOFOLLOW));
 }
 
-Result<int> open_at(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t) {
-    int at_flags = (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0;
-    auto resolved = lookup_at(process, dirfd, path, at_flags);
-    if (resolved.is_error()) {
-        // Creating files needs a writable file system; none is mounted yet.
-        if (resolved.error().code() == ENOENT && (flags & O_CREAT)) return Error::from_errno(EROFS);
-        return resolved.error();
+Result<Vfs::Parent> parent_at(process::Process& process, int dirfd, std::string_view path) {
+    base::String start = TRY(start_directory(process, dirfd, path));
+    return vfs().resolve_parent(start.view(), path);
+}
+
+Result<base::String> join_path(std::string_view directory, std::string_view name) {
+    base::String out = TRY(base::String::from(directory));
+    if (out.view() != "/") TRY(out.try_append('/'));
+    TRY(out.try_append(name));
+    return out;
+}
+
+// O_CREAT: the file at `path`, made if missing. `created` tells which.
+Result<ResolvedPath> open_or_create(process::Process& process, int dirfd, std::string_view path, int flags,
+                                    std::uint32_t mode, bool& created) {
+    created = false;
+    Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
+    if (parent.trailing_slash) return Error::from_errno(EISDIR);
+    std::string_view name = parent.name.view();
+    if (name == "." || name == "..") return Error::from_errno(EISDIR);
+    auto existing = lookup_at(process, dirfd, path, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0);
+    if (!existing.is_error()) {
+        if (flags & O_EXCL) return Error::from_errno(EEXIST);
+        return existing;
     }
+    if (existing.error().code() != ENOENT) return existing.error();
+    // A dangling symlink in the last component is followed and created through, as on Linux;
+    // here it is simply an error unless O_EXCL, which Linux also refuses.
+    RefPtr<Inode> made = TRY(parent.directory.inode->create_file(name, mode & ~process.umask()));
+    created = true;
+    return ResolvedPath{made, TRY(join_path(parent.directory.path.view(), name))};
+}
+
+Result<int> open_at(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t mode) {
+    int at_flags = (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0;
+    bool created = false;
+    auto resolved = (flags & O_CREAT) ? open_or_create(process, dirfd, path, flags, mode, created)
+                                      : lookup_at(process, dirfd, path, at_flags);
+    if (resolved.is_error()) return resolved.error();
     ResolvedPath found = resolved.release_value();
     Inode& inode = *found.inode;
-    if ((flags & O_CREAT) && (flags & O_EXCL)) return Error::from_errno(EEXIST);
     if (inode.is_symlink()) return Error::from_errno(ELOOP);  // O_NOFOLLOW hit a link
     if ((flags & O_DIRECTORY) && !inode.is_directory()) return Error::from_errno(ENOTDIR);
     bool wants_write = (flags & 3) != O_RDONLY || (flags & O_TRUNC);
@@ -54,6 +84,7 @@ Result<int> open_at(process::Process& process, int dirfd, std::string_view path,
         if (inode.is_directory()) return Error::from_errno(EISDIR);
         if (inode.read_only()) return Error::from_errno(EROFS);
     }
+    if ((flags & O_TRUNC) && inode.is_regular() && (flags & 3) != O_RDONLY && !created) TRY(inode.truncate(0));
     RefPtr<OpenFile> file = TRY(inode.open(flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)));
     if (file->path().is_empty()) TRY(file->set_path(found.path.view()));
     return process.fds().install(file, flags & O_CLOEXEC);
@@ -93,6 +124,84 @@ Result<void> change_directory_fd(process::Process& process, int fd) {
     RefPtr<OpenFile> file = TRY(process.fds().get(fd));
     if (!file->inode() || !file->inode()->is_directory()) return Error::from_errno(ENOTDIR);
     return process.set_cwd(file->path().view());
+}
+
+Result<void> make_directory_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode) {
+    Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
+    std::string_view name = parent.name.view();
+    if (name == "." || name == "..") return Error::from_errno(EEXIST);
+    if (!parent.directory.inode->lookup(name).is_error()) return Error::from_errno(EEXIST);
+    TRY(parent.directory.inode->make_directory(name, mode & ~process.umask()));
+    return {};
+}
+
+Result<void> remove_at(process::Process& process, int dirfd, std::string_view path, int flags) {
+    if (flags & ~AT_REMOVEDIR) return Error::from_errno(EINVAL);
+    bool directory = flags & AT_REMOVEDIR;
+    Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
+    std::string_view name = parent.name.view();
+    if (directory && name == ".") return Error::from_errno(EINVAL);
+    if (directory && name == "..") return Error::from_errno(ENOTEMPTY);
+    if (!directory && (name == "." || name == "..")) return Error::from_errno(EISDIR);
+    if (!directory && parent.trailing_slash) {
+        RefPtr<Inode> target = TRY(parent.directory.inode->lookup(name));
+        return Error::from_errno(target->is_directory() ? EISDIR : ENOTDIR);
+    }
+    return parent.directory.inode->remove(name, directory);
+}
+
+Result<void> rename_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
+                       std::string_view new_path, unsigned flags) {
+    constexpr unsigned kNoReplace = 1;  // RENAME_NOREPLACE
+    if (flags & ~kNoReplace) return Error::from_errno(EINVAL);
+    Vfs::Parent from = TRY(parent_at(process, old_dirfd, old_path));
+    Vfs::Parent to = TRY(parent_at(process, new_dirfd, new_path));
+    for (std::string_view name : {from.name.view(), to.name.view()})
+        if (name == "." || name == "..") return Error::from_errno(EBUSY);
+    RefPtr<Inode> moving = TRY(from.directory.inode->lookup(from.name.view()));
+    if ((from.trailing_slash || to.trailing_slash) && !moving->is_directory()) return Error::from_errno(ENOTDIR);
+    if (from.directory.inode->stat().dev != to.directory.inode->stat().dev) return Error::from_errno(EXDEV);
+    return from.directory.inode->rename(from.name.view(), *to.directory.inode, to.name.view(), flags & kNoReplace);
+}
+
+Result<void> symlink_at(process::Process& process, std::string_view target, int dirfd, std::string_view path) {
+    if (target.empty()) return Error::from_errno(ENOENT);
+    Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
+    if (parent.trailing_slash) return Error::from_errno(ENOENT);
+    std::string_view name = parent.name.view();
+    if (name == "." || name == ".." || !parent.directory.inode->lookup(name).is_error())
+        return Error::from_errno(EEXIST);
+    TRY(parent.directory.inode->make_symlink(name, target));
+    return {};
+}
+
+Result<void> link_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
+                     std::string_view new_path, int flags) {
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return Error::from_errno(EINVAL);
+    ResolvedPath existing = TRY(lookup_at(process, old_dirfd, old_path,
+                                          ((flags & AT_SYMLINK_FOLLOW) ? 0 : AT_SYMLINK_NOFOLLOW) |
+                                              (flags & AT_EMPTY_PATH)));
+    if (existing.inode->is_directory()) return Error::from_errno(EPERM);
+    Vfs::Parent parent = TRY(parent_at(process, new_dirfd, new_path));
+    std::string_view name = parent.name.view();
+    if (name == "." || name == ".." || !parent.directory.inode->lookup(name).is_error())
+        return Error::from_errno(EEXIST);
+    if (existing.inode->stat().dev != parent.directory.inode->stat().dev) return Error::from_errno(EXDEV);
+    return parent.directory.inode->add_link(name, *existing.inode);
+}
+
+Result<void> truncate_at(process::Process& process, std::string_view path, std::int64_t size) {
+    if (size < 0) return Error::from_errno(EINVAL);
+    ResolvedPath found = TRY(lookup_at(process, AT_FDCWD, path, 0));
+    if (found.inode->is_directory()) return Error::from_errno(EISDIR);
+    if (!found.inode->is_regular()) return Error::from_errno(EINVAL);
+    return found.inode->truncate(static_cast<std::uint64_t>(size));
+}
+
+Result<void> chmod_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode, int at_flags) {
+    ResolvedPath found = TRY(lookup_at(process, dirfd, path, at_flags));
+    if (found.inode->is_symlink()) return Error::from_errno(EOPNOTSUPP);
+    return found.inode->set_mode(mode);
 }
 
 }  // namespace cella::fs

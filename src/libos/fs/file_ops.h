@@ -22,6 +22,19 @@ Result<std::size_t> read_link_at(process::Process& process, int dirfd, std::stri
 // (everything in the enclave runs as root, but X_OK still needs an x bit).
 Result<void> access_at(process::Process& process, int dirfd, std::string_view path, int mode, int at_flags);
 Result<void> change_directory(process::Process& process, std::string_view path);
+
+// Creating, removing and renaming names; `mode` is masked by the umask.
+Result<void> make_directory_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode);
+// flags: AT_REMOVEDIR removes a directory (rmdir), otherwise a non-directory (unlink).
+Result<void> remove_at(process::Process& process, int dirfd, std::string_view path, int flags);
+// flags: RENAME_NOREPLACE (RENAME_EXCHANGE and RENAME_WHITEOUT are EINVAL).
+Result<void> rename_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
+                       std::string_view new_path, unsigned flags);
+Result<void> symlink_at(process::Process& process, std::string_view target, int dirfd, std::string_view path);
+Result<void> link_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
+                     std::string_view new_path, int flags);
+Result<void> truncate_at(process::Process& process, std::string_view path, std::int64_t size);
+Result<void> chmod_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode, int at_flags);
 Result<void> change_directory_fd(process::Process& process, int fd);
 
 }  // namespace cella::fs

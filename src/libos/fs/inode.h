@@ -43,12 +43,28 @@ public:
     // The entry at `index`, without "." and ".."; false past the end.
     virtual Result<bool> entry_at(std::size_t index, DirEntry& out);
 
+    // Changing a directory. The defaults fail with EROFS on a read-only
+    // file system and ENOTDIR otherwise.
+    virtual Result<RefPtr<Inode>> create_file(std::string_view name, std::uint32_t mode);
+    virtual Result<RefPtr<Inode>> make_directory(std::string_view name, std::uint32_t mode);
+    virtual Result<RefPtr<Inode>> make_symlink(std::string_view name, std::string_view target);
+    virtual Result<void> add_link(std::string_view name, Inode& existing);
+    // Removes a non-directory entry (unlink) or an empty directory (rmdir).
+    virtual Result<void> remove(std::string_view name, bool directory);
+    // Moves `name` to `new_parent`/`new_name`, replacing what is there as rename(2) does.
+    virtual Result<void> rename(std::string_view name, Inode& new_parent, std::string_view new_name, bool no_replace);
+
     // Symlinks
     virtual Result<std::size_t> read_link(std::span<char> out);
 
     // Regular files and devices
     virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out);
     virtual Result<std::size_t> write_at(std::uint64_t offset, std::span<const std::uint8_t> data);
+    virtual Result<void> truncate(std::uint64_t size);
+
+    // Metadata
+    virtual Result<void> set_mode(std::uint32_t mode);
+    virtual Result<void> set_times(const Timestamp* access, const Timestamp* modify);
 
     // Whether the file system beneath refuses every change (EROFS).
     virtual bool read_only() const { return false; }

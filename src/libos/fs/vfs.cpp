@@ -140,4 +140,22 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
     return ResolvedPath{result, TRY(join(names))};
 }
 
+Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view path) {
+    if (path.empty()) return Error::from_errno(ENOENT);
+    std::size_t end = path.size();
+    while (end > 1 && path[end - 1] == '/') --end;
+    bool trailing_slash = end < path.size();
+    std::string_view trimmed = path.substr(0, end);
+    if (trimmed == "/") return Error::from_errno(EBUSY);
+    std::size_t slash = trimmed.rfind('/');
+    std::string_view name = slash == std::string_view::npos ? trimmed : trimmed.substr(slash + 1);
+    std::string_view directory = slash == std::string_view::npos ? std::string_view(".")
+                                 : slash == 0                    ? std::string_view("/")
+                                                                 : trimmed.substr(0, slash);
+    if (name.size() > 255) return Error::from_errno(ENAMETOOLONG);
+    ResolvedPath parent = TRY(resolve(base, directory, true));
+    if (!parent.inode->is_directory()) return Error::from_errno(ENOTDIR);
+    return Parent{static_cast<ResolvedPath&&>(parent), TRY(base::String::from(name)), trailing_slash};
+}
+
 }  // namespace cella::fs

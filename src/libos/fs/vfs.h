@@ -26,6 +26,17 @@ public:
     // relative. follow_last: follow a symlink in the last component.
     Result<ResolvedPath> resolve(std::string_view base, std::string_view path, bool follow_last);
 
+    // For calls that create or remove a name: the directory that holds the
+    // last component, and that component. A last component of "." or ".."
+    // is EINVAL for removal and EEXIST for creation, as on Linux; the caller
+    // decides, so it is returned as is.
+    struct Parent {
+        ResolvedPath directory;
+        base::String name;
+        bool trailing_slash;
+    };
+    Result<Parent> resolve_parent(std::string_view base, std::string_view path);
+
 private:
     struct Mount {
         base::String path;

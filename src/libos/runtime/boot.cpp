@@ -14,6 +14,7 @@
 #include "libos/fs/devfs/devfs.h"
 #include "libos/fs/host_stream.h"
 #include "libos/fs/imagefs/imagefs.h"
+#include "libos/fs/ramfs/ramfs.h"
 #include "libos/fs/vfs.h"
 #include "libos/mm/address_space.h"
 #include "libos/mm/heap.h"
@@ -92,8 +93,9 @@ Result<void> mount_file_systems(const BootRecord& boot) {
         abi::BootMount mount = TRY(boot.element<abi::BootMount>(info.mounts_offset, i, info.mount_count));
         std::string_view type = TRY(boot.string(mount.type));
         std::string_view target = TRY(boot.string(mount.target));
-        log::warn("mount of %.*s at %.*s skipped: this file system type is not supported yet",
-                  static_cast<int>(type.size()), type.data(), static_cast<int>(target.size()), target.data());
+        // `cella run` refuses other types before boot; this is the LibOS's own check.
+        if (type != "ramfs") return Error::from_errno(EOPNOTSUPP);
+        TRY(fs::vfs().mount(target, TRY(fs::ramfs::make_root(01777))));
     }
     return {};
 }
@@ -155,8 +157,10 @@ int exit_code_for(int error) {
     if (auto name = boot_record.string(info.hostname); !name.is_error() && !name.value().empty())
         set_hostname(name.value());
 
-    if (mount_file_systems(boot_record).is_error())
-        fail(70, "%s", "the image is corrupt or unreadable (rebuild it with `cella build`)");
+    if (auto mounted = mount_file_systems(boot_record); mounted.is_error())
+        fail(70, "%s",
+             mounted.error().code() == EOPNOTSUPP ? "cella.json names a mount type the LibOS does not support"
+                                                  : "the image is corrupt or unreadable (rebuild it with `cella build`)");
     syscall::init_dispatcher(info.flags & abi::kBootFlagStrace);
 
     auto made = make_first_process(info);

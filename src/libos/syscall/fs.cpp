@@ -5,6 +5,7 @@
 #include <asm/ioctls.h>
 
 #include "libos/fs/file_ops.h"
+#include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "syscall.h"
@@ -269,6 +270,176 @@ Result<long> sys_dup3(SyscallArgs& a) {
 
 Result<long> sys_umask(SyscallArgs& a) { return current_process().set_umask(static_cast<std::uint32_t>(a.arg[0])); }
 
+Result<long> sys_mkdir(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    TRY(fs::make_directory_at(current_process(), AT_FDCWD, path.view(), static_cast<std::uint32_t>(a.arg[1])));
+    return 0;
+}
+
+Result<long> sys_mkdirat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 1));
+    TRY(fs::make_directory_at(current_process(), a.fd(0), path.view(), static_cast<std::uint32_t>(a.arg[2])));
+    return 0;
+}
+
+Result<long> sys_rmdir(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    TRY(fs::remove_at(current_process(), AT_FDCWD, path.view(), AT_REMOVEDIR));
+    return 0;
+}
+
+Result<long> sys_unlink(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    TRY(fs::remove_at(current_process(), AT_FDCWD, path.view(), 0));
+    return 0;
+}
+
+Result<long> sys_unlinkat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 1));
+    TRY(fs::remove_at(current_process(), a.fd(0), path.view(), a.integer(2)));
+    return 0;
+}
+
+Result<long> sys_rename(SyscallArgs& a) {
+    base::String from = TRY(path_arg(a, 0));
+    base::String to = TRY(path_arg(a, 1));
+    TRY(fs::rename_at(current_process(), AT_FDCWD, from.view(), AT_FDCWD, to.view(), 0));
+    return 0;
+}
+
+Result<long> sys_renameat2(SyscallArgs& a) {
+    base::String from = TRY(path_arg(a, 1));
+    base::String to = TRY(path_arg(a, 3));
+    unsigned flags = a.nr == __NR_renameat2 ? static_cast<unsigned>(a.arg[4]) : 0;
+    TRY(fs::rename_at(current_process(), a.fd(0), from.view(), a.fd(2), to.view(), flags));
+    return 0;
+}
+
+Result<long> sys_symlink(SyscallArgs& a) {
+    base::String target = TRY(path_arg(a, 0));
+    base::String path = TRY(path_arg(a, 1));
+    TRY(fs::symlink_at(current_process(), target.view(), AT_FDCWD, path.view()));
+    return 0;
+}
+
+Result<long> sys_symlinkat(SyscallArgs& a) {
+    base::String target = TRY(path_arg(a, 0));
+    base::String path = TRY(path_arg(a, 2));
+    TRY(fs::symlink_at(current_process(), target.view(), a.fd(1), path.view()));
+    return 0;
+}
+
+Result<long> sys_link(SyscallArgs& a) {
+    base::String from = TRY(path_arg(a, 0));
+    base::String to = TRY(path_arg(a, 1));
+    TRY(fs::link_at(current_process(), AT_FDCWD, from.view(), AT_FDCWD, to.view(), 0));
+    return 0;
+}
+
+Result<long> sys_linkat(SyscallArgs& a) {
+    base::String from = TRY(path_arg(a, 1));
+    base::String to = TRY(path_arg(a, 3));
+    TRY(fs::link_at(current_process(), a.fd(0), from.view(), a.fd(2), to.view(), a.integer(4)));
+    return 0;
+}
+
+Result<long> sys_truncate(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    TRY(fs::truncate_at(current_process(), path.view(), static_cast<std::int64_t>(a.arg[1])));
+    return 0;
+}
+
+Result<long> sys_ftruncate(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    if (static_cast<std::int64_t>(a.arg[1]) < 0) return Error::from_errno(EINVAL);
+    if (!file->writable() || !file->inode() || !file->inode()->is_regular()) return Error::from_errno(EINVAL);
+    TRY(file->inode()->truncate(a.arg[1]));
+    return 0;
+}
+
+// Every file system in the enclave is in memory or read-only: nothing to flush.
+Result<long> sys_fsync(SyscallArgs& a) {
+    TRY(file_of(a.fd(0)));
+    return 0;
+}
+
+Result<long> sys_sync(SyscallArgs&) { return 0; }
+
+Result<long> sys_chmod(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    TRY(fs::chmod_at(current_process(), AT_FDCWD, path.view(), static_cast<std::uint32_t>(a.arg[1]), 0));
+    return 0;
+}
+
+Result<long> sys_fchmodat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 1));
+    TRY(fs::chmod_at(current_process(), a.fd(0), path.view(), static_cast<std::uint32_t>(a.arg[2]), 0));
+    return 0;
+}
+
+Result<long> sys_fchmod(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    if (!file->inode()) return Error::from_errno(EPERM);
+    TRY(file->inode()->set_mode(static_cast<std::uint32_t>(a.arg[1])));
+    return 0;
+}
+
+Result<long> sys_utimensat(SyscallArgs& a) {
+    constexpr std::int64_t kUtimeNow = (1l << 30) - 1, kUtimeOmit = (1l << 30) - 2;
+    struct Timespec {
+        std::int64_t seconds;
+        std::int64_t nanoseconds;
+    } times[2];
+    fs::Timestamp stamps[2];
+    bool set[2] = {true, true};
+    std::int64_t now_seconds = 0, now_nanoseconds = 0;
+    TRY(host::clock_gettime(0, now_seconds, now_nanoseconds));
+    if (a.address(2)) {
+        TRY(mm::copy_from_user(times, a.address(2), sizeof times));
+        for (int i = 0; i < 2; ++i) {
+            if (times[i].nanoseconds == kUtimeOmit) {
+                set[i] = false;
+            } else if (times[i].nanoseconds == kUtimeNow) {
+                stamps[i] = {now_seconds, static_cast<std::uint32_t>(now_nanoseconds)};
+            } else {
+                if (times[i].nanoseconds < 0 || times[i].nanoseconds >= 1000000000) return Error::from_errno(EINVAL);
+                stamps[i] = {times[i].seconds, static_cast<std::uint32_t>(times[i].nanoseconds)};
+            }
+        }
+    } else {
+        stamps[0] = stamps[1] = {now_seconds, static_cast<std::uint32_t>(now_nanoseconds)};
+    }
+    int flags = a.integer(3);
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return Error::from_errno(EINVAL);
+    RefPtr<fs::Inode> inode;
+    if (!a.address(1)) {  // futimens()
+        RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+        if (!file->inode()) return Error::from_errno(EPERM);
+        inode = file->inode();
+    } else {
+        base::String path = TRY(path_arg(a, 1));
+        inode = TRY(fs::lookup_at(current_process(), a.fd(0), path.view(), flags)).inode;
+    }
+    TRY(inode->set_times(set[0] ? &stamps[0] : nullptr, set[1] ? &stamps[1] : nullptr));
+    return 0;
+}
+
+// Ownership: everything in the enclave belongs to root, and stays so.
+Result<long> sys_chown(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, a.nr == __NR_fchownat ? 1 : 0));
+    int dirfd = a.nr == __NR_fchownat ? a.fd(0) : AT_FDCWD;
+    int flags = a.nr == __NR_lchown ? AT_SYMLINK_NOFOLLOW : a.nr == __NR_fchownat ? a.integer(4) : 0;
+    fs::ResolvedPath found = TRY(fs::lookup_at(current_process(), dirfd, path.view(), flags));
+    if (found.inode->read_only()) return Error::from_errno(EROFS);
+    return 0;
+}
+
+Result<long> sys_fchown(SyscallArgs& a) {
+    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    if (file->inode() && file->inode()->read_only()) return Error::from_errno(EROFS);
+    return 0;
+}
+
 // No file system in the enclave keeps extended attributes yet; this is
 // what Linux answers for such a file system.
 Result<long> sys_no_xattrs(SyscallArgs&) { return Error::from_errno(EOPNOTSUPP); }
@@ -304,6 +475,31 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_dup2, sys_dup2, "dd"},
     {__NR_dup3, sys_dup3, "ddx"},
     {__NR_umask, sys_umask, "o"},
+    {__NR_mkdir, sys_mkdir, "so"},
+    {__NR_mkdirat, sys_mkdirat, "Dso"},
+    {__NR_rmdir, sys_rmdir, "s"},
+    {__NR_unlink, sys_unlink, "s"},
+    {__NR_unlinkat, sys_unlinkat, "Dsx"},
+    {__NR_rename, sys_rename, "ss"},
+    {__NR_renameat, sys_renameat2, "DsDs"},
+    {__NR_renameat2, sys_renameat2, "DsDsx"},
+    {__NR_symlink, sys_symlink, "ss"},
+    {__NR_symlinkat, sys_symlinkat, "sDs"},
+    {__NR_link, sys_link, "ss"},
+    {__NR_linkat, sys_linkat, "DsDsx"},
+    {__NR_truncate, sys_truncate, "sl"},
+    {__NR_ftruncate, sys_ftruncate, "dl"},
+    {__NR_fsync, sys_fsync, "d"},
+    {__NR_fdatasync, sys_fsync, "d"},
+    {__NR_sync, sys_sync, ""},
+    {__NR_chmod, sys_chmod, "so"},
+    {__NR_fchmod, sys_fchmod, "do"},
+    {__NR_fchmodat, sys_fchmodat, "Dso"},
+    {__NR_utimensat, sys_utimensat, "Dspx"},
+    {__NR_chown, sys_chown, "sdd"},
+    {__NR_lchown, sys_chown, "sdd"},
+    {__NR_fchownat, sys_chown, "Dsddx"},
+    {__NR_fchown, sys_fchown, "ddd"},
     {__NR_getxattr, sys_no_xattrs, "sspu"},
     {__NR_lgetxattr, sys_no_xattrs, "sspu"},
     {__NR_fgetxattr, sys_no_xattrs, "dspu"},

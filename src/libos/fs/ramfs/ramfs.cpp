@@ -1,0 +1,293 @@
+#include "ramfs.h"
+
+#include <asm-generic/errno.h>
+
+#include <cstring>
+
+#include "abi/file_mode.h"
+#include "libos/base/lock.h"
+#include "libos/base/string.h"
+#include "libos/base/vector.h"
+#include "libos/host/host.h"
+
+namespace cella::fs::ramfs {
+namespace {
+
+using base::Error;
+
+constexpr std::uint64_t kMaxFileSize = std::uint64_t{1} << 40;
+constexpr std::size_t kMaxNameLength = 255;
+
+Timestamp now() {
+    std::int64_t seconds = 0, nanoseconds = 0;
+    (void)host::clock_gettime(0 /* CLOCK_REALTIME */, seconds, nanoseconds);
+    return {seconds, static_cast<std::uint32_t>(nanoseconds)};
+}
+
+// One ramfs instance: its device number, inode numbers, and the lock that
+// serialises every change to its tree (renames span two directories).
+struct Volume : base::RefCounted<Volume> {
+    std::uint64_t device;
+    std::uint64_t next_ino = 1;
+    base::Mutex lock;
+};
+
+std::uint64_t g_next_device = 0x100;
+
+class RamInode final : public Inode {
+public:
+    RamInode(base::RefPtr<Volume> volume, std::uint32_t mode)
+        : volume_(static_cast<base::RefPtr<Volume>&&>(volume)), mode_(mode) {
+        ino_ = volume_->next_ino++;
+        mtime_ = ctime_ = atime_ = now();
+    }
+
+    FileStat stat() const override {
+        FileStat s;
+        s.dev = volume_->device;
+        s.ino = ino_;
+        s.mode = mode_;
+        s.nlink = is_dir() ? 2 + subdirectories_ : links_;
+        s.size = is_dir() ? entries_.size() * 32 : is_link() ? target_.size() : data_.size();
+        s.blocks = (s.size + 511) / 512;
+        s.atime = atime_;
+        s.mtime = mtime_;
+        s.ctime = ctime_;
+        return s;
+    }
+
+    Result<RefPtr<Inode>> lookup(std::string_view name) override {
+        if (!is_dir()) return Error::from_errno(ENOTDIR);
+        base::ScopedLock guard(volume_->lock);
+        Entry* entry = find(name);
+        if (!entry) return Error::from_errno(ENOENT);
+        return RefPtr<Inode>(entry->node.get());
+    }
+
+    Result<bool> entry_at(std::size_t index, DirEntry& out) override {
+        if (!is_dir()) return Error::from_errno(ENOTDIR);
+        base::ScopedLock guard(volume_->lock);
+        if (index >= entries_.size()) return false;
+        Entry& entry = entries_[index];
+        out = {entry.node->ino_, static_cast<std::uint8_t>((entry.node->mode_ >> 12) & 0xf), entry.name.view()};
+        return true;
+    }
+
+    Result<RefPtr<Inode>> create_file(std::string_view name, std::uint32_t mode) override {
+        return add_new(name, abi::kModeRegular | (mode & 07777), {});
+    }
+    Result<RefPtr<Inode>> make_directory(std::string_view name, std::uint32_t mode) override {
+        return add_new(name, abi::kModeDirectory | (mode & 07777), {});
+    }
+    Result<RefPtr<Inode>> make_symlink(std::string_view name, std::string_view target) override {
+        if (target.empty()) return Error::from_errno(ENOENT);
+        return add_new(name, abi::kModeSymlink | 0777, target);
+    }
+
+    Result<void> add_link(std::string_view name, Inode& existing) override {
+        if (!is_dir()) return Error::from_errno(ENOTDIR);
+        auto* target = same_volume(existing);
+        if (!target) return Error::from_errno(EXDEV);
+        if (target->is_dir()) return Error::from_errno(EPERM);
+        base::ScopedLock guard(volume_->lock);
+        TRY(check_new_name(name));
+        TRY(entries_.try_append(Entry{TRY(base::String::from(name)), RefPtr<RamInode>(target)}));
+        ++target->links_;
+        target->ctime_ = mtime_ = ctime_ = now();
+        return {};
+    }
+
+    Result<void> remove(std::string_view name, bool directory) override {
+        if (!is_dir()) return Error::from_errno(ENOTDIR);
+        base::ScopedLock guard(volume_->lock);
+        std::size_t index;
+        Entry* entry = find(name, &index);
+        if (!entry) return Error::from_errno(ENOENT);
+        RamInode& node = *entry->node;
+        if (directory && !node.is_dir()) return Error::from_errno(ENOTDIR);
+        if (!directory && node.is_dir()) return Error::from_errno(EISDIR);
+        if (node.is_dir() && !node.entries_.is_empty()) return Error::from_errno(ENOTEMPTY);
+        detach(index);
+        return {};
+    }
+
+    Result<void> rename(std::string_view name, Inode& new_parent_inode, std::string_view new_name,
+                        bool no_replace) override {
+        if (!is_dir()) return Error::from_errno(ENOTDIR);
+        auto* new_parent = same_volume(new_parent_inode);
+        if (!new_parent) return Error::from_errno(EXDEV);
+        if (!new_parent->is_dir()) return Error::from_errno(ENOTDIR);
+        base::ScopedLock guard(volume_->lock);
+        std::size_t index;
+        Entry* entry = find(name, &index);
+        if (!entry) return Error::from_errno(ENOENT);
+        RefPtr<RamInode> moving = entry->node;
+        if (new_name.size() > kMaxNameLength) return Error::from_errno(ENAMETOOLONG);
+        // A directory cannot move into itself or below itself.
+        if (moving->is_dir())
+            for (RamInode* up = new_parent; up; up = up->parent_)
+                if (up == moving.get()) return Error::from_errno(EINVAL);
+        std::size_t existing_index;
+        if (Entry* existing = new_parent->find(new_name, &existing_index)) {
+            if (existing->node == moving) return {};  // same file: nothing to do
+            if (no_replace) return Error::from_errno(EEXIST);
+            RamInode& victim = *existing->node;
+            if (moving->is_dir() && !victim.is_dir()) return Error::from_errno(ENOTDIR);
+            if (!moving->is_dir() && victim.is_dir()) return Error::from_errno(EISDIR);
+            if (victim.is_dir() && !victim.entries_.is_empty()) return Error::from_errno(ENOTEMPTY);
+            new_parent->detach(existing_index);
+            if (new_parent == this) find(name, &index);  // the detach may have moved our entry
+        }
+        base::String moved_name = TRY(base::String::from(new_name));
+        TRY(new_parent->entries_.try_reserve(new_parent->entries_.size() + 1));
+        detach(index, /*keep_links=*/true);
+        MUST(new_parent->entries_.try_append(Entry{static_cast<base::String&&>(moved_name), moving}));
+        if (moving->is_dir()) {
+            moving->parent_ = new_parent;
+            ++new_parent->subdirectories_;
+        }
+        moving->ctime_ = new_parent->mtime_ = new_parent->ctime_ = now();
+        return {};
+    }
+
+    Result<std::size_t> read_link(std::span<char> out) override {
+        if (!is_link()) return Error::from_errno(EINVAL);
+        std::size_t n = target_.size() < out.size() ? target_.size() : out.size();
+        std::memcpy(out.data(), target_.c_str(), n);
+        return n;
+    }
+
+    Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out) override {
+        if (is_dir()) return Error::from_errno(EISDIR);
+        base::ScopedLock guard(data_lock_);
+        if (offset >= data_.size()) return std::size_t{0};
+        std::size_t n = data_.size() - offset < out.size() ? data_.size() - offset : out.size();
+        std::memcpy(out.data(), data_.data() + offset, n);
+        return n;
+    }
+
+    Result<std::size_t> write_at(std::uint64_t offset, std::span<const std::uint8_t> data) override {
+        if (is_dir()) return Error::from_errno(EISDIR);
+        if (offset > kMaxFileSize || data.size() > kMaxFileSize - offset) return Error::from_errno(EFBIG);
+        base::ScopedLock guard(data_lock_);
+        std::uint64_t end = offset + data.size();
+        if (end > data_.size()) TRY(grow(end));
+        std::memcpy(data_.data() + offset, data.data(), data.size());
+        mtime_ = ctime_ = now();
+        return data.size();
+    }
+
+    Result<void> truncate(std::uint64_t size) override {
+        if (is_dir()) return Error::from_errno(EISDIR);
+        if (size > kMaxFileSize) return Error::from_errno(EFBIG);
+        base::ScopedLock guard(data_lock_);
+        if (size > data_.size())
+            TRY(grow(size));
+        else
+            TRY(data_.try_resize(size));
+        mtime_ = ctime_ = now();
+        return {};
+    }
+
+    Result<void> set_mode(std::uint32_t mode) override {
+        mode_ = (mode_ & abi::kModeTypeMask) | (mode & 07777);
+        ctime_ = now();
+        return {};
+    }
+
+    Result<void> set_times(const Timestamp* access, const Timestamp* modify) override {
+        if (access) atime_ = *access;
+        if (modify) mtime_ = *modify;
+        ctime_ = now();
+        return {};
+    }
+
+private:
+    struct Entry {
+        base::String name;
+        RefPtr<RamInode> node;
+    };
+
+    bool is_dir() const { return (mode_ & abi::kModeTypeMask) == abi::kModeDirectory; }
+    bool is_link() const { return (mode_ & abi::kModeTypeMask) == abi::kModeSymlink; }
+
+    RamInode* same_volume(Inode& other) {
+        if (other.stat().dev != volume_->device) return nullptr;
+        return static_cast<RamInode*>(&other);
+    }
+
+    Entry* find(std::string_view name, std::size_t* index = nullptr) {
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            if (entries_[i].name == name) {
+                if (index) *index = i;
+                return &entries_[i];
+            }
+        }
+        return nullptr;
+    }
+
+    Result<void> check_new_name(std::string_view name) {
+        if (name.size() > kMaxNameLength) return Error::from_errno(ENAMETOOLONG);
+        if (find(name)) return Error::from_errno(EEXIST);
+        return {};
+    }
+
+    Result<RefPtr<Inode>> add_new(std::string_view name, std::uint32_t mode, std::string_view target) {
+        if (!is_dir()) return Error::from_errno(ENOTDIR);
+        base::ScopedLock guard(volume_->lock);
+        TRY(check_new_name(name));
+        auto node = TRY(base::make_ref<RamInode>(volume_, mode));
+        if (!target.empty()) node->target_ = TRY(base::String::from(target));
+        TRY(entries_.try_append(Entry{TRY(base::String::from(name)), node}));
+        if (node->is_dir()) {
+            node->parent_ = this;
+            ++subdirectories_;
+        }
+        mtime_ = ctime_ = now();
+        return RefPtr<Inode>(node.get());
+    }
+
+    void detach(std::size_t index, bool keep_links = false) {
+        RamInode& node = *entries_[index].node;
+        if (node.is_dir()) {
+            --subdirectories_;
+            if (!keep_links) node.parent_ = nullptr;
+        } else if (!keep_links) {
+            --node.links_;
+        }
+        node.ctime_ = now();
+        entries_.remove(index);
+        mtime_ = ctime_ = now();
+    }
+
+    Result<void> grow(std::uint64_t size) {
+        std::size_t old = data_.size();
+        if (size > data_.capacity()) TRY(data_.try_reserve(size < 2 * data_.capacity() ? 2 * data_.capacity() : size));
+        TRY(data_.try_resize(size));
+        std::memset(data_.data() + old, 0, size - old);
+        return {};
+    }
+
+    base::RefPtr<Volume> volume_;
+    std::uint64_t ino_;
+    std::uint32_t mode_;
+    std::uint32_t links_ = 1;
+    std::uint32_t subdirectories_ = 0;
+    RamInode* parent_ = nullptr;  // directories: for the rename loop check
+    Timestamp atime_, mtime_, ctime_;
+    base::Vector<Entry> entries_;   // directories
+    base::Mutex data_lock_;         // files
+    base::Vector<std::uint8_t> data_;
+    base::String target_;           // symlinks
+};
+
+}  // namespace
+
+Result<RefPtr<Inode>> make_root(std::uint32_t mode) {
+    auto volume = TRY(base::make_ref<Volume>());
+    volume->device = g_next_device++;
+    auto root = TRY(base::make_ref<RamInode>(volume, abi::kModeDirectory | (mode & 07777)));
+    return RefPtr<Inode>(root.get());
+}
+
+}  // namespace cella::fs::ramfs
