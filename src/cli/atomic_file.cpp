@@ -18,8 +18,7 @@ constexpr std::size_t kBufferSize = 1 << 20;
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path destination)
-    : destination_(std::move(destination)),
-      temporary_(destination_.string() + ".tmp-" + std::to_string(::getpid())) {
+    : destination_(std::move(destination)), temporary_(destination_.string() + ".tmp-" + std::to_string(::getpid())) {
     fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) fail("create");
     buffer_.reserve(kBufferSize);

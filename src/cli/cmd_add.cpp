@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -51,9 +52,8 @@ std::string describe(const AddedItem& added) {
     std::string line = "added " + added.host;
     if (added.image != added.host) line += " as " + added.image;
     if (added.item_paths > 1) line += " (" + std::to_string(added.item_paths) + " files, folders and links)";
-    line += ": " + std::to_string(added.dependencies) +
-            (added.dependencies == 1 ? " dependency" : " dependencies") + "; " + std::to_string(added.copied) +
-            " copied, " + std::to_string(added.unchanged) + " already up to date";
+    line += ": " + std::to_string(added.dependencies) + (added.dependencies == 1 ? " dependency" : " dependencies") +
+            "; " + std::to_string(added.copied) + " copied, " + std::to_string(added.unchanged) + " already up to date";
     return line;
 }
 
@@ -86,8 +86,12 @@ std::vector<AddedItem> add_to_instance(const Instance& instance, const AddReques
     for (const PlannedItem& planned : plan) {
         const Closure& closure = planned.closure;
         for (const std::string& warning : closure.warnings) err << "cella: warning: " << warning << "\n";
-        AddedItem added{planned.item.host, planned.item.image, closure.item.size(),
-                        closure.dependencies.size() + closure.library_links.size(), 0, 0};
+        AddedItem added{planned.item.host,
+                        planned.item.image,
+                        closure.item.size(),
+                        closure.dependencies.size() + closure.library_links.size(),
+                        0,
+                        0};
         auto count = [&](CopyOutcome outcome) { ++(outcome == CopyOutcome::Copied ? added.copied : added.unchanged); };
         for (const PlacedPath& path : closure.item) count(copier.copy(path));
         for (const PlacedPath& path : closure.dependencies) count(copier.copy(path));

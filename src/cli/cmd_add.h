@@ -18,12 +18,12 @@ struct AddRequest {
 };
 
 struct AddedItem {
-    std::string host;             // the item as found on the host
-    std::string image;            // where it went in the image
-    std::size_t item_paths = 0;   // the item's own paths (a folder's whole tree)
-    std::size_t dependencies = 0; // loaders, libraries, their links
-    std::size_t copied = 0;       // paths written
-    std::size_t unchanged = 0;    // paths already in the image as they are on the host
+    std::string host;              // the item as found on the host
+    std::string image;             // where it went in the image
+    std::size_t item_paths = 0;    // the item's own paths (a folder's whole tree)
+    std::size_t dependencies = 0;  // loaders, libraries, their links
+    std::size_t copied = 0;        // paths written
+    std::size_t unchanged = 0;     // paths already in the image as they are on the host
 };
 
 // Adds every item, printing one line per item to `out` and warnings to

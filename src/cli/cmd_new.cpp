@@ -21,7 +21,7 @@ struct SkeletonFolder {
     mode_t mode;
 };
 // /tmp is world-writable and sticky, /root private, as on any Linux system.
-constexpr SkeletonFolder kSkeletonFolders[] = {{"bin", 0755}, {"etc", 0755},  {"lib", 0755},
+constexpr SkeletonFolder kSkeletonFolders[] = {{"bin", 0755},   {"etc", 0755},  {"lib", 0755},
                                                {"lib64", 0755}, {"root", 0700}, {"tmp", 01777}};
 
 struct SkeletonFile {

@@ -5,10 +5,10 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <set>
-#include <span>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -240,10 +240,10 @@ private:
 
     void read_resource_limits(const Json& section, Config& config) const {
         require_object(section, "resource_limits");
-        check_known_keys(section, "resource_limits", {"user_space_size", "kernel_space_heap_size", "max_num_of_threads"});
+        check_known_keys(section, "resource_limits",
+                         {"user_space_size", "kernel_space_heap_size", "max_num_of_threads"});
         if (const Json* value = find(section, "user_space_size"))
-            config.user_space_size =
-                read_size(*value, "resource_limits.user_space_size", kMinUserSpace, kMaxUserSpace);
+            config.user_space_size = read_size(*value, "resource_limits.user_space_size", kMinUserSpace, kMaxUserSpace);
         if (const Json* value = find(section, "kernel_space_heap_size"))
             config.kernel_space_heap_size =
                 read_size(*value, "resource_limits.kernel_space_heap_size", kMinKernelHeap, kMaxKernelHeap);
@@ -302,8 +302,7 @@ private:
             for (std::size_t i = 0; i < config.env_untrusted.size(); ++i) {
                 const std::string& name = config.env_untrusted[i];
                 if (name.empty() || name.find('=') != std::string::npos)
-                    fail(index_key("env.untrusted", i),
-                         "must be a variable name without '=', not \"" + name + "\"");
+                    fail(index_key("env.untrusted", i), "must be a variable name without '=', not \"" + name + "\"");
             }
         }
     }
@@ -317,14 +316,15 @@ private:
         if (const Json* value = find(section, "version_number"))
             config.version_number =
                 static_cast<std::uint32_t>(read_integer(*value, "metadata.version_number", 0, kMaxSgxIsvField));
-        if (const Json* value = find(section, "debuggable")) config.debuggable = read_bool(*value, "metadata.debuggable");
+        if (const Json* value = find(section, "debuggable"))
+            config.debuggable = read_bool(*value, "metadata.debuggable");
     }
 
     void read_hostname(const Json& value, Config& config) const {
         std::string hostname = read_string(value, "hostname");
         if (hostname.empty() || hostname.size() > kMaxHostnameLength || hostname.find('\0') != std::string::npos)
-            fail("hostname", "must be 1 to " + std::to_string(kMaxHostnameLength) + " characters, not \"" +
-                                 hostname + "\"");
+            fail("hostname",
+                 "must be 1 to " + std::to_string(kMaxHostnameLength) + " characters, not \"" + hostname + "\"");
         config.hostname = std::move(hostname);
     }
 

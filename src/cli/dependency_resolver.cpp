@@ -57,9 +57,7 @@ constexpr std::string_view kGlibcUnwinder = "libgcc_s.so.1";
 
 enum class LoaderFlavor { Glibc, Musl };
 
-bool is_musl_loader(std::string_view interpreter) {
-    return logical_name(interpreter).starts_with("ld-musl-");
-}
+bool is_musl_loader(std::string_view interpreter) { return logical_name(interpreter).starts_with("ld-musl-"); }
 
 // musl's loader is also its libc, and answers for these names itself
 // (the "reserved" list of musl's ldso/dynlink.c).
@@ -224,9 +222,10 @@ public:
 private:
     using ElfSummary = DependencyResolver::ElfSummary;
 
-    // How a path came into the closure: as (part of) the item, where a bad
-    // ELF file is an error, inside a folder the item copies whole, where it
-    // is data (an object file, a 32-bit program) — or as a dependency.
+    // How a path came into the closure: as the item or a target of its
+    // symlinks, inside a folder the item copies whole, or as a dependency.
+    // Folders hold all sorts of files, so there a malformed ELF file earns
+    // a warning only, and a library the tree itself holds counts as found.
     enum class Reached { AsItem, InFolder, AsDependency };
 
     enum class FoundThrough { Rpath, Runpath, Configured, Default };
@@ -235,6 +234,7 @@ private:
     // DT_NEEDED name against them before it searches any folder.
     struct Process {
         LoaderFlavor flavor;
+        bool started_in_folder;
         std::map<std::string, PlacedPath> loaded;
     };
 
@@ -259,10 +259,6 @@ private:
 
     void place(const PlacedPath& path, std::vector<PlacedPath>& into) {
         if (placed_.insert(path).second) into.push_back(path);
-    }
-
-    std::vector<PlacedPath>& list_for(Reached reached) {
-        return reached == Reached::AsDependency ? closure_.dependencies : closure_.item;
     }
 
     // Adds `path` and, while it is a symlink, its target (a relative target
@@ -293,7 +289,8 @@ private:
             if (!target.empty() && target[0] == '/')
                 path = {normalize_logical(target), normalize_logical(target)};
             else
-                path = {logical_join(logical_parent(path.host), target), logical_join(logical_parent(path.image), target)};
+                path = {logical_join(logical_parent(path.host), target),
+                        logical_join(logical_parent(path.image), target)};
         }
         closure_.warnings.push_back("symlinks loop at " + path.host + "; copied the links only");
         return std::nullopt;
@@ -324,8 +321,8 @@ private:
             bool is_data = elf.error == elf::ElfError::NotX86_64 || elf.error == elf::ElfError::BadType;
             if (!is_data && reached == Reached::AsItem) throw UserError(file.host + ": " + elf::describe(elf.error));
             if (!is_data || reached == Reached::AsItem)
-                closure_.warnings.push_back(file.host + " was copied without looking for its libraries: " +
-                                            elf::describe(elf.error));
+                closure_.warnings.push_back(
+                    file.host + " was copied without looking for its libraries: " + elf::describe(elf.error));
             return;
         }
         scanned_.insert(file);
@@ -333,7 +330,7 @@ private:
         if (elf.interpreter ? is_musl_loader(*elf.interpreter)
                             : std::find(elf.needed.begin(), elf.needed.end(), "libc.so") != elf.needed.end())
             flavor = LoaderFlavor::Musl;
-        processes_.push_back(std::make_unique<Process>(Process{flavor, {}}));
+        processes_.push_back(std::make_unique<Process>(Process{flavor, reached == Reached::InFolder, {}}));
         Process* process = processes_.back().get();
         if (elf.soname) process->loaded[*elf.soname] = file;
         if (elf.interpreter) place_interpreter(*elf.interpreter, file, *process);
@@ -346,7 +343,8 @@ private:
             throw UserError(program.host + " names a dynamic loader with a relative path: " + interpreter);
         PlacedPath path{normalize_logical(interpreter), normalize_logical(interpreter)};
         std::optional<PlacedPath> end = place_chain(path, closure_.dependencies, Reached::AsDependency);
-        if (!end) throw UserError("the dynamic loader " + interpreter + " that " + program.host + " needs does not exist");
+        if (!end)
+            throw UserError("the dynamic loader " + interpreter + " that " + program.host + " needs does not exist");
         const ElfSummary& elf = require_usable_elf(*end, "the dynamic loader of " + program.host);
         process.loaded[interpreter] = *end;
         process.loaded[logical_name(interpreter)] = *end;
@@ -473,8 +471,9 @@ private:
         for (const auto& [name, required] : needs) {
             if (process.flavor == LoaderFlavor::Musl && musl_provides_itself(name)) continue;
             if (process.loaded.contains(name)) continue;
-            std::optional<Found> found = name.find('/') != std::string::npos ? place_path_need(name, object)
-                                                                              : search(name, object, folders);
+            std::optional<Found> found =
+                name.find('/') != std::string::npos ? place_path_need(name, object) : search(name, object, folders);
+            if (!found && process.started_in_folder && item_holds_library(name)) continue;
             if (!found) {
                 if (!required) {
                     closure_.warnings.push_back("cannot find " + name + ", which " + object.file.host +
@@ -495,6 +494,14 @@ private:
                 add_library_link(name, found->path.image);
             enqueue_dependency(*end, found->folder, elf, process, child_rpath);
         }
+    }
+
+    // A plugin in a copied folder often needs a library of the same tree
+    // that only the main program's RUNPATH finds; by the time the plugin is
+    // loaded, the loader has that library and matches it by name.
+    bool item_holds_library(const std::string& name) const {
+        return std::any_of(closure_.item.begin(), closure_.item.end(),
+                           [&](const PlacedPath& path) { return logical_name(path.host) == name; });
     }
 
     std::optional<Found> place_path_need(const std::string& name, const LoadedObject& object) const {
@@ -534,8 +541,6 @@ private:
     bool musl_path_file_placed_ = false;
 };
 
-Closure DependencyResolver::resolve(const PlacedPath& item) {
-    return ClosureBuilder(*this).build(item);
-}
+Closure DependencyResolver::resolve(const PlacedPath& item) { return ClosureBuilder(*this).build(item); }
 
 }  // namespace cella::cli

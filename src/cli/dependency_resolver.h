@@ -40,7 +40,7 @@ struct Closure {
     std::vector<PlacedPath> item;          // the item, its folder tree, its symlinks' targets
     std::vector<PlacedPath> dependencies;  // loaders, libraries, their symlinks, loader config files
     std::vector<LibraryLink> library_links;
-    std::vector<std::string> warnings;     // worth telling the user; not fatal
+    std::vector<std::string> warnings;  // worth telling the user; not fatal
 };
 
 // The folder where `cella add` puts library links (see LibraryLink).

@@ -155,8 +155,9 @@ CopyOutcome ImageCopier::copy_symlink(const std::string& target, const std::file
         if (S_ISDIR(existing.st_mode))
             throw UserError(path.host + " is a symlink to " + target + ", but " + image_display(path) +
                             " is a folder, which a symlink cannot replace; add the folder it points to with "
-                            "`cella add " + logical_join(logical_parent(path.host), target) + " --to " +
-                            logical_parent(path.image) + "`");
+                            "`cella add " +
+                            logical_join(logical_parent(path.host), target) + " --to " + logical_parent(path.image) +
+                            "`");
     }
     place_symlink(target, destination, image_display(path));
     return CopyOutcome::Copied;

@@ -88,8 +88,7 @@ void hash_entry(Sha256& hash, const std::filesystem::path& host, const std::stri
         names.push_back(it->path().filename().string());
     if (error) throw UserError("cannot list image/" + relative + ": " + error.message());
     std::sort(names.begin(), names.end());
-    for (const std::string& name : names)
-        hash_entry(hash, host / name, relative == "." ? name : relative + "/" + name);
+    for (const std::string& name : names) hash_entry(hash, host / name, relative == "." ? name : relative + "/" + name);
 }
 
 }  // namespace
@@ -124,10 +123,8 @@ void require_current_image(const Instance& instance) {
     switch (image_state(instance)) {
     case ImageState::NotBuilt:
         throw UserError("the instance " + instance.root().string() + " has no image yet; run `cella build`");
-    case ImageState::Stale:
-        throw UserError("image/ changed since the last build; run `cella build`");
-    case ImageState::Current:
-        return;
+    case ImageState::Stale: throw UserError("image/ changed since the last build; run `cella build`");
+    case ImageState::Current: return;
     }
 }
 

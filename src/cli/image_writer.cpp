@@ -40,11 +40,11 @@ std::string describe_special(mode_t mode) {
 }
 
 struct Node {
-    std::string shown;               // "image/a/b", for messages
-    std::filesystem::path host;      // where the contents are read from
+    std::string shown;           // "image/a/b", for messages
+    std::filesystem::path host;  // where the contents are read from
     struct stat status {};
     std::uint32_t nlink = 1;
-    std::string link_target;             // symlinks
+    std::string link_target;            // symlinks
     std::vector<std::uint8_t> entries;  // folders: the packed entry list
     std::uint64_t data_offset = 0;
 

@@ -15,9 +15,7 @@ namespace {
 // ld.so.conf files include each other; a loop must end somewhere.
 constexpr int kMaxIncludeDepth = 16;
 
-bool has_wildcard(std::string_view component) {
-    return component.find_first_of("*?[") != std::string_view::npos;
-}
+bool has_wildcard(std::string_view component) { return component.find_first_of("*?[") != std::string_view::npos; }
 
 std::string_view trim(std::string_view text) {
     constexpr std::string_view kBlank = " \t\r\n\f\v";

@@ -17,8 +17,7 @@ namespace cella::cli {
 // lines (glob patterns; relative ones relative to the including file) in
 // the order ldconfig reads them. Duplicates removed; a missing file yields
 // nothing.
-std::vector<std::string> read_ld_so_conf(const std::filesystem::path& root,
-                                         std::string_view file = "/etc/ld.so.conf");
+std::vector<std::string> read_ld_so_conf(const std::filesystem::path& root, std::string_view file = "/etc/ld.so.conf");
 
 // The path file musl's loader reads: one folder per line or ':'-separated.
 inline constexpr std::string_view kMuslPathFile = "/etc/ld-musl-x86_64.path";

@@ -88,8 +88,7 @@ std::filesystem::path walk_in_root(const std::filesystem::path& root, std::strin
         }
         if (S_ISLNK(status.st_mode)) {
             if (++links_followed > kMaxSymlinks)
-                throw UserError("too many levels of symlinks in " + std::string(logical) + " under " +
-                                root.string());
+                throw UserError("too many levels of symlinks in " + std::string(logical) + " under " + root.string());
             resolved.pop_back();
             std::string target = read_symlink_text(here);
             if (!target.empty() && target[0] == '/') resolved.clear();
@@ -135,8 +134,7 @@ std::string logical_join(std::string_view directory, std::string_view relative) 
     return normalize_logical(std::string(directory) + "/" + std::string(relative));
 }
 
-std::filesystem::path resolve_in_root(const std::filesystem::path& root, std::string_view logical,
-                                      bool follow_last) {
+std::filesystem::path resolve_in_root(const std::filesystem::path& root, std::string_view logical, bool follow_last) {
     return walk_in_root(root, logical, follow_last, MissingComponent::Keep);
 }
 

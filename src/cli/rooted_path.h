@@ -26,8 +26,7 @@ std::string logical_join(std::string_view directory, std::string_view relative);
 // only when `follow_last`. A missing component ends the resolution: the rest
 // is appended as it is, so that a later lstat() reports ENOENT.
 // Throws UserError on a symlink loop.
-std::filesystem::path resolve_in_root(const std::filesystem::path& root, std::string_view logical,
-                                      bool follow_last);
+std::filesystem::path resolve_in_root(const std::filesystem::path& root, std::string_view logical, bool follow_last);
 
 // Like `mkdir -p` for `logical` under `root`, with symlinks followed inside
 // the root; new folders get mode 0755. Returns the host path of the folder.

@@ -148,7 +148,8 @@ TEST_F(AddTest, CopiesTheProgramAndItsClosure) {
     EXPECT_EQ(std::filesystem::read_symlink(image / "usr/lib/x86_64-linux-gnu/libextra.so.2"),
               "/usr/local/lib/libextra.so.2");
 
-    struct stat host_status {}, image_status {};
+    struct stat host_status {
+    }, image_status{};
     ::stat((host() / "usr/bin/app").c_str(), &host_status);
     ::stat((image / "bin/app").c_str(), &image_status);
     EXPECT_EQ(host_status.st_mtim.tv_sec, image_status.st_mtim.tv_sec);
@@ -164,7 +165,8 @@ TEST_F(AddTest, AddingAgainSkipsUnchangedFiles) {
     EXPECT_EQ(again[0].unchanged, 7u);
     EXPECT_EQ(compute_image_fingerprint(instance.image_dir()), fingerprint);
 
-    write_bytes(host() / "usr/local/lib/libextra.so.2", ElfBuilder().soname("libextra.so.2").needs("libc.so.6").build());
+    write_bytes(host() / "usr/local/lib/libextra.so.2",
+                ElfBuilder().soname("libextra.so.2").needs("libc.so.6").build());
     EXPECT_EQ(add(instance, {{"/bin/app"}, ""})[0].copied, 1u);
 }
 
@@ -184,13 +186,19 @@ TEST_F(AddTest, ToPutsTheItemInsideTheFolder) {
 
 TEST_F(AddTest, Errors) {
     Instance instance = make_instance();
-    EXPECT_EQ(message_of<UserError>([&] { add(instance, {{"/bin/app", "/nothing/here"}, ""}); }),
+    EXPECT_EQ(message_of<UserError>([&] {
+                  add(instance, {{"/bin/app", "/nothing/here"}, ""});
+              }),
               "no such file: /nothing/here");
     EXPECT_FALSE(std::filesystem::exists(instance.image_dir() / "bin/app"));  // nothing copied
-    EXPECT_TRUE(contains(message_of<UserError>([&] { add(instance, {{"/bin/app"}, "opt"}); }),
+    EXPECT_TRUE(contains(message_of<UserError>([&] {
+                             add(instance, {{"/bin/app"}, "opt"});
+                         }),
                          "--to must be an absolute folder"));
     std::filesystem::remove(host() / "usr/local/lib/libextra.so.2");
-    EXPECT_TRUE(contains(message_of<UserError>([&] { add(instance, {{"/bin/app"}, ""}); }),
+    EXPECT_TRUE(contains(message_of<UserError>([&] {
+                             add(instance, {{"/bin/app"}, ""});
+                         }),
                          "cannot find library libextra.so.2 needed by /bin/app"));
 }
 

@@ -90,12 +90,22 @@ TEST_F(ConfigFileTest, ArraysReplaceTheDefaults) {
 
 TEST(ByteSizeTest, AcceptedForms) {
     const std::pair<const char*, std::uint64_t> cases[] = {
-        {"64MB", 64 * kMiB},          {"64M", 64 * kMiB},       {"64MiB", 64 * kMiB},   {"64mb", 64 * kMiB},
-        {"64mib", 64 * kMiB},         {"512KB", 512 * 1024},    {"512k", 512 * 1024},   {"1GB", 1024 * kMiB},
-        {"1T", std::uint64_t{1} << 40}, {"4096", 4096},          {"4096B", 4096},        {"64 MB", 64 * kMiB},
+        {"64MB", 64 * kMiB},
+        {"64M", 64 * kMiB},
+        {"64MiB", 64 * kMiB},
+        {"64mb", 64 * kMiB},
+        {"64mib", 64 * kMiB},
+        {"512KB", 512 * 1024},
+        {"512k", 512 * 1024},
+        {"1GB", 1024 * kMiB},
+        {"1T", std::uint64_t{1} << 40},
+        {"4096", 4096},
+        {"4096B", 4096},
+        {"64 MB", 64 * kMiB},
         {"0", 0},
     };
-    for (const auto& [text, bytes] : cases) EXPECT_EQ(parse_byte_size(text), std::optional<std::uint64_t>(bytes)) << text;
+    for (const auto& [text, bytes] : cases)
+        EXPECT_EQ(parse_byte_size(text), std::optional<std::uint64_t>(bytes)) << text;
 }
 
 TEST(ByteSizeTest, RejectedForms) {
@@ -149,8 +159,8 @@ TEST_F(ConfigFileTest, WrongTypesNameKeyAndExpectedType) {
     EXPECT_TRUE(contains(message, file().string()));
     EXPECT_TRUE(contains(message, "'resource_limits.max_num_of_threads' must be an integer, not a string"));
     EXPECT_TRUE(contains(error_for(R"({"process": []})"), "'process' must be an object, not an array"));
-    EXPECT_TRUE(contains(error_for(R"({"metadata": {"debuggable": "yes"}})"),
-                         "'metadata.debuggable' must be true or false"));
+    EXPECT_TRUE(
+        contains(error_for(R"({"metadata": {"debuggable": "yes"}})"), "'metadata.debuggable' must be true or false"));
     EXPECT_TRUE(contains(error_for(R"({"hostname": 7})"), "'hostname' must be a string, not an integer"));
     EXPECT_TRUE(contains(error_for(R"({"entry_points": "/bin"})"), "'entry_points' must be an array of strings"));
     EXPECT_TRUE(contains(error_for(R"({"env": {"default": ["A=1", 2]}})"), "'env.default[1]' must be a string"));
@@ -180,8 +190,8 @@ TEST_F(ConfigFileTest, RangesAreChecked) {
     EXPECT_TRUE(contains(error_for(R"({"resource_limits": {"max_num_of_threads": 4097}})"), "between 1 and 4096"));
     EXPECT_TRUE(contains(error_for(R"({"process": {"default_mmap_size": "1GB"}})"),
                          "'process.default_mmap_size' is 1GB; it cannot exceed 'resource_limits.user_space_size'"));
-    EXPECT_TRUE(contains(error_for(R"({"process": {"default_stack_size": "4KB"}})"),
-                         "'process.default_stack_size' is 4KB"));
+    EXPECT_TRUE(
+        contains(error_for(R"({"process": {"default_stack_size": "4KB"}})"), "'process.default_stack_size' is 4KB"));
     EXPECT_TRUE(contains(error_for(R"({"metadata": {"product_id": 70000}})"), "'metadata.product_id' is 70000"));
     EXPECT_TRUE(contains(error_for(R"({"hostname": ""})"), "'hostname' must be 1 to 64 characters"));
 }
@@ -189,11 +199,11 @@ TEST_F(ConfigFileTest, RangesAreChecked) {
 TEST_F(ConfigFileTest, EntryPointsAndEnvironment) {
     EXPECT_TRUE(contains(error_for(R"({"entry_points": ["/bin", "usr/bin"]})"),
                          "'entry_points[1]' must be an absolute path, not \"usr/bin\""));
-    EXPECT_TRUE(contains(error_for(R"({"env": {"default": ["HOME"]}})"),
-                         "'env.default[0]' must look like \"NAME=value\""));
+    EXPECT_TRUE(
+        contains(error_for(R"({"env": {"default": ["HOME"]}})"), "'env.default[0]' must look like \"NAME=value\""));
     EXPECT_TRUE(contains(error_for(R"({"env": {"default": ["=x"]}})"), "'env.default[0]'"));
-    EXPECT_TRUE(contains(error_for(R"({"env": {"untrusted": ["TERM=xterm"]}})"),
-                         "'env.untrusted[0]' must be a variable name"));
+    EXPECT_TRUE(
+        contains(error_for(R"({"env": {"untrusted": ["TERM=xterm"]}})"), "'env.untrusted[0]' must be a variable name"));
 }
 
 TEST_F(ConfigFileTest, Mounts) {
@@ -210,8 +220,9 @@ TEST_F(ConfigFileTest, Mounts) {
     EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "tmp", "type": "ramfs"}]})"),
                          "'mount[0].target' must be an absolute path"));
     EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/", "type": "ramfs"}]})"), "'mount[0].target' cannot be"));
-    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs"}, {"target": "/a/", "type": "ramfs"}]})"),
-                         "'mount[1].target' is \"/a\", which an earlier mount already uses"));
+    EXPECT_TRUE(
+        contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs"}, {"target": "/a/", "type": "ramfs"}]})"),
+                 "'mount[1].target' is \"/a\", which an earlier mount already uses"));
     EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a"}]})"), "'mount[0]' needs a \"type\""));
     EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "nfs"}]})"),
                          "'mount[0].type' is \"nfs\"; it must be \"hostfs\" or \"ramfs\""));
@@ -233,8 +244,9 @@ TEST_F(ConfigFileTest, SyntaxErrorsGiveLineAndColumn) {
 TEST_F(ConfigFileTest, DuplicateKeysAreErrors) {
     EXPECT_TRUE(contains(error_for(R"({"resource_limits": {"max_num_of_threads": 8, "max_num_of_threads": 9}})"),
                          "key 'resource_limits.max_num_of_threads' appears twice"));
-    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs"}, {"target": "/b", "target": "/c"}]})"),
-                         "key 'mount[1].target' appears twice"));
+    EXPECT_TRUE(
+        contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs"}, {"target": "/b", "target": "/c"}]})"),
+                 "key 'mount[1].target' appears twice"));
 }
 
 TEST(ConfigMissingFileTest, NamesTheFile) {

@@ -59,8 +59,16 @@ protected:
             .runpath("$ORIGIN/../lib/app")
             .write(root() / "usr/bin/app");
         make_symlink("libfoo.so.1.0", root() / "usr/lib/app/libfoo.so.1");
-        ElfBuilder().soname("libfoo.so.1").needs("libbar.so").needs("libc.so.6").write(root() / "usr/lib/app/libfoo.so.1.0");
-        ElfBuilder().soname("libbar.so").needs("libfoo.so.1").needs("libc.so.6").write(root() / "opt/local/lib/libbar.so");
+        ElfBuilder()
+            .soname("libfoo.so.1")
+            .needs("libbar.so")
+            .needs("libc.so.6")
+            .write(root() / "usr/lib/app/libfoo.so.1.0");
+        ElfBuilder()
+            .soname("libbar.so")
+            .needs("libfoo.so.1")
+            .needs("libc.so.6")
+            .write(root() / "opt/local/lib/libbar.so");
     }
 
     std::filesystem::path root() const { return scratch_.path(); }
@@ -133,8 +141,12 @@ TEST_F(FakeRootTest, MissingItemIsAnError) {
 TEST_F(FakeRootTest, RpathIsIgnoredWhenRunpathIsPresent) {
     ElfBuilder().soname("libr.so").write(root() / "opt/r/libr.so");
     ElfBuilder().interpreter(kGlibcLoader).needs("libr.so").rpath("/opt/r").write(root() / "usr/bin/with-rpath");
-    ElfBuilder().interpreter(kGlibcLoader).needs("libr.so").rpath("/opt/r").runpath("/nowhere").write(
-        root() / "usr/bin/with-both");
+    ElfBuilder()
+        .interpreter(kGlibcLoader)
+        .needs("libr.so")
+        .rpath("/opt/r")
+        .runpath("/nowhere")
+        .write(root() / "usr/bin/with-both");
     Closure closure = resolve("/bin/with-rpath");
     EXPECT_TRUE(has_path(closure.dependencies, "/opt/r/libr.so"));
     EXPECT_TRUE(closure.library_links.empty());
@@ -183,8 +195,11 @@ TEST_F(FakeRootTest, ItemPlacedElsewhereCarriesItsRelativeLinks) {
 }
 
 TEST_F(FakeRootTest, OriginFollowsTheItemIntoTheImage) {
-    ElfBuilder().interpreter(kGlibcLoader).needs("libtool.so").runpath("${ORIGIN}/../lib").write(
-        root() / "opt/tool/bin/tool");
+    ElfBuilder()
+        .interpreter(kGlibcLoader)
+        .needs("libtool.so")
+        .runpath("${ORIGIN}/../lib")
+        .write(root() / "opt/tool/bin/tool");
     ElfBuilder().soname("libtool.so").write(root() / "opt/tool/lib/libtool.so");
     Closure closure = resolve("/opt/tool/bin/tool", "/srv/bin/tool");
     EXPECT_TRUE(has_path(closure.dependencies, "/opt/tool/lib/libtool.so", "/srv/lib/libtool.so"))
@@ -198,13 +213,30 @@ TEST_F(FakeRootTest, FolderIsCopiedWholeWithTheNeedsOfItsPrograms) {
     make_symlink("missing-target", root() / "opt/tool/share/dangling");
     write_bytes(root() / "opt/tool/share/other-arch.so", ElfBuilder().machine(EM_AARCH64).build());
     Closure closure = resolve("/opt/tool");
-    for (const char* path : {"/opt/tool", "/opt/tool/bin", "/opt/tool/bin/tool", "/opt/tool/share",
-                             "/opt/tool/share/readme.txt", "/opt/tool/share/tool-link", "/opt/tool/share/dangling",
-                             "/opt/tool/share/other-arch.so"})
+    for (const char* path :
+         {"/opt/tool", "/opt/tool/bin", "/opt/tool/bin/tool", "/opt/tool/share", "/opt/tool/share/readme.txt",
+          "/opt/tool/share/tool-link", "/opt/tool/share/dangling", "/opt/tool/share/other-arch.so"})
         EXPECT_TRUE(has_path(closure.item, path)) << path << " in " << list(closure.item);
     EXPECT_TRUE(has_path(closure.dependencies, "/lib/x86_64-linux-gnu/libc.so.6"));
     EXPECT_TRUE(has_path(closure.dependencies, "/lib64/ld-linux-x86-64.so.2"));
     EXPECT_TRUE(closure.warnings.empty());
+}
+
+TEST_F(FakeRootTest, PluginsInAFolderMayNeedLibrariesOfTheTree) {
+    ElfBuilder()
+        .interpreter(kGlibcLoader)
+        .needs("libcore.so")
+        .runpath("$ORIGIN/../lib")
+        .write(root() / "opt/suite/bin/suite");
+    ElfBuilder().soname("libcore.so").write(root() / "opt/suite/lib/libcore.so");
+    ElfBuilder().needs("libcore.so").write(root() / "opt/suite/plugins/libplugin.so");
+    Closure closure = resolve("/opt/suite");
+    EXPECT_TRUE(has_path(closure.item, "/opt/suite/plugins/libplugin.so"));
+    EXPECT_TRUE(closure.warnings.empty());
+
+    ElfBuilder().needs("libelsewhere.so").write(root() / "opt/suite/plugins/libother.so");
+    EXPECT_TRUE(contains(error_resolving("/opt/suite"),
+                         "cannot find library libelsewhere.so needed by /opt/suite/plugins/libother.so"));
 }
 
 TEST_F(FakeRootTest, SpecialFilesAreRefused) {

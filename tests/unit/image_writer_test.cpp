@@ -1,9 +1,9 @@
 // The image writer, checked by reading its output back with the LibOS's
 // own ImageReader; and the fingerprint that tells `cella run` whether
 // image/ changed since the last build.
-#include <gtest/gtest.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

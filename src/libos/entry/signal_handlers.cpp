@@ -8,6 +8,7 @@
 #include "libos/base/format.h"
 #include "libos/host/host.h"
 #include "libos/process/process.h"
+#include "libos/process/signal_defaults.h"
 #include "libos/runtime/log.h"
 #include "libos/syscall/syscall.h"
 #include "signal_types.h"
@@ -17,18 +18,6 @@ namespace {
 
 using cella::entry::KernelSiginfo;
 using cella::entry::KernelUcontext;
-
-const char* signal_name(int signal) {
-    switch (signal) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGSYS: return "SIGSYS";
-    default: return "signal";
-    }
-}
 
 }  // namespace
 
@@ -63,7 +52,7 @@ extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_contex
     }
     char message[200];
     if (cella::entry::in_libos_text(rip)) {
-        cella::log::error("LibOS crashed: %s at address 0x%lx (libos.so+0x%lx)", signal_name(signal),
+        cella::log::error("LibOS crashed: %s at address 0x%lx (libos.so+0x%lx)", cella::process::signal_name(signal),
                           static_cast<unsigned long>(fault_address),
                           static_cast<unsigned long>(rip - cella::entry::load_base()));
         cella::host::exit_group(70);
@@ -72,7 +61,7 @@ extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_contex
     // the process, as an unhandled fault does on Linux.
     cella::process::Thread* thread = cella::entry::current_cpu()->thread;
     cella::base::format_to(message, sizeof message, "program terminated by %s at address 0x%lx (rip 0x%lx, thread %d)",
-                           signal_name(signal), static_cast<unsigned long>(fault_address),
+                           cella::process::signal_name(signal), static_cast<unsigned long>(fault_address),
                            static_cast<unsigned long>(rip), thread ? thread->tid() : 0);
     cella::entry::leave_enclave(0, signal, message);
 }

@@ -68,7 +68,9 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
     LoadedElf loaded;
     mm::MapRequest whole;
     whole.length = size;
-    whole.prot = PROT_NONE;
+    // Writable (and so populated at once) while the segments are copied in;
+    // each segment gets its own protection afterwards.
+    whole.prot = PROT_READ | PROT_WRITE;
     whole.kind = mm::VmaKind::File;
     whole.name = program.path.view();
     whole.populate = true;
@@ -90,9 +92,7 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
         loaded.bias = 0;
     }
 
-    // Fill the segments through a writable view, then give each its protection.
     std::uint64_t base = loaded.bias + span->start;
-    TRY(host::protect(base, size, PROT_READ | PROT_WRITE));
     for (const Elf64_Phdr& ph : image.program_headers()) {
         if (ph.p_type != PT_LOAD || ph.p_filesz == 0) continue;
         auto* at = reinterpret_cast<std::uint8_t*>(loaded.bias + ph.p_vaddr);

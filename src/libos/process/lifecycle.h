@@ -7,5 +7,7 @@ namespace cella::process {
 // exit_group(): the process ends with `status`. The first process ending
 // ends the enclave, and `cella run` exits with its status.
 [[noreturn]] void exit_process(Process& process, int status);
+// The process is ended by `signal` (its default action), as `kill -N` would.
+[[noreturn]] void kill_process(Process& process, int signal);
 
 }  // namespace cella::process

@@ -79,6 +79,7 @@ public:
     std::uint64_t robust_list = 0;
     std::uint64_t robust_list_length = 0;
     std::uint64_t signal_mask = 0;
+    std::uint64_t pending_signals = 0;
 
 private:
     int tid_;

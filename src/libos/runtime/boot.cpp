@@ -16,6 +16,7 @@
 #include "libos/fs/imagefs/imagefs.h"
 #include "libos/fs/ramfs/ramfs.h"
 #include "libos/fs/vfs.h"
+#include "libos/host/host.h"
 #include "libos/mm/address_space.h"
 #include "libos/mm/heap.h"
 #include "libos/process/exec.h"
@@ -125,6 +126,15 @@ int exit_code_for(int error) {
     return 1;
 }
 
+// Microseconds since `cella run` stamped the boot record, for debug logs.
+std::uint64_t g_boot_time_ns = 0;
+long since_boot_us() {
+    std::int64_t seconds = 0, nanoseconds = 0;
+    (void)host::clock_gettime(0, seconds, nanoseconds);
+    std::uint64_t now = static_cast<std::uint64_t>(seconds) * 1000000000ull + static_cast<std::uint64_t>(nanoseconds);
+    return static_cast<long>((now - g_boot_time_ns) / 1000);
+}
+
 [[noreturn]] void boot(const abi::BootInfo* untrusted) {
     // The heap first: everything after allocates. Its bounds are checked
     // against the enclave range before the record is copied onto it.
@@ -137,6 +147,8 @@ int exit_code_for(int error) {
     BootRecord boot_record = copied.release_value();
     const abi::BootInfo& info = boot_record.info();
     log::init(info.stdio_fds[2], info.flags & abi::kBootFlagLogDebug);
+    g_boot_time_ns = info.boot_time_ns;
+    log::debug("LibOS entered %ld us after the host stamped the boot record", since_boot_us());
     if (!range_inside(info.user_base, info.user_size, info.enclave_base, info.enclave_size) ||
         !range_inside(info.libos_text_start, info.libos_text_end - info.libos_text_start, info.libos_base,
                       info.libos_end - info.libos_base))
@@ -162,6 +174,7 @@ int exit_code_for(int error) {
              mounted.error().code() == EOPNOTSUPP ? "cella.json names a mount type the LibOS does not support"
                                                   : "the image is corrupt or unreadable (rebuild it with `cella build`)");
     syscall::init_dispatcher(info.flags & abi::kBootFlagStrace);
+    log::debug("file systems mounted at %ld us", since_boot_us());
 
     auto made = make_first_process(info);
     if (made.is_error()) fail(70, "%s", "out of LibOS memory while creating the first process");
@@ -185,6 +198,8 @@ int exit_code_for(int error) {
     if (started.is_error()) fail(exit_code_for(started.error().code()), "%s", why[0] ? why : "cannot start the program");
 
     entry::install_signal_handlers();
+    log::debug("%.*s loaded at %ld us; starting it", static_cast<int>(program.value().size()), program.value().data(),
+               since_boot_us());
     main_thread.cpu().sud_selector = 1;
     cella_enter_user(started.value().entry, started.value().stack_pointer);
 }

@@ -8,6 +8,7 @@
 #include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
+#include "libos/process/signals.h"
 #include "libos/runtime/system_info.h"
 #include "syscall.h"
 
@@ -122,7 +123,7 @@ Result<long> sys_clock_nanosleep(SyscallArgs& a) {
 }
 
 // Signal dispositions and masks are recorded so that programs see their
-// own settings back; delivery of signals to applications is not there yet.
+// own settings back; what is delivered so far is process/signals.h's story.
 Result<long> sys_rt_sigaction(SyscallArgs& a) {
     int signal = a.integer(0);
     if (signal < 1 || signal > 64 || a.size(3) != sizeof(std::uint64_t)) return Error::from_errno(EINVAL);
@@ -151,6 +152,7 @@ Result<long> sys_rt_sigprocmask(SyscallArgs& a) {
         mask &= ~((std::uint64_t{1} << (SIGKILL - 1)) | (std::uint64_t{1} << (SIGSTOP - 1)));
     }
     if (a.address(2)) TRY(mm::write_user(a.address(2), old));
+    process::deliver_pending(current_thread());
     return 0;
 }
 

@@ -1,6 +1,7 @@
 // Process and thread identity, exit, and per-process settings.
 #include <asm-generic/errno.h>
 #include <asm/prctl.h>
+#include <asm/signal.h>
 #include <asm/unistd.h>
 #include <linux/resource.h>
 
@@ -9,6 +10,7 @@
 #include "libos/process/current.h"
 #include "libos/process/exec.h"
 #include "libos/process/lifecycle.h"
+#include "libos/process/signals.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -60,6 +62,32 @@ Result<long> sys_arch_prctl(SyscallArgs& a) {
     default:
         return Error::from_errno(EINVAL);
     }
+}
+
+// kill/tkill/tgkill: only the calling process exists so far.
+Result<long> send_signal_to_self(int signal) {
+    if (signal < 0 || signal > 64) return Error::from_errno(EINVAL);
+    if (signal == 0) return 0;  // existence check
+    TRY(process::raise_signal(current_thread(), signal));
+    return 0;
+}
+
+Result<long> sys_kill(SyscallArgs& a) {
+    int pid = a.integer(0);
+    if (pid != current_process().pid() && pid != 0 && pid != -1) return Error::from_errno(ESRCH);
+    return send_signal_to_self(a.integer(1));
+}
+
+Result<long> sys_tkill(SyscallArgs& a) {
+    if (a.integer(0) != current_thread().tid()) return Error::from_errno(a.integer(0) <= 0 ? EINVAL : ESRCH);
+    return send_signal_to_self(a.integer(1));
+}
+
+Result<long> sys_tgkill(SyscallArgs& a) {
+    if (a.integer(0) <= 0 || a.integer(1) <= 0) return Error::from_errno(EINVAL);
+    if (a.integer(0) != current_process().pid() || a.integer(1) != current_thread().tid())
+        return Error::from_errno(ESRCH);
+    return send_signal_to_self(a.integer(2));
 }
 
 struct Rlimit {
@@ -127,6 +155,9 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_set_robust_list, sys_set_robust_list, "pu"},
     {__NR_arch_prctl, sys_arch_prctl, "xp"},
     {__NR_prlimit64, sys_prlimit64, "ddpp"},
+    {__NR_kill, sys_kill, "dd"},
+    {__NR_tkill, sys_tkill, "dd"},
+    {__NR_tgkill, sys_tgkill, "ddd"},
     {__NR_getrlimit, sys_getrlimit, "dp"},
 };
 
