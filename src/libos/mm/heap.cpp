@@ -49,7 +49,7 @@ bool Heap::ensure_committed(std::uint64_t end) {
     if (end > end_) return false;
     std::uint64_t new_committed = round_up(end, kCommitChunk);
     if (new_committed > end_) new_committed = end_;
-    if (host::map_anonymous_fixed(committed_, new_committed - committed_, PROT_READ | PROT_WRITE).is_error())
+    if (host::map_anonymous_fixed(committed_, new_committed - committed_, PROT_READ | PROT_WRITE, true).is_error())
         return false;
     committed_ = new_committed;
     return true;
