@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "atomic_file.h"
+#include "sorted_listing.h"
 #include "user_error.h"
 
 namespace cella::cli {
@@ -82,13 +83,7 @@ void hash_entry(Sha256& hash, const std::filesystem::path& host, const std::stri
     hash.update(record);
     if (!S_ISDIR(status.st_mode)) return;
 
-    std::vector<std::string> names;
-    std::error_code error;
-    for (std::filesystem::directory_iterator it(host, error), end; !error && it != end; it.increment(error))
-        names.push_back(it->path().filename().string());
-    if (error) throw UserError("cannot list image/" + relative + ": " + error.message());
-    std::sort(names.begin(), names.end());
-    for (const std::string& name : names) hash_entry(hash, host / name, relative == "." ? name : relative + "/" + name);
+    for (const std::string& name : sorted_names(host, "image/" + relative)) hash_entry(hash, host / name, relative == "." ? name : relative + "/" + name);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "abi/image_format.h"
 #include "atomic_file.h"
+#include "sorted_listing.h"
 #include "user_error.h"
 
 namespace cella::cli {
@@ -89,13 +90,7 @@ private:
     void list_folder(std::size_t index) {
         std::filesystem::path folder = nodes_[index].host;
         std::string shown = nodes_[index].shown;
-        std::vector<std::string> names;
-        std::error_code error;
-        for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error))
-            names.push_back(it->path().filename().string());
-        if (error) throw UserError("cannot list " + shown + ": " + error.message());
-        // std::string orders like memcmp, which is the format's byte order.
-        std::sort(names.begin(), names.end());
+        std::vector<std::string> names = sorted_names(folder, shown);
         std::vector<std::uint8_t> entries;
         for (const std::string& name : names) {
             if (name.size() > abi::kImageMaxNameLength)
