@@ -104,7 +104,7 @@ LoadedLibos load_libos(const std::filesystem::path& file, std::uint64_t base) {
     auto span = libos.elf.load_span();
     if (!span || span->start != 0) fail(file, "unexpected segment layout");
     void* mapped = mmap(reinterpret_cast<void*>(base), span->end, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0);
     if (mapped == MAP_FAILED) fail(file, "cannot map the LibOS into the enclave range");
     LoadedLibos loaded{base, base + span->end, 0, 0, base + libos.elf.header().e_entry};
     for (const Elf64_Phdr& ph : libos.elf.program_headers()) {
