@@ -317,6 +317,10 @@ Result<StartState> exec(Process& process, ExecRequest request, char* why, std::s
     std::uint64_t sp = TRY(build_stack(process, request, loaded, has_interpreter ? &interpreter_loaded : nullptr,
                                        request.path.view()));
     TRY(process.set_exe_path(program.path.view()));
+    TRY(process.set_command_line(request.argv));
+    // The thread takes the program's name, as Linux's exec sets comm.
+    std::string_view base_name = program.path.view().substr(program.path.view().rfind('/') + 1);
+    process.for_each_thread([&](Thread& thread) { thread.set_name(base_name); });
     return StartState{has_interpreter ? interpreter_loaded.entry : loaded.entry, sp};
 }
 

@@ -1,8 +1,13 @@
 #pragma once
-// A process (Occlum's SIP): an identity, its file descriptors, its working
-// directory and the memory it holds in the shared address space.
+// A process (Occlum's SIP) and its threads. A process owns an identity,
+// its file descriptors, working directory, the memory it holds in the
+// shared address space, its signal dispositions and its threads; a thread
+// owns its LibOS CPU state (ThreadCpu), signal mask and pending set.
 #include <cstdint>
+#include <string_view>
 
+#include "libos/base/intrusive_list.h"
+#include "libos/base/lock.h"
 #include "libos/base/own_ptr.h"
 #include "libos/base/string.h"
 #include "libos/base/vector.h"
@@ -27,9 +32,42 @@ struct SignalAction {
     std::uint64_t mask = 0;
 };
 
+class Process;
+
+class Thread : public base::IntrusiveListNode<> {
+public:
+    static constexpr std::size_t kNameSize = 16;  // TASK_COMM_LEN
+
+    Thread(int tid, base::RefPtr<Process> process);
+    ~Thread();
+
+    int tid() const { return tid_; }
+    Process& process() { return *process_; }
+    entry::ThreadCpu& cpu() { return cpu_; }
+
+    // prctl(PR_SET_NAME): at most 15 bytes, as Linux keeps.
+    std::string_view name() const { return name_; }
+    void set_name(std::string_view name);
+
+    // Host thread behind this thread (its kernel tid), 0 before it runs.
+    int host_tid = 0;
+    std::uint64_t clear_child_tid = 0;
+    std::uint64_t robust_list = 0;
+    std::uint64_t robust_list_length = 0;
+    std::uint64_t signal_mask = 0;
+    std::uint64_t pending_signals = 0;
+
+private:
+    int tid_;
+    base::RefPtr<Process> process_;
+    entry::ThreadCpu cpu_{};
+    char name_[kNameSize] = {};
+};
+
 class Process : public base::RefCounted<Process> {
 public:
-    explicit Process(int pid, int ppid) : pid_(pid), ppid_(ppid) {}
+    Process(int pid, int ppid) : pid_(pid), ppid_(ppid) {}
+    ~Process();
 
     int pid() const { return pid_; }
     int ppid() const { return ppid_; }
@@ -52,39 +90,41 @@ public:
         exe_path_ = TRY(base::String::from(path));
         return {};
     }
+    // The argument strings of the current program, NUL-separated, as
+    // /proc/PID/cmdline shows them.
+    const base::Vector<char>& command_line() const { return command_line_; }
+    Result<void> set_command_line(const base::Vector<base::String>& argv);
 
     ProgramBreak& program_break() { return brk_; }
     // Index = signal number - 1.
     SignalAction* signal_actions() { return signal_actions_; }
 
+    // Threads. The lock guards the list; a callback must not block.
+    base::Mutex& threads_lock() { return threads_lock_; }
+    void add_thread(Thread& thread);
+    void remove_thread(Thread& thread);
+    template <typename F>
+    void for_each_thread(F&& visit) {
+        base::ScopedLock guard(threads_lock_);
+        for (Thread& thread : threads_) visit(thread);
+    }
+    std::size_t thread_count() {
+        base::ScopedLock guard(threads_lock_);
+        return threads_.size();
+    }
+
 private:
-    SignalAction signal_actions_[64];
     int pid_;
     int ppid_;
     fs::FdTable fds_;
     base::String cwd_;
     std::uint32_t umask_ = 022;
     base::String exe_path_;
+    base::Vector<char> command_line_;
     ProgramBreak brk_;
-};
-
-class Thread {
-public:
-    Thread(int tid, base::RefPtr<Process> process) : tid_(tid), process_(static_cast<base::RefPtr<Process>&&>(process)) {}
-
-    int tid() const { return tid_; }
-    Process& process() { return *process_; }
-    entry::ThreadCpu& cpu() { return cpu_; }
-    std::uint64_t clear_child_tid = 0;
-    std::uint64_t robust_list = 0;
-    std::uint64_t robust_list_length = 0;
-    std::uint64_t signal_mask = 0;
-    std::uint64_t pending_signals = 0;
-
-private:
-    int tid_;
-    base::RefPtr<Process> process_;
-    entry::ThreadCpu cpu_{};
+    SignalAction signal_actions_[64];
+    base::Mutex threads_lock_;
+    base::IntrusiveList<Thread> threads_;
 };
 
 }  // namespace cella::process

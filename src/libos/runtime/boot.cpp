@@ -21,6 +21,7 @@
 #include "libos/mm/heap.h"
 #include "libos/process/exec.h"
 #include "libos/process/process.h"
+#include "libos/process/process_table.h"
 #include "libos/syscall/syscall.h"
 #include "log.h"
 #include "system_info.h"
@@ -102,7 +103,7 @@ Result<void> mount_file_systems(const BootRecord& boot) {
 }
 
 Result<base::RefPtr<process::Process>> make_first_process(const abi::BootInfo& info) {
-    auto process = TRY(base::make_ref<process::Process>(1, 0));
+    auto process = TRY(base::make_ref<process::Process>(process::process_table().allocate_id(), 0));
     TRY(process->set_cwd("/"));
     for (int fd = 0; fd < 3; ++fd) {
         auto stream = TRY(base::make_ref<fs::HostStream>(info.stdio_fds[fd], O_RDWR));
@@ -179,10 +180,14 @@ long since_boot_us() {
     auto made = make_first_process(info);
     if (made.is_error()) fail(70, "%s", "out of LibOS memory while creating the first process");
     base::RefPtr<process::Process> first = made.release_value();
-    auto thread = base::make_own<process::Thread>(1, first);
+    auto thread = base::make_own<process::Thread>(first->pid(), first);
     if (thread.is_error()) fail(70, "%s", "out of LibOS memory while creating the first thread");
     process::Thread& main_thread = *g_first_thread.construct(thread.release_value());
     main_thread.cpu().thread = &main_thread;
+    first->add_thread(main_thread);
+    if (process::process_table().add_process(first).is_error() ||
+        process::process_table().add_thread(main_thread).is_error())
+        fail(70, "%s", "out of LibOS memory while creating the first process");
     entry::enter_thread(main_thread.cpu());
 
     process::ExecRequest request;
