@@ -9,6 +9,12 @@ extern "C" {
 void cella_signal_restorer();
 long cella_user_copy(void* dst, const void* src, std::size_t n);
 long cella_user_strncpy(char* dst, const char* src, std::size_t max);
+long cella_blocking_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+extern char cella_blocking_window_begin[];
+extern char cella_blocking_window_end[];
+void cella_blocking_interrupted();
+long cella_host_clone(unsigned long flags, void* stack, volatile std::uint32_t* child_tid_word,
+                      void (*entry)(void*), void* arg);
 extern char cella_user_access_begin[];
 extern char cella_user_access_end[];
 void cella_user_access_fixup();

@@ -15,10 +15,20 @@ struct ThreadCpu {
     process::Thread* thread;
     // Syscall User Dispatch selector: nonzero while application code runs.
     volatile std::uint8_t sud_selector;
-    std::uint8_t reserved[7];
+    // Set by whoever wants this thread's attention (a signal to deliver,
+    // the process exiting) before it kicks the host thread; a blocking host
+    // call checks it at %gs:kInterruptOffset right before it blocks.
+    volatile std::uint8_t interrupt_requested;
+    std::uint8_t reserved[6];
     std::uint64_t altstack_base;  // where the SIGSYS handler runs
     std::uint64_t altstack_size;
+    // Cleared (and futex-woken) by the host kernel when the host thread is
+    // gone, so its stacks can be freed.
+    volatile std::uint32_t host_thread_alive;
+    std::uint32_t reserved2;
 };
+inline constexpr int kInterruptOffset = 17;
+static_assert(__builtin_offsetof(ThreadCpu, interrupt_requested) == kInterruptOffset);
 
 inline ThreadCpu* current_cpu() {
     ThreadCpu* cpu;

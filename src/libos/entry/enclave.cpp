@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "asm_symbols.h"
+#include "host_signals.h"
 #include "libos/base/format.h"
 #include "libos/host/host.h"
 #include "libos/mm/heap.h"
@@ -14,9 +15,8 @@
 namespace cella::entry {
 namespace {
 
-constexpr int kHandledSignals[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+constexpr int kHandledSignals[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, kKickSignal};
 constexpr std::size_t kHandledCount = sizeof kHandledSignals / sizeof kHandledSignals[0];
-constexpr std::size_t kAltStackSize = 64 * 1024;
 constexpr unsigned long kSaRestorer = 0x04000000;
 
 struct HostState {
@@ -34,8 +34,6 @@ struct KernelStack {
     std::size_t size;
 };
 
-std::uint64_t bit(int signal) { return std::uint64_t{1} << (signal - 1); }
-
 }  // namespace
 
 void save_host_state(abi::ExitRecord* exit_record) {
@@ -46,31 +44,38 @@ void save_host_state(abi::ExitRecord* exit_record) {
 }
 
 void install_signal_handlers() {
-    // While the LibOS serves a syscall, asynchronous signals wait; faults
+    // While the LibOS serves a syscall, asynchronous signals wait. Faults
     // must not be blocked, or the kernel would kill the process outright
-    // instead of letting the fault handler turn a bad pointer into EFAULT.
-    std::uint64_t blocked = ~std::uint64_t{0};
-    for (int sync : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP}) blocked &= ~bit(sync);
+    // instead of letting the fault handler turn a bad pointer into EFAULT;
+    // kicks must not be, so a blocking call in the LibOS can be cut short.
+    std::uint64_t blocked = ~(kSynchronousSignals | host_signal_bit(kKickSignal));
     for (std::size_t i = 0; i < kHandledCount; ++i) {
         int signal = kHandledSignals[i];
         host::KernelSigaction action{};
-        action.handler = reinterpret_cast<void*>(signal == SIGSYS ? &cella_sigsys_handler : &cella_fault_handler);
+        action.handler = reinterpret_cast<void*>(signal == SIGSYS        ? &cella_sigsys_handler
+                                                 : signal == kKickSignal ? &cella_kick_handler
+                                                                         : &cella_fault_handler);
         action.flags = SA_SIGINFO | SA_ONSTACK | kSaRestorer;
         action.restorer = reinterpret_cast<void*>(&cella_signal_restorer);
-        action.mask = blocked;
+        // The kick handler runs with everything but faults blocked.
+        action.mask = signal == kKickSignal ? ~kSynchronousSignals : blocked;
         (void)host::sigaction(signal, &action, &g_host.actions[i]);
     }
 }
 
-void enter_thread(ThreadCpu& cpu) {
+void use_application_mask() { (void)host::sigprocmask(SIG_SETMASK, &kApplicationHostMask, nullptr); }
+
+void enter_thread(ThreadCpu& cpu, bool allocate_altstack) {
     cpu.self = &cpu;
     if (host::set_gs_base(reinterpret_cast<std::uint64_t>(&cpu)).is_error()) CELLA_PANIC("cannot set %gs");
-    void* stack = mm::kernel_heap().allocate(kAltStackSize);
-    if (!stack) CELLA_PANIC("no LibOS heap for a signal stack");
-    cpu.altstack_base = reinterpret_cast<std::uint64_t>(stack);
-    cpu.altstack_size = kAltStackSize;
-    KernelStack ss{stack, 0, kAltStackSize};
-    if (host::sigaltstack(&ss, nullptr).is_error()) CELLA_PANIC("cannot set the LibOS signal stack");
+    if (allocate_altstack) {
+        void* stack = mm::kernel_heap().allocate(kLibosSignalStackSize);
+        if (!stack) CELLA_PANIC("no LibOS heap for a signal stack");
+        cpu.altstack_base = reinterpret_cast<std::uint64_t>(stack);
+        cpu.altstack_size = kLibosSignalStackSize;
+        KernelStack ss{stack, 0, kLibosSignalStackSize};
+        if (host::sigaltstack(&ss, nullptr).is_error()) CELLA_PANIC("cannot set the LibOS signal stack");
+    }
     cpu.sud_selector = 0;
     if (host::syscall_dispatch_on(text_start(), text_end(), &cpu.sud_selector).is_error())
         CELLA_PANIC("Syscall User Dispatch is not available (Linux 5.11 or later is needed)");

@@ -79,3 +79,19 @@ cella_host_stack:
     .quad 0
 
     .section .note.GNU-stack,"",@progbits
+
+/* [[noreturn]] void cella_sigreturn_to(void* ucontext)
+   Starts a new thread in application code: the host kernel's rt_sigreturn
+   loads every register, the FPU state, the signal mask and the signal
+   stack from the ucontext at rsp (the pretcode slot is below it). */
+    .text
+    .globl cella_sigreturn_to
+    .hidden cella_sigreturn_to
+    .type cella_sigreturn_to, @function
+cella_sigreturn_to:
+    mov %rdi, %rsp
+    mov $15, %eax
+    syscall
+    ud2
+    .size cella_sigreturn_to, .-cella_sigreturn_to
+    .section .note.GNU-stack,"",@progbits

@@ -9,6 +9,7 @@
 #include "libos/host/host.h"
 #include "libos/process/process.h"
 #include "libos/process/signal_defaults.h"
+#include "libos/process/signals.h"
 #include "libos/runtime/log.h"
 #include "libos/syscall/syscall.h"
 #include "signal_types.h"
@@ -19,23 +20,45 @@ namespace {
 using cella::entry::KernelSiginfo;
 using cella::entry::KernelUcontext;
 
+std::uint64_t address_of(void (*function)()) { return reinterpret_cast<std::uint64_t>(function); }
+
 }  // namespace
 
 extern "C" void cella_sigsys_handler(int, void* raw_info, void* raw_context) {
     auto* info = static_cast<KernelSiginfo*>(raw_info);
     auto* context = static_cast<KernelUcontext*>(raw_context);
     auto& regs = context->uc_mcontext;
+    cella::process::Thread& thread = *cella::entry::current_cpu()->thread;
     if (info->si_code != cella::entry::kSysUserDispatch) {
         // A real SIGSYS (seccomp on the host): the application cannot go on.
-        char message[160];
-        cella::base::format_to(message, sizeof message, "program killed by SIGSYS (syscall %d) at rip 0x%lx",
-                               info->sigsys.syscall, static_cast<unsigned long>(regs.rip));
-        cella::entry::leave_enclave(0, SIGSYS, message);
+        cella::process::AppSiginfo app = cella::process::make_siginfo(SIGSYS, info->si_code);
+        cella::process::deliver_fault(thread, *context, app);
+        return;
     }
     cella::syscall::SyscallArgs args{info->sigsys.syscall,
                                      {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9},
                                      context};
-    regs.rax = static_cast<std::uint64_t>(cella::syscall::dispatch(args));
+    long result = cella::syscall::dispatch(args);
+    // rt_sigreturn rewrote the whole context, rax included.
+    if (!args.context_replaced) regs.rax = static_cast<std::uint64_t>(result);
+    cella::process::return_to_user(thread, *context, args.context_replaced ? -1 : args.nr);
+}
+
+extern "C" void cella_kick_handler(int, void*, void* raw_context) {
+    auto* context = static_cast<KernelUcontext*>(raw_context);
+    auto& regs = context->uc_mcontext;
+    auto rip = static_cast<std::uint64_t>(regs.rip);
+    cella::entry::ThreadCpu* cpu = cella::entry::current_cpu();
+    // About to block: do not, the flag was set after it was checked.
+    if (rip >= reinterpret_cast<std::uint64_t>(cella_blocking_window_begin) &&
+        rip <= reinterpret_cast<std::uint64_t>(cella_blocking_window_end)) {
+        regs.rip = address_of(&cella_blocking_interrupted);
+        return;
+    }
+    // Inside the LibOS the flag is looked at on the way back to the
+    // application; a blocking host call was interrupted by this kick.
+    if (cella::entry::in_libos_text(rip) || !cpu->thread) return;
+    cella::process::return_to_user(*cpu->thread, *context, -1);
 }
 
 extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_context) {
@@ -47,21 +70,18 @@ extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_contex
 
     if (rip >= reinterpret_cast<std::uint64_t>(cella_user_access_begin) &&
         rip < reinterpret_cast<std::uint64_t>(cella_user_access_end)) {
-        regs.rip = reinterpret_cast<std::uint64_t>(&cella_user_access_fixup);
+        regs.rip = address_of(&cella_user_access_fixup);
         return;
     }
-    char message[200];
-    if (cella::entry::in_libos_text(rip)) {
+    cella::entry::ThreadCpu* cpu = cella::entry::current_cpu();
+    if (cella::entry::in_libos_text(rip) || !cpu->thread) {
         cella::log::error("LibOS crashed: %s at address 0x%lx (libos.so+0x%lx)", cella::process::signal_name(signal),
                           static_cast<unsigned long>(fault_address),
                           static_cast<unsigned long>(rip - cella::entry::load_base()));
         cella::host::exit_group(70);
     }
-    // A fault in application code. Until signal delivery exists, it ends
-    // the process, as an unhandled fault does on Linux.
-    cella::process::Thread* thread = cella::entry::current_cpu()->thread;
-    cella::base::format_to(message, sizeof message, "program terminated by %s at address 0x%lx (rip 0x%lx, thread %d)",
-                           cella::process::signal_name(signal), static_cast<unsigned long>(fault_address),
-                           static_cast<unsigned long>(rip), thread ? thread->tid() : 0);
-    cella::entry::leave_enclave(0, signal, message);
+    // A fault in application code: its handler runs, or the process dies.
+    cella::process::AppSiginfo app = cella::process::fault_siginfo(signal, info->si_code, fault_address);
+    if (signal == SIGTRAP || signal == SIGILL || signal == SIGFPE) app.put<std::uint64_t>(16, fault_address ? fault_address : rip);
+    cella::process::deliver_fault(*cpu->thread, *context, app);
 }

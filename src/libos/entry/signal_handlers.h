@@ -5,6 +5,8 @@
 extern "C" {
 // Syscall User Dispatch: every application syscall arrives here.
 void cella_sigsys_handler(int signal, void* info, void* context);
+// The kick: another LibOS thread wants this one to look at its signals.
+void cella_kick_handler(int signal, void* info, void* context);
 // SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP: user-access fixups, application
 // faults, and LibOS bugs.
 void cella_fault_handler(int signal, void* info, void* context);

@@ -20,6 +20,14 @@ public:
     Result<bool> cloexec(int fd);
     Result<void> set_cloexec(int fd, bool cloexec);
     int limit() const { return limit_; }
+    // Visits every open fd in ascending order, under the table's lock: the
+    // callback must not call back into this table.
+    template <typename F>
+    void for_each(F&& visit) {
+        base::ScopedLock guard(lock_);
+        for (std::size_t fd = 0; fd < slots_.size(); ++fd)
+            if (slots_[fd].file) visit(static_cast<int>(fd), *slots_[fd].file);
+    }
 
 private:
     struct Slot {

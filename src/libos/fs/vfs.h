@@ -37,6 +37,15 @@ public:
     };
     Result<Parent> resolve_parent(std::string_view base, std::string_view path);
 
+    // Visits "/" and then every mount in the order they were made, under
+    // the table's lock: the callback must not resolve paths.
+    template <typename F>
+    void for_each_mount(F&& visit) {
+        base::ScopedLock guard(lock_);
+        if (root_) visit(std::string_view("/"), *root_);
+        for (Mount& mount : mounts_) visit(mount.path.view(), *mount.root);
+    }
+
 private:
     struct Mount {
         base::String path;

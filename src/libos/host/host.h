@@ -39,6 +39,9 @@ Result<void> unmap(std::uint64_t address, std::uint64_t length);
 // Drops the contents of committed pages; they read back as zeros.
 Result<void> discard(std::uint64_t address, std::uint64_t length);
 Result<void> protect(std::uint64_t address, std::uint64_t length, int prot);
+// Which pages of the range the host has backed with memory (mincore):
+// out[i] is 1 for a resident page, 0 otherwise; out has one byte per page.
+Result<void> residency(std::uint64_t address, std::uint64_t length, std::span<std::uint8_t> out);
 
 // Threads and the CPU
 int gettid();
@@ -48,6 +51,12 @@ Result<void> set_gs_base(std::uint64_t base);
 std::uint64_t gs_base();
 void futex_wait(std::uint32_t* word, std::uint32_t expected);
 void futex_wake(std::uint32_t* word, int count);
+// Waits on a word the host kernel clears and wakes at a thread's exit
+// (CLONE_CHILD_CLEARTID): that wake is a shared-futex wake.
+void wait_for_thread_exit(volatile std::uint32_t* word);
+// Wakes waiters of both kinds (private and shared futexes), as a thread
+// exit with CLONE_CHILD_CLEARTID must.
+void futex_wake_all_kinds(std::uint32_t* word, int count);
 
 // Signals and syscall interception
 struct KernelSigaction {
@@ -64,6 +73,24 @@ Result<void> sigaltstack(const void* stack, void* old);
 Result<void> syscall_dispatch_on(std::uint64_t allowed_start, std::uint64_t allowed_end, volatile std::uint8_t* selector);
 Result<void> syscall_dispatch_off();
 
+// Threads of the enclave
+int host_pid();
+// Sends the LibOS's kick signal to a host thread of this process.
+void kick_thread(int host_tid);
+void raw_signal_thread(int host_tid, int signal);
+[[noreturn]] void exit_thread();
+// A host syscall that may block and that a kick interrupts (-EINTR), even
+// when the kick comes just before it blocks. Raw result: value or -errno.
+long blocking_syscall(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0);
+// FUTEX_* operations on application memory, passed through after checks;
+// waiting operations are interruptible by a kick.
+long futex(std::uint32_t* address, int op, std::uint32_t value, const void* timeout, std::uint32_t* address2,
+           std::uint32_t value3);
+// Waits for one of `set` (rt_sigtimedwait); -EAGAIN on timeout.
+long wait_for_signal(std::uint64_t set, void* info, std::int64_t timeout_ns);
+// CPU time of a host thread (CLOCK_THREAD_CPUTIME_ID of another thread).
+Result<std::int64_t> thread_cpu_time_ns(int host_tid);
+
 // Misc
 Result<void> random_bytes(std::span<std::uint8_t> out);
 Result<void> clock_gettime(int clock, std::int64_t& seconds, std::int64_t& nanoseconds);
@@ -74,6 +101,7 @@ Result<void> clock_nanosleep(int clock, bool absolute, std::int64_t seconds, std
                              std::int64_t* remaining_seconds, std::int64_t* remaining_nanoseconds);
 Result<void> uname(void* utsname);
 void sched_yield();
+Result<void> getcpu(unsigned& cpu, unsigned& node);
 [[noreturn]] void exit_group(int code);
 
 }  // namespace cella::host

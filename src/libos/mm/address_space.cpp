@@ -6,12 +6,34 @@
 
 namespace cella::mm {
 namespace {
+
 base::Global<AddressSpace> g_address_space;
+
+// Where a mapping's claim begins for placement: a stack that grows down
+// keeps the guard gap below it free.
+std::uint64_t claimed_start(const Vma& vma) {
+    if (!vma.grows_down) return vma.start;
+    return vma.start > kStackGuardGap ? vma.start - kStackGuardGap : 0;
 }
+
+bool alike(const Vma& a, const Vma& b) {
+    if (a.end != b.start || a.prot != b.prot || a.flags != b.flags || a.owner != b.owner || a.kind != b.kind ||
+        a.may_write != b.may_write || a.grows_down != b.grows_down || a.file.get() != b.file.get() ||
+        a.writes_back() != b.writes_back() || a.name.view() != b.name.view())
+        return false;
+    return !a.file || b.offset == a.offset_of(a.end);
+}
+
+}  // namespace
 
 AddressSpace& address_space() {
     if (!g_address_space.is_constructed()) g_address_space.construct();
     return g_address_space.get();
+}
+
+Result<Vma> Vma::try_clone() const {
+    return Vma{start,  end,       prot,       flags, owner, kind, TRY(name.try_clone()), file,
+               offset, may_write, grows_down, TRY(page_sums.try_clone())};
 }
 
 void AddressSpace::init(std::uint64_t user_base, std::uint64_t user_size) {
@@ -37,20 +59,29 @@ bool AddressSpace::is_free(std::uint64_t start, std::uint64_t end) {
     return i == vmas_.size() || vmas_[i].start >= end;
 }
 
-Result<std::uint64_t> AddressSpace::find_free(std::uint64_t length, std::uint64_t alignment, std::uint64_t hint) {
-    if (length == 0 || length > user_end_ - user_base_) return base::Error::from_errno(ENOMEM);
+bool AddressSpace::fits(std::uint64_t start, std::uint64_t length, std::size_t next_index) const {
+    return next_index == vmas_.size() || claimed_start(vmas_[next_index]) >= start + length;
+}
+
+Result<std::uint64_t> AddressSpace::find_free(std::uint64_t length, std::uint64_t alignment, std::uint64_t hint,
+                                              std::uint64_t below) {
+    std::uint64_t top = below && below < user_end_ ? below : user_end_;
     if (alignment < kPageSize) alignment = kPageSize;
+    if (length == 0 || top <= user_base_ || length > top - user_base_) {
+        if (!below) record_exhaustion(length);
+        return base::Error::from_errno(ENOMEM);
+    }
     auto align_up = [&](std::uint64_t v) { return (v + alignment - 1) & ~(alignment - 1); };
-    if (hint && hint % alignment == 0 && hint >= user_base_ && hint <= user_end_ - length &&
-        is_free(hint, hint + length))
+    if (hint && hint % alignment == 0 && hint >= user_base_ && hint <= top - length &&
+        fits(hint, length, first_ending_after(hint)))
         return hint;
     // Next fit from where the last search ended, then from the bottom: keeps
     // fresh mappings from reusing just-freed addresses at once.
     for (std::uint64_t from : {next_hint_, user_base_}) {
         std::uint64_t candidate = align_up(from);
         std::size_t i = first_ending_after(candidate);
-        while (candidate <= user_end_ && length <= user_end_ - candidate) {
-            if (i == vmas_.size() || vmas_[i].start >= candidate + length) {
+        while (candidate <= top && length <= top - candidate) {
+            if (fits(candidate, length, i)) {
                 next_hint_ = candidate + length;
                 return candidate;
             }
@@ -58,7 +89,17 @@ Result<std::uint64_t> AddressSpace::find_free(std::uint64_t length, std::uint64_
             ++i;
         }
     }
+    // A request limited to low addresses failing says nothing about the limit.
+    if (!below) record_exhaustion(length);
     return base::Error::from_errno(ENOMEM);
+}
+
+void AddressSpace::record_exhaustion(std::uint64_t length) {
+    std::uint64_t in_use = 0;
+    for (const Vma& vma : vmas_)
+        if (in_user_range(vma.start, vma.end)) in_use += vma.size();
+    exhausted_in_use_.store(in_use, base::MemoryOrder::Relaxed);
+    exhausted_request_.store(length ? length : 1, base::MemoryOrder::Relaxed);
 }
 
 Result<void> AddressSpace::insert(Vma vma) {
@@ -71,21 +112,38 @@ Result<void> AddressSpace::insert(Vma vma) {
 Result<void> AddressSpace::split_at(std::uint64_t address) {
     std::size_t i = first_ending_after(address);
     if (i == vmas_.size() || vmas_[i].start >= address) return {};
-    Vma upper = TRY(vmas_[i].try_clone());
-    upper.start = address;
-    vmas_[i].end = address;
+    Vma& lower = vmas_[i];
+    std::size_t lower_pages = (address - lower.start) / kPageSize;
+    Vma upper{address,
+              lower.end,
+              lower.prot,
+              lower.flags,
+              lower.owner,
+              lower.kind,
+              TRY(lower.name.try_clone()),
+              lower.file,
+              lower.offset_of(address),
+              lower.may_write,
+              lower.grows_down,
+              {}};
+    if (lower.writes_back()) {
+        TRY(upper.page_sums.try_append(lower.page_sums.span().subspan(lower_pages)));
+        MUST(lower.page_sums.try_resize(lower_pages));  // shrinking cannot fail
+    }
+    // Only the lowest part of a stack grows; the upper part is plain memory.
+    lower.end = address;
+    upper.grows_down = false;
     return vmas_.try_insert(i + 1, std::move(upper));
 }
 
-Result<void> AddressSpace::remove(std::uint64_t start, std::uint64_t end, int owner) {
+Result<void> AddressSpace::isolate(std::uint64_t start, std::uint64_t end) {
     TRY(split_at(start));
-    TRY(split_at(end));
-    for (std::size_t i = first_ending_after(start); i < vmas_.size() && vmas_[i].start < end;) {
-        if (vmas_[i].owner == owner)
-            vmas_.remove(i);
-        else
-            ++i;
-    }
+    return split_at(end);
+}
+
+Result<void> AddressSpace::remove(std::uint64_t start, std::uint64_t end, int owner) {
+    TRY(isolate(start, end));
+    remove_if(start, end, [&](const Vma& vma) { return vma.owner == owner; });
     return {};
 }
 
@@ -93,7 +151,7 @@ bool AddressSpace::covered(std::uint64_t start, std::uint64_t end, int owner) {
     std::uint64_t at = start;
     for (std::size_t i = first_ending_after(start); i < vmas_.size() && at < end; ++i) {
         const Vma& vma = vmas_[i];
-        if (vma.start > at || vma.owner != owner) return false;
+        if (vma.start > at || vma.owner != owner || !vma.is_mapped()) return false;
         at = vma.end;
     }
     return at >= end;
@@ -101,24 +159,32 @@ bool AddressSpace::covered(std::uint64_t start, std::uint64_t end, int owner) {
 
 Result<void> AddressSpace::protect(std::uint64_t start, std::uint64_t end, int prot, int owner) {
     if (!covered(start, end, owner)) return base::Error::from_errno(ENOMEM);
-    TRY(split_at(start));
-    TRY(split_at(end));
+    TRY(isolate(start, end));
     for (std::size_t i = first_ending_after(start); i < vmas_.size() && vmas_[i].start < end; ++i)
         vmas_[i].prot = prot;
-    // Merge neighbours that now look alike, so the map does not fragment.
+    merge_around(start, end);
+    return {};
+}
+
+void AddressSpace::merge_around(std::uint64_t start, std::uint64_t end) {
     for (std::size_t i = first_ending_after(start > 0 ? start - 1 : 0); i + 1 < vmas_.size();) {
         Vma& a = vmas_[i];
         Vma& b = vmas_[i + 1];
         if (a.start > end) break;
-        if (a.end == b.start && a.prot == b.prot && a.flags == b.flags && a.owner == b.owner && a.kind == b.kind &&
-            a.name.view() == b.name.view()) {
+        // Joining checksums needs memory; without it the two just stay apart.
+        if (alike(a, b) && (!a.writes_back() || !a.page_sums.try_append(b.page_sums.span()).is_error())) {
             a.end = b.end;
             vmas_.remove(i + 1);
         } else {
             ++i;
         }
     }
-    return {};
+}
+
+void AddressSpace::extend(Vma& vma, std::uint64_t new_start, std::uint64_t new_end) {
+    vma.offset -= vma.start - new_start;
+    vma.start = new_start;
+    vma.end = new_end;
 }
 
 bool AddressSpace::check(std::uint64_t start, std::uint64_t length, int prot, int owner) {
@@ -128,16 +194,26 @@ bool AddressSpace::check(std::uint64_t start, std::uint64_t length, int prot, in
     std::uint64_t at = start;
     for (std::size_t i = first_ending_after(start); i < vmas_.size() && at < end; ++i) {
         const Vma& vma = vmas_[i];
-        if (vma.start > at || vma.owner != owner || (vma.prot & prot) != prot) return false;
+        if (vma.start > at || vma.owner != owner || !vma.is_mapped() || (vma.prot & prot) != prot) return false;
         at = vma.end;
     }
     return at >= end;
 }
 
-const Vma* AddressSpace::find(std::uint64_t address) {
+Vma* AddressSpace::find(std::uint64_t address) {
     std::size_t i = first_ending_after(address);
     if (i < vmas_.size() && vmas_[i].start <= address) return &vmas_[i];
     return nullptr;
+}
+
+Vma* AddressSpace::find_next(std::uint64_t address) {
+    std::size_t i = first_ending_after(address);
+    return i < vmas_.size() ? &vmas_[i] : nullptr;
+}
+
+Vma* AddressSpace::find_before(const Vma& vma) {
+    std::size_t i = static_cast<std::size_t>(&vma - vmas_.data());
+    return i > 0 && i <= vmas_.size() ? &vmas_[i - 1] : nullptr;
 }
 
 }  // namespace cella::mm

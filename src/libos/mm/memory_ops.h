@@ -1,9 +1,12 @@
 #pragma once
-// mmap, munmap, mprotect and brk for one process over the shared address
-// space. Pages are committed at the host when a mapping is made and
-// released when it goes; the host kernel backs them only once touched, so
-// a large mapping that is barely used costs little (the EDMM idea).
+// The memory calls of one process over the shared address space: mmap,
+// munmap, mprotect, mremap, msync, madvise, mincore and brk, with Linux's
+// semantics. A mapping is made at the host without committing it; the
+// host kernel backs a page only once it is touched, so a large mapping
+// that is barely used costs little (the EDMM idea). File mappings hold a
+// copy of the file (file_backing.h).
 #include <cstdint>
+#include <span>
 
 #include "address_space.h"
 #include "libos/base/own_ptr.h"
@@ -32,11 +35,31 @@ struct MapRequest {
 Result<std::uint64_t> map(process::Process& process, const MapRequest& request);
 Result<void> unmap(process::Process& process, std::uint64_t address, std::uint64_t length);
 Result<void> protect(process::Process& process, std::uint64_t address, std::uint64_t length, int prot);
+
+struct RemapRequest {
+    std::uint64_t old_address = 0;
+    std::uint64_t old_length = 0;
+    std::uint64_t new_length = 0;
+    int flags = 0;  // MREMAP_*
+    std::uint64_t new_address = 0;
+};
+Result<std::uint64_t> remap(process::Process& process, const RemapRequest& request);
+
+// msync(2): MS_ASYNC and MS_SYNC both write back at once.
+Result<void> sync(process::Process& process, std::uint64_t address, std::uint64_t length, int flags);
+// madvise(2).
+Result<void> advise(process::Process& process, std::uint64_t address, std::uint64_t length, int advice);
+// mincore(2) for [address, address+length), at most out.size() pages.
+Result<void> residency(process::Process& process, std::uint64_t address, std::uint64_t length,
+                       std::span<std::uint8_t> out);
+
 // brk(): returns the new break, or the old one when the request cannot be met.
 std::uint64_t set_break(process::Process& process, std::uint64_t requested);
 // Reserves the range brk() grows into.
 Result<void> reserve_break(process::Process& process, std::uint64_t size);
-// Gives back everything the process holds (exit, exec).
+
+// Gives back everything the process holds (exit, exec), writing changed
+// pages of shared file mappings to their files first.
 void release_all(process::Process& process);
 
 }  // namespace cella::mm

@@ -4,6 +4,7 @@
 #include <linux/mman.h>
 
 #include "address_space.h"
+#include "fault.h"
 #include "libos/entry/asm_symbols.h"
 #include "libos/process/current.h"
 
@@ -15,7 +16,11 @@ using base::Error;
 bool accessible(std::uint64_t address, std::size_t length, int prot) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
-    return space.check(address, length, prot, process::current_pid());
+    int pid = process::current_pid();
+    if (space.check(address, length, prot, pid)) return true;
+    // A buffer just below a MAP_GROWSDOWN stack: Linux grows the stack
+    // when the kernel touches it, as it would for the application.
+    return grow_stack_to(space, pid, address, prot) && space.check(address, length, prot, pid);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // How processes end.
 #include "process.h"
+#include "siginfo.h"
 
 namespace cella::process {
 
@@ -9,5 +10,7 @@ namespace cella::process {
 [[noreturn]] void exit_process(Process& process, int status);
 // The process is ended by `signal` (its default action), as `kill -N` would.
 [[noreturn]] void kill_process(Process& process, int signal);
+// The same for a fault, whose address and thread the report names.
+[[noreturn]] void kill_process_at(Process& process, int signal, const AppSiginfo& info);
 
 }  // namespace cella::process

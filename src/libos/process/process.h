@@ -13,6 +13,8 @@
 #include "libos/base/vector.h"
 #include "libos/entry/cpu.h"
 #include "libos/fs/fd_table.h"
+#include "signal_action.h"
+#include "signal_queue.h"
 
 namespace cella::process {
 
@@ -22,14 +24,6 @@ struct ProgramBreak {
     std::uint64_t start = 0;    // first byte of the heap
     std::uint64_t current = 0;  // what brk() last set
     std::uint64_t limit = 0;    // end of the reserved range
-};
-
-// What rt_sigaction stores for one signal, in the kernel's layout.
-struct SignalAction {
-    std::uint64_t handler = 0;  // SIG_DFL
-    std::uint64_t flags = 0;
-    std::uint64_t restorer = 0;
-    std::uint64_t mask = 0;
 };
 
 class Process;
@@ -54,8 +48,16 @@ public:
     std::uint64_t clear_child_tid = 0;
     std::uint64_t robust_list = 0;
     std::uint64_t robust_list_length = 0;
+    // Signal state, guarded by the process's signal_lock().
     std::uint64_t signal_mask = 0;
-    std::uint64_t pending_signals = 0;
+    SignalQueue pending;
+    AppSignalStack signal_stack;
+    // rt_sigsuspend: the mask to put back once a handler has been entered.
+    bool restore_mask_after_handler = false;
+    std::uint64_t mask_after_handler = 0;
+    // The thread is in a kernel-style blocking call that waits for a signal
+    // (sigsuspend, sigtimedwait): only a kick can wake it.
+    std::uint64_t waiting_for = 0;
 
 private:
     int tid_;
@@ -99,6 +101,15 @@ public:
     // Index = signal number - 1.
     SignalAction* signal_actions() { return signal_actions_; }
 
+    // Signals: actions, the process-wide pending queue, and how the process
+    // is ending. Also guards every thread's signal state.
+    base::Mutex& signal_lock() { return signal_lock_; }
+    SignalQueue& shared_pending() { return shared_pending_; }
+    bool exiting = false;
+    int exit_code = 0;
+    int term_signal = 0;
+    char exit_message[200] = {};  // reported by `cella run` when the enclave ends with this process
+
     // Threads. The lock guards the list; a callback must not block.
     base::Mutex& threads_lock() { return threads_lock_; }
     void add_thread(Thread& thread);
@@ -123,6 +134,8 @@ private:
     base::Vector<char> command_line_;
     ProgramBreak brk_;
     SignalAction signal_actions_[64];
+    base::Mutex signal_lock_;
+    SignalQueue shared_pending_;
     base::Mutex threads_lock_;
     base::IntrusiveList<Thread> threads_;
 };

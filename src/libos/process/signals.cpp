@@ -2,60 +2,239 @@
 
 #include <asm-generic/errno.h>
 #include <asm/signal.h>
+#include <asm/unistd.h>
 
+#include "libos/entry/cpu.h"
+#include "libos/host/host.h"
 #include "libos/runtime/log.h"
 #include "lifecycle.h"
 #include "signal_defaults.h"
+#include "signal_frame.h"
+#include "threads.h"
 
 namespace cella::process {
 namespace {
 
-constexpr std::uint64_t kIgnoreHandler = 1;  // SIG_IGN
+constexpr std::uint64_t kDefaultHandler = 0;
+constexpr std::uint64_t kIgnoreHandler = 1;
+constexpr unsigned long kSaRestart = 0x10000000;
+constexpr unsigned long kSaNoDefer = 0x40000000;
+constexpr unsigned long kSaResetHand = 0x80000000;
+constexpr std::uint64_t kUnblockable = signal_bit(SIGKILL) | signal_bit(SIGSTOP);
 
-// Takes the signal's action now; returns false if it goes to a handler.
-bool act_on(Thread& thread, int signal) {
-    std::uint64_t handler = thread.process().signal_actions()[signal - 1].handler;
-    if (signal != SIGKILL && signal != SIGSTOP) {
-        if (handler == kIgnoreHandler) return true;
-        if (handler != 0) return false;
-    }
-    switch (default_action(signal)) {
-    case DefaultAction::Ignore:
-    case DefaultAction::Continue: return true;
-    case DefaultAction::Stop:
-        log::debug("stopping on %s is not supported yet; the signal is ignored", signal_name(signal));
-        return true;
-    case DefaultAction::Terminate: kill_process(thread.process(), signal);
-    }
-    return true;
+bool is_ignored(Process& process, int signal) {
+    std::uint64_t handler = process.signal_actions()[signal - 1].handler;
+    if (handler == kIgnoreHandler) return signal != SIGKILL && signal != SIGSTOP;
+    return handler == kDefaultHandler && default_action(signal) == DefaultAction::Ignore;
+}
+
+// Whether the thread has something to act on now. Caller holds signal_lock.
+bool has_deliverable(Thread& thread) {
+    Process& process = thread.process();
+    // Blocked signals count while the thread waits for them (sigtimedwait).
+    std::uint64_t wanted = ~thread.signal_mask | thread.waiting_for;
+    return process.exiting || (thread.pending.pending() & wanted) || (process.shared_pending().pending() & wanted);
+}
+
+void interrupt_locked(Thread& thread) {
+    thread.cpu().interrupt_requested = 1;
+    if (&thread != entry::current_cpu()->thread && thread.host_tid) host::kick_thread(thread.host_tid);
+}
+
+void rearm(Thread& thread) {
+    if (has_deliverable(thread)) interrupt_locked(thread);
 }
 
 }  // namespace
 
-base::Result<void> raise_signal(Thread& thread, int signal) {
-    if (signal < 1 || signal > 64) return base::Error::from_errno(EINVAL);
-    bool unblockable = signal == SIGKILL || signal == SIGSTOP;
-    if (!unblockable && (thread.signal_mask & signal_bit(signal))) {
-        thread.pending_signals |= signal_bit(signal);
-        return {};
+void interrupt(Thread& thread) {
+    base::ScopedLock guard(thread.process().signal_lock());
+    interrupt_locked(thread);
+}
+
+base::Result<void> send_to_thread(Thread& thread, const AppSiginfo& info) {
+    Process& process = thread.process();
+    base::ScopedLock guard(process.signal_lock());
+    if (is_ignored(process, info.signo) && !(thread.signal_mask & signal_bit(info.signo))) return {};
+    TRY(thread.pending.add(info));
+    rearm(thread);
+    return {};
+}
+
+base::Result<void> send_to_process(Process& process, const AppSiginfo& info) {
+    base::ScopedLock guard(process.signal_lock());
+    if (is_ignored(process, info.signo)) return {};
+    TRY(process.shared_pending().add(info));
+    // Prefer the calling thread, then any thread that does not block it.
+    Thread* target = nullptr;
+    Thread* self = entry::current_cpu()->thread;
+    std::uint64_t bit = signal_bit(info.signo);
+    auto wants = [&](Thread& thread) {
+        return (bit & kUnblockable) || !(thread.signal_mask & bit) || (thread.waiting_for & bit);
+    };
+    if (self && &self->process() == &process && wants(*self)) target = self;
+    if (!target) {
+        process.for_each_thread([&](Thread& thread) {
+            if (!target && wants(thread)) target = &thread;
+        });
     }
-    if (!act_on(thread, signal)) {
-        log::debug("%s has a handler: signal delivery to handlers is not supported yet", signal_name(signal));
-        return base::Error::from_errno(ENOSYS);
+    if (target) interrupt_locked(*target);
+    return {};
+}
+
+void set_signal_mask(Thread& thread, std::uint64_t mask) {
+    base::ScopedLock guard(thread.process().signal_lock());
+    thread.signal_mask = mask & ~kUnblockable;
+    rearm(thread);
+}
+
+base::Result<void> set_action(Process& process, int signal, const SignalAction& action, SignalAction* old) {
+    base::ScopedLock guard(process.signal_lock());
+    SignalAction& slot = process.signal_actions()[signal - 1];
+    if (old) *old = slot;
+    slot = action;
+    if (is_ignored(process, signal)) {
+        process.shared_pending().discard(signal);
+        process.for_each_thread([&](Thread& thread) { thread.pending.discard(signal); });
     }
     return {};
 }
 
-void deliver_pending(Thread& thread) {
-    std::uint64_t ready = thread.pending_signals & ~thread.signal_mask;
-    for (int signal = 1; ready && signal <= 64; ++signal) {
-        if (!(ready & signal_bit(signal))) continue;
-        ready &= ~signal_bit(signal);
-        thread.pending_signals &= ~signal_bit(signal);
-        if (!act_on(thread, signal))
-            log::debug("pending %s has a handler: signal delivery to handlers is not supported yet; dropped",
-                       signal_name(signal));
+bool take_signal(Thread& thread, std::uint64_t set, AppSiginfo& out) {
+    base::ScopedLock guard(thread.process().signal_lock());
+    if (thread.pending.take(~set, out)) return true;
+    return thread.process().shared_pending().take(~set, out);
+}
+
+std::uint64_t pending_signals(Thread& thread) {
+    base::ScopedLock guard(thread.process().signal_lock());
+    return thread.pending.pending() | thread.process().shared_pending().pending();
+}
+
+// What a syscall interrupted by a signal turns into (Linux's handle_signal
+// and the no-handler restart in arch_do_signal_or_restart).
+static void finish_interrupted(entry::KernelMcontext& regs, long syscall, bool handler_runs, unsigned long sa_flags) {
+    long result = static_cast<long>(regs.rax);
+    bool restart = false;
+    switch (-result) {
+    case kRestartSys: restart = !handler_runs || (sa_flags & kSaRestart); break;
+    case kRestartNoIntr: restart = true; break;
+    case kRestartNoHand:
+    case kRestartBlock: restart = !handler_runs; break;
+    default: return;
     }
+    if (restart) {
+        regs.rax = static_cast<std::uint64_t>(syscall);
+        regs.rip -= 2;  // back onto the `syscall` instruction
+    } else {
+        regs.rax = static_cast<std::uint64_t>(-static_cast<long>(EINTR));
+    }
+}
+
+void return_to_user(Thread& thread, entry::KernelUcontext& context, long syscall) {
+    entry::KernelMcontext& regs = context.uc_mcontext;
+    if (!thread.cpu().interrupt_requested) {
+        if (syscall >= 0) finish_interrupted(regs, syscall, false, 0);
+        return;
+    }
+    Process& process = thread.process();
+    process.signal_lock().lock();
+    thread.cpu().interrupt_requested = 0;
+    if (process.exiting) {
+        process.signal_lock().unlock();
+        exit_thread_for_group(thread);
+    }
+    while (true) {
+        AppSiginfo info;
+        if (!thread.pending.take(thread.signal_mask, info) &&
+            !process.shared_pending().take(thread.signal_mask, info))
+            break;
+        int signal = info.signo;
+        SignalAction action = process.signal_actions()[signal - 1];
+        if (action.handler == kIgnoreHandler && signal != SIGKILL && signal != SIGSTOP) continue;
+        if (action.handler == kDefaultHandler || signal == SIGKILL || signal == SIGSTOP) {
+            DefaultAction what = default_action(signal);
+            if (what == DefaultAction::Terminate) {
+                process.signal_lock().unlock();
+                kill_process(process, signal);
+            }
+            if (what == DefaultAction::Stop) log::debug("stopping on %s is not supported yet; ignored", signal_name(signal));
+            continue;
+        }
+        // A handler: build its frame on the application stack.
+        if (syscall >= 0) finish_interrupted(regs, syscall, true, action.flags);
+        std::uint64_t saved_mask = thread.restore_mask_after_handler ? thread.mask_after_handler : thread.signal_mask;
+        thread.restore_mask_after_handler = false;
+        auto entered = enter_handler(context, action, info, saved_mask, thread.signal_stack);
+        if (entered.is_error()) {
+            // No room for the frame: Linux forces SIGSEGV.
+            process.signal_lock().unlock();
+            log::debug("cannot write the frame for %s on the application stack", signal_name(signal));
+            kill_process(process, SIGSEGV);
+        }
+        std::uint64_t mask = thread.signal_mask | action.mask;
+        if (!(action.flags & kSaNoDefer)) mask |= signal_bit(signal);
+        thread.signal_mask = mask & ~kUnblockable;
+        if (action.flags & kSaResetHand) process.signal_actions()[signal - 1] = SignalAction{};
+        rearm(thread);
+        process.signal_lock().unlock();
+        return;
+    }
+    if (thread.restore_mask_after_handler) {
+        // sigsuspend woke for a signal that needed no handler: its mask goes back now.
+        thread.restore_mask_after_handler = false;
+        thread.signal_mask = thread.mask_after_handler;
+        rearm(thread);
+    }
+    process.signal_lock().unlock();
+    if (syscall >= 0) finish_interrupted(regs, syscall, false, 0);
+}
+
+void deliver_fault(Thread& thread, entry::KernelUcontext& context, const AppSiginfo& info) {
+    Process& process = thread.process();
+    int signal = info.signo;
+    process.signal_lock().lock();
+    SignalAction& slot = process.signal_actions()[signal - 1];
+    bool blocked = thread.signal_mask & signal_bit(signal);
+    if (blocked || slot.handler == kIgnoreHandler || slot.handler == kDefaultHandler) {
+        process.signal_lock().unlock();
+        kill_process_at(process, signal, info);
+    }
+    SignalAction action = slot;
+    auto entered = enter_handler(context, action, info, thread.signal_mask, thread.signal_stack);
+    if (entered.is_error()) {
+        process.signal_lock().unlock();
+        kill_process_at(process, SIGSEGV, info);
+    }
+    std::uint64_t mask = thread.signal_mask | action.mask;
+    if (!(action.flags & kSaNoDefer)) mask |= signal_bit(signal);
+    thread.signal_mask = mask & ~kUnblockable;
+    if (action.flags & kSaResetHand) slot = SignalAction{};
+    process.signal_lock().unlock();
+}
+
+long return_from_handler(Thread& thread, entry::KernelUcontext& context) {
+    Process& process = thread.process();
+    process.signal_lock().lock();
+    auto restored = leave_handler(context, thread.signal_stack);
+    if (restored.is_error()) {
+        process.signal_lock().unlock();
+        kill_process(process, SIGSEGV);
+    }
+    thread.signal_mask = restored.value() & ~kUnblockable;
+    rearm(thread);
+    process.signal_lock().unlock();
+    return static_cast<long>(context.uc_mcontext.rax);
+}
+
+bool wait_for_interrupt(std::int64_t timeout_ns) {
+    if (timeout_ns < 0) {
+        host::blocking_syscall(__NR_pause);
+        return true;
+    }
+    std::int64_t request[2] = {timeout_ns / 1000000000, timeout_ns % 1000000000};
+    long result = host::blocking_syscall(__NR_nanosleep, reinterpret_cast<long>(request), 0);
+    return result != 0;
 }
 
 }  // namespace cella::process

@@ -14,6 +14,7 @@
 #include "libos/fs/devfs/devfs.h"
 #include "libos/fs/host_stream.h"
 #include "libos/fs/imagefs/imagefs.h"
+#include "libos/fs/procfs/procfs.h"
 #include "libos/fs/ramfs/ramfs.h"
 #include "libos/fs/vfs.h"
 #include "libos/host/host.h"
@@ -23,7 +24,9 @@
 #include "libos/process/process.h"
 #include "libos/process/process_table.h"
 #include "libos/syscall/syscall.h"
+#include "libos/process/threads.h"
 #include "log.h"
+#include "service_thread.h"
 #include "system_info.h"
 
 namespace cella::runtime {
@@ -91,6 +94,7 @@ Result<void> mount_file_systems(const BootRecord& boot) {
     const abi::BootInfo& info = boot.info();
     TRY(fs::vfs().mount("/", TRY(fs::imagefs::mount(info.image_fd, info.image_size))));
     TRY(fs::vfs().mount("/dev", TRY(fs::devfs::make_root())));
+    TRY(fs::vfs().mount("/proc", TRY(fs::procfs::make_root())));
     for (std::uint32_t i = 0; i < info.mount_count; ++i) {
         abi::BootMount mount = TRY(boot.element<abi::BootMount>(info.mounts_offset, i, info.mount_count));
         std::string_view type = TRY(boot.string(mount.type));
@@ -184,7 +188,9 @@ long since_boot_us() {
     if (thread.is_error()) fail(70, "%s", "out of LibOS memory while creating the first thread");
     process::Thread& main_thread = *g_first_thread.construct(thread.release_value());
     main_thread.cpu().thread = &main_thread;
+    main_thread.set_name("init");
     first->add_thread(main_thread);
+    process::init_threads(main_thread, info.max_threads);
     if (process::process_table().add_process(first).is_error() ||
         process::process_table().add_thread(main_thread).is_error())
         fail(70, "%s", "out of LibOS memory while creating the first process");
@@ -203,6 +209,8 @@ long since_boot_us() {
     if (started.is_error()) fail(exit_code_for(started.error().code()), "%s", why[0] ? why : "cannot start the program");
 
     entry::install_signal_handlers();
+    start_service_thread();
+    entry::use_application_mask();
     log::debug("%.*s loaded at %ld us; starting it", static_cast<int>(program.value().size()), program.value().data(),
                since_boot_us());
     main_thread.cpu().sud_selector = 1;

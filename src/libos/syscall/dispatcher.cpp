@@ -56,6 +56,8 @@ void init_dispatcher(bool strace) {
     install(mm_syscalls());
     install(process_syscalls());
     install(misc_syscalls());
+    install(thread_syscalls());
+    install(signal_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -8,7 +8,6 @@
 #include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
-#include "libos/process/signals.h"
 #include "libos/runtime/system_info.h"
 #include "syscall.h"
 
@@ -66,11 +65,6 @@ Result<long> sys_sched_getaffinity(SyscallArgs& a) {
     return static_cast<long>(sizeof mask);
 }
 
-Result<long> sys_sched_yield(SyscallArgs&) {
-    host::sched_yield();
-    return 0;
-}
-
 Result<long> sys_clock_gettime(SyscallArgs& a) {
     Timespec now;
     TRY(host::clock_gettime(a.integer(0), now.seconds, now.nanoseconds));
@@ -122,53 +116,16 @@ Result<long> sys_clock_nanosleep(SyscallArgs& a) {
     return sleep_common(a.integer(0), a.integer(1) & 1, a.address(2), a.address(3));
 }
 
-// Signal dispositions and masks are recorded so that programs see their
-// own settings back; what is delivered so far is process/signals.h's story.
-Result<long> sys_rt_sigaction(SyscallArgs& a) {
-    int signal = a.integer(0);
-    if (signal < 1 || signal > 64 || a.size(3) != sizeof(std::uint64_t)) return Error::from_errno(EINVAL);
-    process::SignalAction& slot = current_process().signal_actions()[signal - 1];
-    process::SignalAction old = slot;
-    if (a.address(1)) {
-        if (signal == SIGKILL || signal == SIGSTOP) return Error::from_errno(EINVAL);
-        slot = TRY(mm::read_user<process::SignalAction>(a.address(1)));
-    }
-    if (a.address(2)) TRY(mm::write_user(a.address(2), old));
-    return 0;
-}
-
-Result<long> sys_rt_sigprocmask(SyscallArgs& a) {
-    if (a.size(3) != sizeof(std::uint64_t)) return Error::from_errno(EINVAL);
-    std::uint64_t& mask = current_thread().signal_mask;
-    std::uint64_t old = mask;
-    if (a.address(1)) {
-        std::uint64_t set = TRY(mm::read_user<std::uint64_t>(a.address(1)));
-        switch (a.integer(0)) {
-        case SIG_BLOCK: mask |= set; break;
-        case SIG_UNBLOCK: mask &= ~set; break;
-        case SIG_SETMASK: mask = set; break;
-        default: return Error::from_errno(EINVAL);
-        }
-        mask &= ~((std::uint64_t{1} << (SIGKILL - 1)) | (std::uint64_t{1} << (SIGSTOP - 1)));
-    }
-    if (a.address(2)) TRY(mm::write_user(a.address(2), old));
-    process::deliver_pending(current_thread());
-    return 0;
-}
-
 constexpr SyscallSpec kSpecs[] = {
     {__NR_uname, sys_uname, "p"},
     {__NR_getrandom, sys_getrandom, "pux"},
     {__NR_sched_getaffinity, sys_sched_getaffinity, "dup"},
-    {__NR_sched_yield, sys_sched_yield, ""},
     {__NR_clock_gettime, sys_clock_gettime, "dp"},
     {__NR_clock_getres, sys_clock_getres, "dp"},
     {__NR_gettimeofday, sys_gettimeofday, "pp"},
     {__NR_time, sys_time, "p"},
     {__NR_nanosleep, sys_nanosleep, "pp"},
     {__NR_clock_nanosleep, sys_clock_nanosleep, "ddpp"},
-    {__NR_rt_sigaction, sys_rt_sigaction, "dppu"},
-    {__NR_rt_sigprocmask, sys_rt_sigprocmask, "dppu"},
 };
 
 }  // namespace

@@ -3,8 +3,8 @@
 #include <asm/unistd.h>
 #include <linux/mman.h>
 
-#include "libos/host/host.h"
 #include "libos/mm/memory_ops.h"
+#include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "syscall.h"
 
@@ -23,7 +23,6 @@ Result<long> sys_mmap(SyscallArgs& a) {
     if (request.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) return Error::from_errno(EINVAL);
     if (!(request.flags & MAP_ANONYMOUS)) {
         request.file = TRY(current_process().fds().get(a.fd(4)));
-        if (request.file->inode() && request.file->inode()->is_directory()) return Error::from_errno(ENODEV);
         request.kind = mm::VmaKind::File;
         request.name = request.file->path().view();
     } else {
@@ -42,34 +41,51 @@ Result<long> sys_mprotect(SyscallArgs& a) {
     return 0;
 }
 
-Result<long> sys_brk(SyscallArgs& a) { return static_cast<long>(mm::set_break(current_process(), a.address(0))); }
+Result<long> sys_mremap(SyscallArgs& a) {
+    mm::RemapRequest request{a.address(0), a.size(1), a.size(2), a.integer(3), a.address(4)};
+    return static_cast<long>(TRY(mm::remap(current_process(), request)));
+}
 
-// Advice changes nothing the application can observe here, except
-// MADV_DONTNEED on private anonymous memory, which must read back as zeros.
+Result<long> sys_msync(SyscallArgs& a) {
+    TRY(mm::sync(current_process(), a.address(0), a.size(1), a.integer(2)));
+    return 0;
+}
+
 Result<long> sys_madvise(SyscallArgs& a) {
-    std::uint64_t start = a.address(0);
+    TRY(mm::advise(current_process(), a.address(0), a.size(1), a.integer(2)));
+    return 0;
+}
+
+// The vector is filled a batch of pages at a time, so a huge range needs
+// no huge LibOS buffer.
+Result<long> sys_mincore(SyscallArgs& a) {
+    std::uint64_t start = a.address(0), length = a.size(1), vector = a.address(2);
     if (start % mm::kPageSize) return Error::from_errno(EINVAL);
-    if (a.integer(2) == MADV_DONTNEED && a.size(1)) {
-        std::uint64_t end = mm::page_round_up(start + a.size(1));
-        mm::AddressSpace& space = mm::address_space();
-        base::ScopedLock guard(space.lock());
-        if (!space.covered(start, end, process::current_pid())) return Error::from_errno(ENOMEM);
-        for (std::uint64_t at = start; at < end;) {
-            const mm::Vma* vma = space.find(at);
-            std::uint64_t stop = vma->end < end ? vma->end : end;
-            if (vma->flags & MAP_PRIVATE) TRY(host::discard(at, stop - at));
-            at = stop;
-        }
+    std::uint64_t end = mm::page_round_up(start + length);
+    if (end < start || (length && end == start)) return Error::from_errno(ENOMEM);
+    std::uint8_t batch[256];
+    constexpr std::uint64_t kBatchBytes = sizeof batch * mm::kPageSize;
+    for (std::uint64_t at = start; at < end;) {
+        std::uint64_t bytes = end - at < kBatchBytes ? end - at : kBatchBytes;
+        std::size_t pages = bytes / mm::kPageSize;
+        TRY(mm::residency(current_process(), at, bytes, {batch, pages}));
+        TRY(mm::copy_to_user(vector + (at - start) / mm::kPageSize, batch, pages));
+        at += bytes;
     }
     return 0;
 }
+
+Result<long> sys_brk(SyscallArgs& a) { return static_cast<long>(mm::set_break(current_process(), a.address(0))); }
 
 constexpr SyscallSpec kSpecs[] = {
     {__NR_mmap, sys_mmap, "puPMdx"},
     {__NR_munmap, sys_munmap, "pu"},
     {__NR_mprotect, sys_mprotect, "puP"},
-    {__NR_brk, sys_brk, "p"},
+    {__NR_mremap, sys_mremap, "puuxp"},
+    {__NR_msync, sys_msync, "pux"},
     {__NR_madvise, sys_madvise, "pud"},
+    {__NR_mincore, sys_mincore, "pup"},
+    {__NR_brk, sys_brk, "p"},
 };
 
 }  // namespace

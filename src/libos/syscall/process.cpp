@@ -1,4 +1,4 @@
-// Process and thread identity, exit, and per-process settings.
+// Process identity and per-process settings.
 #include <asm-generic/errno.h>
 #include <asm/prctl.h>
 #include <asm/signal.h>
@@ -9,39 +9,19 @@
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/exec.h"
-#include "libos/process/lifecycle.h"
-#include "libos/process/signals.h"
 #include "syscall.h"
 
 namespace cella::syscall {
 namespace {
 
 using process::current_process;
-using process::current_thread;
 
 constexpr int ARCH_CET_STATUS = 0x3001;
 
-Result<long> sys_exit_group(SyscallArgs& a) { process::exit_process(current_process(), a.integer(0)); }
-// One thread per process for now, so ending the thread ends the process.
-Result<long> sys_exit(SyscallArgs& a) { process::exit_process(current_process(), a.integer(0)); }
-
 Result<long> sys_getpid(SyscallArgs&) { return current_process().pid(); }
 Result<long> sys_getppid(SyscallArgs&) { return current_process().ppid(); }
-Result<long> sys_gettid(SyscallArgs&) { return current_thread().tid(); }
 // Everything in the enclave runs as root, as in Occlum.
 Result<long> sys_root_id(SyscallArgs&) { return 0; }
-
-Result<long> sys_set_tid_address(SyscallArgs& a) {
-    current_thread().clear_child_tid = a.address(0);
-    return current_thread().tid();
-}
-
-Result<long> sys_set_robust_list(SyscallArgs& a) {
-    if (a.size(1) != 24) return Error::from_errno(EINVAL);  // sizeof(struct robust_list_head)
-    current_thread().robust_list = a.address(0);
-    current_thread().robust_list_length = a.size(1);
-    return 0;
-}
 
 Result<long> sys_arch_prctl(SyscallArgs& a) {
     switch (a.integer(0)) {
@@ -62,32 +42,6 @@ Result<long> sys_arch_prctl(SyscallArgs& a) {
     default:
         return Error::from_errno(EINVAL);
     }
-}
-
-// kill/tkill/tgkill: only the calling process exists so far.
-Result<long> send_signal_to_self(int signal) {
-    if (signal < 0 || signal > 64) return Error::from_errno(EINVAL);
-    if (signal == 0) return 0;  // existence check
-    TRY(process::raise_signal(current_thread(), signal));
-    return 0;
-}
-
-Result<long> sys_kill(SyscallArgs& a) {
-    int pid = a.integer(0);
-    if (pid != current_process().pid() && pid != 0 && pid != -1) return Error::from_errno(ESRCH);
-    return send_signal_to_self(a.integer(1));
-}
-
-Result<long> sys_tkill(SyscallArgs& a) {
-    if (a.integer(0) != current_thread().tid()) return Error::from_errno(a.integer(0) <= 0 ? EINVAL : ESRCH);
-    return send_signal_to_self(a.integer(1));
-}
-
-Result<long> sys_tgkill(SyscallArgs& a) {
-    if (a.integer(0) <= 0 || a.integer(1) <= 0) return Error::from_errno(EINVAL);
-    if (a.integer(0) != current_process().pid() || a.integer(1) != current_thread().tid())
-        return Error::from_errno(ESRCH);
-    return send_signal_to_self(a.integer(2));
 }
 
 struct Rlimit {
@@ -142,22 +96,14 @@ Result<long> sys_getrlimit(SyscallArgs& a) {
 }
 
 constexpr SyscallSpec kSpecs[] = {
-    {__NR_exit_group, sys_exit_group, "d"},
-    {__NR_exit, sys_exit, "d"},
     {__NR_getpid, sys_getpid, ""},
     {__NR_getppid, sys_getppid, ""},
-    {__NR_gettid, sys_gettid, ""},
     {__NR_getuid, sys_root_id, ""},
     {__NR_geteuid, sys_root_id, ""},
     {__NR_getgid, sys_root_id, ""},
     {__NR_getegid, sys_root_id, ""},
-    {__NR_set_tid_address, sys_set_tid_address, "p"},
-    {__NR_set_robust_list, sys_set_robust_list, "pu"},
     {__NR_arch_prctl, sys_arch_prctl, "xp"},
     {__NR_prlimit64, sys_prlimit64, "ddpp"},
-    {__NR_kill, sys_kill, "dd"},
-    {__NR_tkill, sys_tkill, "dd"},
-    {__NR_tgkill, sys_tgkill, "ddd"},
     {__NR_getrlimit, sys_getrlimit, "dp"},
 };
 

@@ -18,6 +18,8 @@ struct SyscallArgs {
     long nr;
     std::uint64_t arg[6];
     entry::KernelUcontext* context;  // the trapped application state
+    // Set by a handler that rewrote the whole application state (rt_sigreturn).
+    bool context_replaced = false;
 
     int fd(int i) const { return static_cast<int>(arg[i]); }
     int integer(int i) const { return static_cast<int>(arg[i]); }
@@ -41,6 +43,8 @@ std::span<const SyscallSpec> fs_syscalls();
 std::span<const SyscallSpec> mm_syscalls();
 std::span<const SyscallSpec> process_syscalls();
 std::span<const SyscallSpec> misc_syscalls();
+std::span<const SyscallSpec> thread_syscalls();
+std::span<const SyscallSpec> signal_syscalls();
 
 void init_dispatcher(bool strace);
 // Serves one trapped syscall; the result is what the application's rax gets.

@@ -8,6 +8,8 @@
 #include <linux/prctl.h>
 
 #include "libos/host/host.h"
+#include "libos/entry/asm_symbols.h"
+#include "libos/entry/host_signals.h"
 #include "raw_syscall.h"
 
 namespace cella::host {
@@ -110,6 +112,15 @@ Result<void> protect(std::uint64_t address, std::uint64_t length, int prot) {
     return checked_void(raw_syscall(__NR_mprotect, static_cast<long>(address), static_cast<long>(length), prot));
 }
 
+Result<void> residency(std::uint64_t address, std::uint64_t length, std::span<std::uint8_t> out) {
+    if ((length + 4095) / 4096 > out.size()) return Error::from_errno(EINVAL);
+    TRY(checked(raw_syscall(__NR_mincore, static_cast<long>(address), static_cast<long>(length),
+                            reinterpret_cast<long>(out.data()))));
+    // Only bit 0 means anything; the rest is the host's to fill as it likes.
+    for (std::uint8_t& page : out) page &= 1;
+    return {};
+}
+
 int gettid() { return static_cast<int>(raw_syscall(__NR_gettid)); }
 
 Result<void> set_fs_base(std::uint64_t base) {
@@ -140,6 +151,16 @@ void futex_wake(std::uint32_t* word, int count) {
     raw_syscall(__NR_futex, reinterpret_cast<long>(word), FUTEX_WAKE_PRIVATE, count, 0, 0, 0);
 }
 
+void wait_for_thread_exit(volatile std::uint32_t* word) {
+    while (std::uint32_t value = __atomic_load_n(word, __ATOMIC_ACQUIRE))
+        raw_syscall(__NR_futex, reinterpret_cast<long>(word), FUTEX_WAIT, value, 0, 0, 0);
+}
+
+void futex_wake_all_kinds(std::uint32_t* word, int count) {
+    raw_syscall(__NR_futex, reinterpret_cast<long>(word), FUTEX_WAKE, count, 0, 0, 0);
+    raw_syscall(__NR_futex, reinterpret_cast<long>(word), FUTEX_WAKE_PRIVATE, count, 0, 0, 0);
+}
+
 Result<void> sigaction(int signal, const KernelSigaction* action, KernelSigaction* old) {
     return checked_void(raw_syscall(__NR_rt_sigaction, signal, reinterpret_cast<long>(action),
                                     reinterpret_cast<long>(old), sizeof(std::uint64_t)));
@@ -163,6 +184,44 @@ Result<void> syscall_dispatch_on(std::uint64_t allowed_start, std::uint64_t allo
 
 Result<void> syscall_dispatch_off() {
     return checked_void(raw_syscall(__NR_prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0));
+}
+
+int host_pid() {
+    static int pid = 0;
+    if (!pid) pid = static_cast<int>(raw_syscall(__NR_getpid));
+    return pid;
+}
+
+void kick_thread(int host_tid) { raw_signal_thread(host_tid, entry::kKickSignal); }
+
+void raw_signal_thread(int host_tid, int signal) { raw_syscall(__NR_tgkill, host_pid(), host_tid, signal); }
+
+void exit_thread() {
+    for (;;) raw_syscall(__NR_exit, 0);
+}
+
+long blocking_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+    return cella_blocking_syscall(nr, a1, a2, a3, a4, a5, a6);
+}
+
+long futex(std::uint32_t* address, int op, std::uint32_t value, const void* timeout, std::uint32_t* address2,
+           std::uint32_t value3) {
+    return cella_blocking_syscall(__NR_futex, reinterpret_cast<long>(address), op, value,
+                                  reinterpret_cast<long>(timeout), reinterpret_cast<long>(address2), value3);
+}
+
+long wait_for_signal(std::uint64_t set, void* info, std::int64_t timeout_ns) {
+    std::int64_t timeout[2] = {timeout_ns / 1000000000, timeout_ns % 1000000000};
+    return raw_syscall(__NR_rt_sigtimedwait, reinterpret_cast<long>(&set), reinterpret_cast<long>(info),
+                       timeout_ns < 0 ? 0 : reinterpret_cast<long>(timeout), sizeof set);
+}
+
+Result<std::int64_t> thread_cpu_time_ns(int host_tid) {
+    // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)
+    int clock = (~host_tid << 3) | 6;
+    std::int64_t seconds = 0, nanoseconds = 0;
+    TRY(clock_gettime(clock, seconds, nanoseconds));
+    return seconds * 1000000000 + nanoseconds;
 }
 
 Result<void> random_bytes(std::span<std::uint8_t> out) {
@@ -208,6 +267,10 @@ Result<void> clock_nanosleep(int clock, bool absolute, std::int64_t seconds, std
 }
 
 void sched_yield() { raw_syscall(__NR_sched_yield); }
+
+Result<void> getcpu(unsigned& cpu, unsigned& node) {
+    return checked_void(raw_syscall(__NR_getcpu, reinterpret_cast<long>(&cpu), reinterpret_cast<long>(&node), 0));
+}
 
 Result<void> uname(void* utsname) { return checked_void(raw_syscall(__NR_uname, reinterpret_cast<long>(utsname))); }
 

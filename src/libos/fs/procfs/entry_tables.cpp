@@ -1,0 +1,76 @@
+#include "entry_tables.h"
+
+#include "maps.h"
+#include "mounts.h"
+#include "process_files.h"
+#include "system_files.h"
+
+namespace cella::fs::procfs {
+namespace {
+
+// Constant tables of names and function pointers: built by the compiler,
+// so no constructor runs at boot.
+constexpr EntrySpec kSysKernel[] = {
+    {"cap_last_cap", EntryKind::File, generate_cap_last_cap},
+    {"hostname", EntryKind::File, generate_hostname},
+    {"osrelease", EntryKind::File, generate_osrelease},
+    {"ostype", EntryKind::File, generate_ostype},
+    {"pid_max", EntryKind::File, generate_pid_max},
+    {"threads-max", EntryKind::File, generate_threads_max},
+    {"version", EntryKind::File, generate_kernel_version},
+};
+
+constexpr EntrySpec kSysVm[] = {
+    {"max_map_count", EntryKind::File, generate_max_map_count},
+    {"overcommit_memory", EntryKind::File, generate_overcommit_memory},
+};
+
+constexpr EntrySpec kSys[] = {
+    {"kernel", EntryKind::Directory, nullptr, kSysKernel},
+    {"vm", EntryKind::Directory, nullptr, kSysVm},
+};
+
+constexpr EntrySpec kSystem[] = {
+    {"cpuinfo", EntryKind::File, generate_cpuinfo},
+    {"filesystems", EntryKind::File, generate_filesystems},
+    {"loadavg", EntryKind::File, generate_loadavg},
+    {"meminfo", EntryKind::File, generate_meminfo},
+    {"mounts", EntryKind::File, generate_mounts},
+    {"self", EntryKind::Symlink, self_link_target},
+    {"stat", EntryKind::File, generate_system_stat},
+    {"sys", EntryKind::Directory, nullptr, kSys},
+    {"thread-self", EntryKind::Symlink, thread_self_link_target},
+    {"uptime", EntryKind::File, generate_uptime},
+    {"version", EntryKind::File, generate_version},
+};
+
+// /proc/PID/task/TID holds the same as /proc/PID but for task/, which
+// sorts last, so the thread table is the process table without its end.
+constexpr EntrySpec kProcess[] = {
+    {"cmdline", EntryKind::File, generate_cmdline},
+    {"comm", EntryKind::File, generate_comm},
+    {"cwd", EntryKind::Symlink, cwd_link_target},
+    {"exe", EntryKind::Symlink, exe_link_target},
+    {"fd", EntryKind::FdDirectory},
+    {"maps", EntryKind::File, generate_maps},
+    {"mountinfo", EntryKind::File, generate_mountinfo},
+    {"mounts", EntryKind::File, generate_mounts},
+    {"root", EntryKind::Symlink, root_link_target},
+    {"stat", EntryKind::File, generate_stat},
+    {"statm", EntryKind::File, generate_statm},
+    {"status", EntryKind::File, generate_status},
+    {"task", EntryKind::TaskDirectory},
+};
+
+static_assert(sizeof kSystem / sizeof kSystem[0] < kSlotFanout);
+constexpr std::size_t kProcessCount = sizeof kProcess / sizeof kProcess[0];
+static_assert(kProcessCount < kSlotFanout);
+static_assert(kProcess[kProcessCount - 1].kind == EntryKind::TaskDirectory);
+
+}  // namespace
+
+std::span<const EntrySpec> system_entries() { return kSystem; }
+std::span<const EntrySpec> process_entries() { return kProcess; }
+std::span<const EntrySpec> thread_entries() { return std::span<const EntrySpec>(kProcess).first(kProcessCount - 1); }
+
+}  // namespace cella::fs::procfs

@@ -1,0 +1,80 @@
+#include "maps.h"
+
+#include <linux/mman.h>
+
+#include "device_number.h"
+#include "libos/fs/vfs.h"
+#include "mappings.h"
+#include "process_info.h"
+
+namespace cella::fs::procfs {
+namespace {
+
+// Linux pads the fixed columns to this width before the name
+// (25 + sizeof(void*) * 6 - 1 in fs/proc/task_mmu.c).
+constexpr std::size_t kNameColumn = 72;
+
+struct FileIdentity {
+    std::uint64_t dev = 0;
+    std::uint64_t ino = 0;
+};
+
+// The device and inode of the file a mapping names; 0 for both when the
+// file is no longer there, as Linux shows for anonymous memory.
+FileIdentity identity_of(std::string_view path) {
+    if (path.empty() || path[0] != '/') return {};
+    auto found = vfs().resolve("/", path, true);
+    if (found.is_error()) return {};
+    FileStat s = found.value().inode->stat();
+    return {s.dev, s.ino};
+}
+
+std::string_view display_name(const Mapping& mapping) {
+    switch (mapping.kind) {
+    case mm::VmaKind::Heap: return "[heap]";
+    case mm::VmaKind::Stack: return mapping.name.is_empty() ? std::string_view("[stack]") : mapping.name.view();
+    default: return mapping.name.view();
+    }
+}
+
+}  // namespace
+
+Result<void> generate_maps(const Subject& subject, TextBuilder& out) {
+    TRY(find_live_process(subject.pid));
+    base::Vector<Mapping> mappings = TRY(mappings_of(subject.pid));
+    FileIdentity identity;
+    std::uint64_t offset = 0;
+    for (std::size_t i = 0; i < mappings.size(); ++i) {
+        const Mapping& mapping = mappings[i];
+        bool is_file = mapping.kind == mm::VmaKind::File;
+        // A program or library is mapped as one span and then split by
+        // segment protection, so within a run of adjacent mappings of one
+        // file the offset grows with the address, as the ELF layout has it.
+        // (The address space does not yet keep the offset of a file mmap.)
+        const Mapping* previous = i > 0 ? &mappings[i - 1] : nullptr;
+        bool continues = is_file && previous && previous->kind == mm::VmaKind::File &&
+                         previous->end == mapping.start && previous->name.view() == mapping.name.view();
+        if (continues) {
+            offset += previous->end - previous->start;
+        } else {
+            offset = 0;
+            identity = is_file ? identity_of(mapping.name.view()) : FileIdentity{};
+        }
+        std::size_t line_start = out.size();
+        TRY(out.appendf("%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ", mapping.start, mapping.end,
+                        (mapping.prot & PROT_READ) ? 'r' : '-', (mapping.prot & PROT_WRITE) ? 'w' : '-',
+                        (mapping.prot & PROT_EXEC) ? 'x' : '-', mapping.shared ? 's' : 'p', offset,
+                        major_of(identity.dev), minor_of(identity.dev), identity.ino));
+        std::string_view name = display_name(mapping);
+        if (!name.empty()) {
+            std::size_t written = out.size() - line_start;
+            if (written < kNameColumn) TRY(out.append_spaces(kNameColumn - written));
+            TRY(out.append(' '));
+            TRY(out.append(name));
+        }
+        TRY(out.append('\n'));
+    }
+    return {};
+}
+
+}  // namespace cella::fs::procfs

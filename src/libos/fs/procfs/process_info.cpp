@@ -1,0 +1,123 @@
+#include "process_info.h"
+
+#include <asm-generic/errno.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "libos/base/format.h"
+#include "libos/process/current.h"
+#include "libos/process/process_table.h"
+
+namespace cella::fs::procfs {
+namespace {
+
+using base::Error;
+
+constexpr std::uint64_t kSigDfl = 0, kSigIgn = 1;
+
+void copy_name(std::string_view name, char (&out)[process::Thread::kNameSize]) {
+    std::size_t n = name.size() < sizeof out - 1 ? name.size() : sizeof out - 1;
+    std::memcpy(out, name.data(), n);
+    out[n] = '\0';
+}
+
+}  // namespace
+
+std::optional<int> parse_id(std::string_view name) {
+    if (name.empty() || name.size() > 9 || (name[0] == '0' && name.size() > 1)) return std::nullopt;
+    int value = 0;
+    for (char c : name) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+Result<base::String> id_name(int id) {
+    char text[16];
+    std::size_t length = base::format_to(text, sizeof text, "%d", id);
+    return base::String::from(std::string_view(text, length));
+}
+
+Result<base::RefPtr<process::Process>> find_live_process(int pid) {
+    if (pid <= 0) return Error::from_errno(ENOENT);
+    base::RefPtr<process::Process> found = process::process_table().find_process(pid);
+    if (!found) return Error::from_errno(ENOENT);
+    return found;
+}
+
+Result<void> check_alive(const Subject& subject) {
+    if (subject.pid == 0) return {};
+    base::RefPtr<process::Process> process = TRY(find_live_process(subject.pid));
+    if (subject.tid == 0) return {};
+    bool found = false;
+    process->for_each_thread([&](process::Thread& thread) { found = found || thread.tid() == subject.tid; });
+    if (!found) return Error::from_errno(ENOENT);
+    return {};
+}
+
+Result<base::Vector<int>> live_process_ids() {
+    base::Vector<int> ids;
+    Result<void> appended;
+    process::process_table().for_each_process([&](process::Process& process) {
+        if (!appended.is_error()) appended = ids.try_append(process.pid());
+    });
+    TRY(appended);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+Result<base::Vector<int>> thread_ids(process::Process& process) {
+    base::Vector<int> ids;
+    Result<void> appended;
+    process.for_each_thread([&](process::Thread& thread) {
+        if (!appended.is_error()) appended = ids.try_append(thread.tid());
+    });
+    TRY(appended);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+Result<base::Vector<int>> open_fds(process::Process& process) {
+    base::Vector<int> fds;
+    Result<void> appended;
+    process.fds().for_each([&](int fd, OpenFile&) {
+        if (!appended.is_error()) appended = fds.try_append(fd);
+    });
+    TRY(appended);
+    return fds;
+}
+
+Result<ProcessFacts> process_facts(process::Process& process, int tid) {
+    ProcessFacts facts;
+    process::Thread* reader = &process::current_thread();
+    // The signal lock comes before the thread list's, as in process/signals.cpp.
+    base::ScopedLock guard(process.signal_lock());
+    process::Thread* chosen = nullptr;
+    process.for_each_thread([&](process::Thread& thread) {
+        ++facts.thread_count;
+        if (&thread == reader) facts.running = true;
+        bool wanted = tid != 0 ? thread.tid() == tid : thread.tid() == process.pid();
+        if (!wanted && (tid != 0 || chosen)) return;
+        // Copied now: the thread may be gone once the list is unlocked.
+        chosen = &thread;
+        facts.thread.tid = thread.tid();
+        copy_name(thread.name(), facts.thread.name);
+        facts.thread.running = &thread == reader;
+        facts.thread.blocked = thread.signal_mask;
+        facts.thread.pending = thread.pending.pending();
+    });
+    if (tid != 0 && facts.thread.tid != tid) return Error::from_errno(ENOENT);
+    facts.shared_pending = process.shared_pending().pending();
+    const process::SignalAction* actions = process.signal_actions();
+    for (int signal = 1; signal <= 64; ++signal) {
+        std::uint64_t handler = actions[signal - 1].handler;
+        std::uint64_t bit = std::uint64_t{1} << (signal - 1);
+        if (handler == kSigIgn) facts.ignored |= bit;
+        else if (handler != kSigDfl) facts.caught |= bit;
+    }
+    return facts;
+}
+
+}  // namespace cella::fs::procfs

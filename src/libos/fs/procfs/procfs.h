@@ -1,0 +1,13 @@
+#pragma once
+// procfs, mounted at /proc: the running processes and threads (/proc/PID,
+// /proc/self, /proc/thread-self) and system facts (cpuinfo, meminfo, stat,
+// uptime, mounts, sys/...), in Linux's formats, since C libraries and
+// language runtimes parse them. Files are generated when opened; nothing
+// can be written.
+#include "libos/fs/inode.h"
+
+namespace cella::fs::procfs {
+
+Result<RefPtr<Inode>> make_root();
+
+}  // namespace cella::fs::procfs

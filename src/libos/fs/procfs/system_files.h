@@ -1,0 +1,30 @@
+#pragma once
+// The system-wide files of /proc: CPU, memory, time and kernel facts, and
+// the /proc/self and /proc/thread-self links.
+#include "nodes.h"
+
+namespace cella::fs::procfs {
+
+Result<void> generate_cpuinfo(const Subject& subject, TextBuilder& out);
+Result<void> generate_meminfo(const Subject& subject, TextBuilder& out);
+Result<void> generate_system_stat(const Subject& subject, TextBuilder& out);
+Result<void> generate_uptime(const Subject& subject, TextBuilder& out);
+Result<void> generate_loadavg(const Subject& subject, TextBuilder& out);
+Result<void> generate_version(const Subject& subject, TextBuilder& out);
+
+// /proc/sys
+Result<void> generate_hostname(const Subject& subject, TextBuilder& out);
+Result<void> generate_ostype(const Subject& subject, TextBuilder& out);
+Result<void> generate_osrelease(const Subject& subject, TextBuilder& out);
+Result<void> generate_kernel_version(const Subject& subject, TextBuilder& out);
+Result<void> generate_pid_max(const Subject& subject, TextBuilder& out);
+Result<void> generate_threads_max(const Subject& subject, TextBuilder& out);
+Result<void> generate_cap_last_cap(const Subject& subject, TextBuilder& out);
+Result<void> generate_overcommit_memory(const Subject& subject, TextBuilder& out);
+Result<void> generate_max_map_count(const Subject& subject, TextBuilder& out);
+
+// Symlink targets, relative to /proc.
+Result<void> self_link_target(const Subject& subject, TextBuilder& out);
+Result<void> thread_self_link_target(const Subject& subject, TextBuilder& out);
+
+}  // namespace cella::fs::procfs

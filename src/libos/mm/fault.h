@@ -1,0 +1,25 @@
+#pragma once
+// Faults the memory map resolves itself. Today that is MAP_GROWSDOWN: an
+// access just below such a mapping extends it downwards, as Linux does for
+// stacks, within RLIMIT_STACK and never closer than the stack guard gap to
+// the mapping below.
+#include <cstdint>
+
+#include "address_space.h"
+
+namespace cella::process {
+class Process;
+}
+
+namespace cella::mm {
+
+// For the fault handler (SIGSEGV in application code at `address`):
+// true when it made the access valid and the instruction can be retried;
+// false when the fault is the application's to receive.
+bool handle_fault(process::Process& process, std::uint64_t address, bool write);
+
+// Lock held. Grows a MAP_GROWSDOWN mapping of `owner` down over `address`
+// when an access with `prot` is allowed there. Used for syscall buffers too.
+bool grow_stack_to(AddressSpace& space, int owner, std::uint64_t address, int prot);
+
+}  // namespace cella::mm

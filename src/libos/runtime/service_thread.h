@@ -1,0 +1,14 @@
+#pragma once
+// The LibOS's service thread: a host thread of its own that never runs
+// application code. Signals sent to the `cella run` process from outside
+// (SIGINT from the terminal, SIGTERM from `kill`) are blocked in every
+// application thread and taken here with sigtimedwait, then delivered to
+// the application as its own signals.
+
+namespace cella::runtime {
+
+void start_service_thread();
+// Asks it to stop and waits until its host thread is gone.
+void stop_service_thread();
+
+}  // namespace cella::runtime

@@ -1,0 +1,284 @@
+// Thread syscalls: clone for threads, exit, futex, robust lists,
+// scheduling queries, and thread names.
+#include <asm-generic/errno.h>
+#include <asm/unistd.h>
+#include <linux/futex.h>
+#include <linux/prctl.h>
+#include <linux/sched.h>
+
+#include "libos/host/host.h"
+#include "libos/mm/user_memory.h"
+#include "libos/process/current.h"
+#include "libos/process/lifecycle.h"
+#include "libos/process/signals.h"
+#include "libos/process/threads.h"
+#include "libos/runtime/log.h"
+#include "libos/runtime/system_info.h"
+#include "syscall.h"
+
+namespace cella::syscall {
+namespace {
+
+using process::current_process;
+using process::current_thread;
+
+constexpr std::uint64_t kThreadFlags = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
+constexpr std::uint64_t kSupportedThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                                                CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+                                                CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED;
+
+Result<long> new_process_not_yet(const char* how) {
+    static bool logged = false;
+    if (!logged) {
+        logged = true;
+        log::warn("%s: new processes are not supported yet (vfork/posix_spawn come with the processes issue); "
+                  "returning ENOSYS",
+                  how);
+    }
+    return Error::from_errno(ENOSYS);
+}
+
+Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) {
+    std::uint64_t flags = request.flags;
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) return Error::from_errno(EINVAL);
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return Error::from_errno(EINVAL);
+    if ((flags & kThreadFlags) != kThreadFlags) return new_process_not_yet("clone of a process");
+    if (flags & ~kSupportedThreadFlags & ~std::uint64_t{0xff}) return Error::from_errno(EINVAL);
+    return TRY(process::create_thread(current_thread(), *a.context, request));
+}
+
+Result<long> sys_clone(SyscallArgs& a) {
+    // x86-64 order: flags, stack, parent_tid, child_tid, tls.
+    return clone_common(a, {a.arg[0], a.arg[1], a.arg[2], a.arg[3], a.arg[4]});
+}
+
+struct CloneArgs {
+    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+        cgroup;
+};
+
+Result<long> sys_clone3(SyscallArgs& a) {
+    std::uint64_t size = a.size(1);
+    if (size < 64 || size > 4096) return Error::from_errno(EINVAL);
+    CloneArgs args{};
+    TRY(mm::copy_from_user(&args, a.address(0), size < sizeof args ? size : sizeof args));
+    // pidfd is read only with CLONE_PIDFD (glibc fills it in regardless).
+    if (args.set_tid || args.set_tid_size || (args.flags & CLONE_PIDFD)) return Error::from_errno(EINVAL);
+    if ((args.stack == 0) != (args.stack_size == 0)) return Error::from_errno(EINVAL);
+    std::uint64_t stack = args.stack ? args.stack + args.stack_size : 0;
+    return clone_common(a, {args.flags, stack, args.parent_tid, args.child_tid, args.tls});
+}
+
+Result<long> sys_fork(SyscallArgs&) { return new_process_not_yet("fork"); }
+Result<long> sys_vfork(SyscallArgs&) { return new_process_not_yet("vfork"); }
+
+Result<long> sys_exit(SyscallArgs& a) { process::exit_thread(current_thread(), a.integer(0)); }
+Result<long> sys_exit_group(SyscallArgs& a) { process::exit_process(current_process(), a.integer(0)); }
+Result<long> sys_gettid(SyscallArgs&) { return current_thread().tid(); }
+
+Result<long> sys_set_tid_address(SyscallArgs& a) {
+    current_thread().clear_child_tid = a.address(0);
+    return current_thread().tid();
+}
+
+Result<long> sys_set_robust_list(SyscallArgs& a) {
+    if (a.size(1) != 24) return Error::from_errno(EINVAL);  // sizeof(struct robust_list_head)
+    current_thread().robust_list = a.address(0);
+    current_thread().robust_list_length = a.size(1);
+    return 0;
+}
+
+Result<long> sys_get_robust_list(SyscallArgs& a) {
+    int tid = a.integer(0);
+    process::Thread& thread = current_thread();
+    if (tid != 0 && tid != thread.tid()) return Error::from_errno(ESRCH);
+    TRY(mm::write_user(a.address(1), thread.robust_list));
+    TRY(mm::write_user(a.address(2), std::uint64_t{24}));
+    return 0;
+}
+
+struct Timespec {
+    std::int64_t seconds;
+    std::int64_t nanoseconds;
+};
+
+// Application futexes are host futexes on the same addresses: the
+// enclave is one address space, so every operation but priority
+// inheritance (whose futex words hold host tids) passes through.
+Result<long> sys_futex(SyscallArgs& a) {
+    std::uint64_t address = a.address(0);
+    int op = a.integer(1);
+    int command = op & FUTEX_CMD_MASK;
+    std::uint32_t value = static_cast<std::uint32_t>(a.arg[2]);
+    if (address % 4) return Error::from_errno(EINVAL);
+    if ((op & FUTEX_CLOCK_REALTIME) && command != FUTEX_WAIT_BITSET && command != FUTEX_WAIT)
+        return Error::from_errno(ENOSYS);
+    auto* word = reinterpret_cast<std::uint32_t*>(address);
+    switch (command) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+        TRY(mm::user_readable(address, 4));
+        if (command == FUTEX_WAIT_BITSET && a.arg[5] == 0) return Error::from_errno(EINVAL);
+        Timespec timeout{};
+        bool timed = a.address(3) != 0;
+        if (timed) {
+            timeout = TRY(mm::read_user<Timespec>(a.address(3)));
+            if (timeout.seconds < 0 || timeout.nanoseconds < 0 || timeout.nanoseconds >= 1000000000)
+                return Error::from_errno(EINVAL);
+        }
+        long result = host::futex(word, op, value, timed ? &timeout : nullptr, nullptr,
+                                  static_cast<std::uint32_t>(a.arg[5]));
+        if (result == -EINTR) return -(timed ? process::kRestartBlock : process::kRestartSys);
+        if (result < 0) return Error::from_errno(static_cast<int>(-result));
+        return result;
+    }
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET: {
+        if (command == FUTEX_WAKE_BITSET && a.arg[5] == 0) return Error::from_errno(EINVAL);
+        long result = host::futex(word, op, value, nullptr, nullptr, static_cast<std::uint32_t>(a.arg[5]));
+        if (result < 0) return Error::from_errno(static_cast<int>(-result));
+        return result;
+    }
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_WAKE_OP: {
+        TRY(mm::user_writable(address, 4));
+        TRY(mm::user_writable(a.address(4), 4));
+        if (a.address(4) % 4) return Error::from_errno(EINVAL);
+        // val2 travels in the timeout argument.
+        long result = host::futex(word, op, value, reinterpret_cast<const void*>(a.arg[3]),
+                                  reinterpret_cast<std::uint32_t*>(a.address(4)), static_cast<std::uint32_t>(a.arg[5]));
+        if (result < 0) return Error::from_errno(static_cast<int>(-result));
+        return result;
+    }
+    default: {
+        static bool logged = false;
+        if (!logged) {
+            logged = true;
+            log::debug("futex operation %d (priority inheritance) is not supported: ENOSYS", command);
+        }
+        return Error::from_errno(ENOSYS);
+    }
+    }
+}
+
+Result<long> sys_sched_yield(SyscallArgs&) {
+    host::sched_yield();
+    return 0;
+}
+
+Result<long> sys_sched_setaffinity(SyscallArgs& a) {
+    int pid = a.integer(0);
+    if (pid != 0 && pid != current_thread().tid() && pid != current_process().pid()) return Error::from_errno(ESRCH);
+    if (a.size(1) == 0) return Error::from_errno(EINVAL);
+    std::uint64_t mask = 0;
+    TRY(mm::copy_from_user(&mask, a.address(2), a.size(1) < sizeof mask ? a.size(1) : sizeof mask));
+    std::uint32_t cpus = runtime::cpu_count();
+    std::uint64_t online = cpus >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << cpus) - 1;
+    // Placement is the host's business; only an empty set is refused.
+    if (!(mask & online)) return Error::from_errno(EINVAL);
+    return 0;
+}
+
+Result<long> sys_getcpu(SyscallArgs& a) {
+    unsigned cpu = 0, node = 0;
+    TRY(host::getcpu(cpu, node));
+    if (a.address(0)) TRY(mm::write_user(a.address(0), cpu));
+    if (a.address(1)) TRY(mm::write_user(a.address(1), node));
+    return 0;
+}
+
+Result<long> sys_sched_getscheduler(SyscallArgs& a) {
+    int pid = a.integer(0);
+    if (pid < 0) return Error::from_errno(EINVAL);
+    return 0;  // SCHED_OTHER
+}
+
+Result<long> sys_sched_getparam(SyscallArgs& a) {
+    if (a.integer(0) < 0 || !a.address(1)) return Error::from_errno(EINVAL);
+    TRY(mm::write_user(a.address(1), 0));  // sched_priority of SCHED_OTHER
+    return 0;
+}
+
+Result<long> sys_sched_setscheduler(SyscallArgs& a) {
+    if (a.integer(0) < 0 || !a.address(2)) return Error::from_errno(EINVAL);
+    int policy = a.integer(1) & ~0x40000000;  // SCHED_RESET_ON_FORK
+    int priority = TRY(mm::read_user<int>(a.address(2)));
+    if (policy == 0 || policy == 3 || policy == 5) return priority == 0 ? 0 : Result<long>(Error::from_errno(EINVAL));
+    // Real-time policies would need the host's privileges.
+    return Error::from_errno(EPERM);
+}
+
+Result<long> sys_sched_priority_max(SyscallArgs& a) {
+    int policy = a.integer(0);
+    if (policy == 1 || policy == 2) return 99;
+    if (policy == 0 || policy == 3 || policy == 5) return 0;
+    return Error::from_errno(EINVAL);
+}
+
+Result<long> sys_sched_priority_min(SyscallArgs& a) {
+    int policy = a.integer(0);
+    if (policy == 1 || policy == 2) return 1;
+    if (policy == 0 || policy == 3 || policy == 5) return 0;
+    return Error::from_errno(EINVAL);
+}
+
+Result<long> sys_prctl(SyscallArgs& a) {
+    process::Thread& thread = current_thread();
+    switch (a.integer(0)) {
+    case PR_SET_NAME: {
+        char name[process::Thread::kNameSize] = {};
+        auto text = TRY(mm::copy_string_from_user(a.address(1), 4096));
+        thread.set_name(text.view());
+        (void)name;
+        return 0;
+    }
+    case PR_GET_NAME: {
+        char name[process::Thread::kNameSize] = {};
+        std::string_view current = thread.name();
+        for (std::size_t i = 0; i < current.size(); ++i) name[i] = current[i];
+        TRY(mm::copy_to_user(a.address(1), name, sizeof name));
+        return 0;
+    }
+    case PR_GET_DUMPABLE: return 1;
+    case PR_SET_DUMPABLE: return (a.arg[1] <= 1) ? 0 : Result<long>(Error::from_errno(EINVAL));
+    case PR_SET_PDEATHSIG: return a.arg[1] <= 64 ? 0 : Result<long>(Error::from_errno(EINVAL));
+    case PR_GET_PDEATHSIG:
+        TRY(mm::write_user(a.address(1), 0));
+        return 0;
+    case PR_SET_NO_NEW_PRIVS: return a.arg[1] == 1 ? 0 : Result<long>(Error::from_errno(EINVAL));
+    case PR_GET_NO_NEW_PRIVS: return 1;
+    case PR_GET_TIMERSLACK: return 50000;
+    case PR_CAPBSET_READ: return a.arg[1] <= 40 ? 1 : Result<long>(Error::from_errno(EINVAL));
+    default: return Error::from_errno(EINVAL);
+    }
+}
+
+constexpr SyscallSpec kSpecs[] = {
+    {__NR_clone, sys_clone, "xppppx"},
+    {__NR_clone3, sys_clone3, "pu"},
+    {__NR_fork, sys_fork, ""},
+    {__NR_vfork, sys_vfork, ""},
+    {__NR_exit, sys_exit, "d"},
+    {__NR_exit_group, sys_exit_group, "d"},
+    {__NR_gettid, sys_gettid, ""},
+    {__NR_set_tid_address, sys_set_tid_address, "p"},
+    {__NR_set_robust_list, sys_set_robust_list, "pu"},
+    {__NR_get_robust_list, sys_get_robust_list, "dpp"},
+    {__NR_futex, sys_futex, "pxupxx"},
+    {__NR_sched_yield, sys_sched_yield, ""},
+    {__NR_sched_setaffinity, sys_sched_setaffinity, "dup"},
+    {__NR_getcpu, sys_getcpu, "ppp"},
+    {__NR_sched_getscheduler, sys_sched_getscheduler, "d"},
+    {__NR_sched_getparam, sys_sched_getparam, "dp"},
+    {__NR_sched_setscheduler, sys_sched_setscheduler, "ddp"},
+    {__NR_sched_get_priority_max, sys_sched_priority_max, "d"},
+    {__NR_sched_get_priority_min, sys_sched_priority_min, "d"},
+    {__NR_prctl, sys_prctl, "dxxxx"},
+};
+
+}  // namespace
+
+std::span<const SyscallSpec> thread_syscalls() { return kSpecs; }
+
+}  // namespace cella::syscall
