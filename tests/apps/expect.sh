@@ -7,6 +7,7 @@
 #   --env NAME=VALUE    set in cella's environment
 #   --config-edit K=V   run in a copy of the instance whose cella.json has key K set to raw JSON V
 #   --config-sed EXPR   run in a copy of the instance whose cella.json is edited by sed -E EXPR
+#   --host-signal S:MS  send signal S (a name) to `cella run` MS milliseconds after it starts
 #   --no-interp FILE    instead: FILE must be an ELF with no PT_INTERP
 set -u
 expected_exit=0
@@ -16,6 +17,7 @@ stderr_once=()
 envs=()
 config_edit=""
 config_sed=""
+host_signal=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --exit) expected_exit="$2"; shift 2 ;;
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     --env) envs+=("$2"); shift 2 ;;
     --config-edit) config_edit="$2"; shift 2 ;;
     --config-sed) config_sed="$2"; shift 2 ;;
+    --host-signal) host_signal="$2"; shift 2 ;;
     --no-interp)
       if readelf -lW "$2" | grep -q INTERP; then echo "FAIL: $2 has a PT_INTERP"; exit 1; fi
       if ! readelf -hW "$2" | grep -q "DYN"; then echo "FAIL: $2 is not position-independent"; exit 1; fi
@@ -48,8 +51,17 @@ if [ -n "$config_edit$config_sed" ]; then
   [ -z "$config_sed" ] || sed -i -E "$config_sed" "$instance/cella.json"
 fi
 
-env "${envs[@]}" "$CELLA" run -C "$instance" "$@" >"$scratch/out" 2>"$scratch/err" </dev/null
-status=$?
+if [ -n "$host_signal" ]; then
+  env "${envs[@]}" "$CELLA" run -C "$instance" "$@" >"$scratch/out" 2>"$scratch/err" </dev/null &
+  pid=$!
+  sleep "$(awk "BEGIN { print ${host_signal#*:} / 1000 }")"
+  kill -s "${host_signal%%:*}" "$pid"
+  wait "$pid"
+  status=$?
+else
+  env "${envs[@]}" "$CELLA" run -C "$instance" "$@" >"$scratch/out" 2>"$scratch/err" </dev/null
+  status=$?
+fi
 failed=0
 if [ "$status" -ne "$expected_exit" ]; then
   echo "FAIL: exit status $status, expected $expected_exit"
