@@ -100,6 +100,10 @@ Result<void> clock_getres(int clock, std::int64_t& seconds, std::int64_t& nanose
 Result<void> clock_nanosleep(int clock, bool absolute, std::int64_t seconds, std::int64_t nanoseconds,
                              std::int64_t* remaining_seconds, std::int64_t* remaining_nanoseconds);
 Result<void> uname(void* utsname);
+// struct rusage of the host (who: RUSAGE_SELF or RUSAGE_THREAD).
+Result<void> getrusage(int who, void* usage);
+// struct tms of the host; returns clock ticks since an arbitrary point.
+Result<long> times(void* tms);
 void sched_yield();
 Result<void> getcpu(unsigned& cpu, unsigned& node);
 [[noreturn]] void exit_group(int code);

@@ -108,7 +108,9 @@ public:
     bool exiting = false;
     int exit_code = 0;
     int term_signal = 0;
-    char exit_message[200] = {};  // reported by `cella run` when the enclave ends with this process
+    char exit_message[200] = {};
+    // CPU time of threads that have ended (for the process's CPU clock).
+    std::int64_t ended_threads_cpu_ns = 0;  // reported by `cella run` when the enclave ends with this process
 
     // Threads. The lock guards the list; a callback must not block.
     base::Mutex& threads_lock() { return threads_lock_; }

@@ -17,6 +17,8 @@
 #include "libos/mm/user_memory.h"
 #include "libos/runtime/log.h"
 #include "libos/runtime/service_thread.h"
+#include "libos/time/cpu_clocks.h"
+#include "libos/time/timers.h"
 #include "process_table.h"
 #include "robust_list.h"
 #include "signal_frame.h"
@@ -117,6 +119,8 @@ void record_enclave_end(ThreadRegistry& registry, int status, int term_signal, c
 // What every ending thread does for the application: robust futexes,
 // CLONE_CHILD_CLEARTID, and leaving its process's list.
 void detach_thread(Thread& thread) {
+    __atomic_fetch_add(&thread.process().ended_threads_cpu_ns, time::thread_cpu_ns(thread).value_or(0),
+                       __ATOMIC_RELAXED);
     release_robust_futexes(thread);
     if (thread.clear_child_tid) {
         if (!mm::write_user(thread.clear_child_tid, std::uint32_t{0}).is_error())
@@ -130,6 +134,7 @@ void detach_thread(Thread& thread) {
 [[noreturn]] void finish_process(Thread& last) {
     Process& process = last.process();
     ThreadRegistry& registry = g_registry.get();
+    time::remove_timers(process);
     mm::release_all(process);
     // Only one process for now: its end is the enclave's end.
     registry.lock.lock();

@@ -10,6 +10,7 @@
 #include "libos/mm/heap.h"
 #include "libos/process/process_table.h"
 #include "libos/process/signals.h"
+#include "libos/time/timers.h"
 #include "log.h"
 
 namespace cella::runtime {
@@ -48,7 +49,8 @@ void service_main(void*) {
     std::uint64_t set = waited_set();
     std::uint8_t info[128];
     while (!g_stop) {
-        long signal = host::wait_for_signal(set, info, -1);
+        std::int64_t next = time::fire_due_timers();
+        long signal = host::wait_for_signal(set, info, next);
         if (signal > 0 && signal != entry::kServiceWakeSignal) forward(static_cast<int>(signal));
     }
     host::exit_thread();
@@ -69,6 +71,10 @@ void start_service_thread() {
     (void)host::sigprocmask(SIG_SETMASK, &old, nullptr);
     if (tid < 0) CELLA_PANIC("cannot start the LibOS service thread");
     g_host_tid = static_cast<int>(tid);
+}
+
+void wake_service_thread() {
+    if (g_host_tid) host::raw_signal_thread(g_host_tid, entry::kServiceWakeSignal);
 }
 
 void stop_service_thread() {

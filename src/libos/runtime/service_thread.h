@@ -8,6 +8,8 @@
 namespace cella::runtime {
 
 void start_service_thread();
+// A timer was armed: the service thread recomputes how long it sleeps.
+void wake_service_thread();
 // Asks it to stop and waits until its host thread is gone.
 void stop_service_thread();
 

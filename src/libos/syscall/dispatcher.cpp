@@ -58,6 +58,7 @@ void init_dispatcher(bool strace) {
     install(misc_syscalls());
     install(thread_syscalls());
     install(signal_syscalls());
+    install(time_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

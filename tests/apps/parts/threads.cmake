@@ -1,10 +1,11 @@
 # Threads and signals (issue 3).
-list(APPEND APP_PROGRAMS threads signals restart wait_for_sigint)
+list(APPEND APP_PROGRAMS threads signals restart wait_for_sigint timers)
 foreach(variant ${VARIANTS})
   set(dir /usr/local/bin/tests/${variant})
   app_test(apps.${variant}.threads --stdout "threads ok" -- ${dir}/threads)
   app_test(apps.${variant}.signals --stdout "signals ok" -- ${dir}/signals)
   app_test(apps.${variant}.restart --stdout "restart ok" -- ${dir}/restart)
+  app_test(apps.${variant}.timers --stdout "timers ok" -- ${dir}/timers)
 endforeach()
 # A signal sent to `cella run` from the host reaches the application.
 app_test(apps.host-sigint --host-signal INT:300 --stdout "got SIGINT" -- /usr/local/bin/tests/glibc-pie/wait_for_sigint)

@@ -272,6 +272,15 @@ Result<void> getcpu(unsigned& cpu, unsigned& node) {
     return checked_void(raw_syscall(__NR_getcpu, reinterpret_cast<long>(&cpu), reinterpret_cast<long>(&node), 0));
 }
 
+Result<void> getrusage(int who, void* usage) {
+    return checked_void(raw_syscall(__NR_getrusage, who, reinterpret_cast<long>(usage)));
+}
+
+Result<long> times(void* tms) {
+    // times() may return any value, even one that looks like -errno.
+    return raw_syscall(__NR_times, reinterpret_cast<long>(tms));
+}
+
 Result<void> uname(void* utsname) { return checked_void(raw_syscall(__NR_uname, reinterpret_cast<long>(utsname))); }
 
 void exit_group(int code) {

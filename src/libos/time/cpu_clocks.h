@@ -1,0 +1,27 @@
+#pragma once
+// CPU time of enclave threads and processes. Every application thread is
+// a host thread, so its CPU time is the host's for that thread; a
+// process's is the sum over its live threads plus what its ended threads
+// used.
+#include <cstdint>
+
+#include "libos/base/result.h"
+#include "libos/process/process.h"
+
+namespace cella::time {
+
+base::Result<std::int64_t> thread_cpu_ns(process::Thread& thread);
+std::int64_t process_cpu_ns(process::Process& process);
+
+// Linux's clock ids for CPU clocks of other threads and processes:
+// (~id << 3) | type, bit 2 set for a thread.
+struct CpuClock {
+    bool per_thread;
+    int id;  // 0 = the caller
+};
+bool decode_cpu_clock(int clock, CpuClock& out);
+
+// clock_gettime/clock_getres for any clock id an application may pass.
+base::Result<std::int64_t> clock_now_ns(int clock);
+
+}  // namespace cella::time
