@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libcli11-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  musl-tools musl-dev binutils
+  musl-tools musl-dev binutils python3.11
   coreutils
 )
 missing=()

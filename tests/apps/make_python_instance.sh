@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# An instance with Debian's python3 and its standard library, and the
+# Python test scripts in /root.
+set -eu
+cella="$1"
+instance="$2"
+scripts="$3"
+rm -rf "$instance"
+"$cella" new "$instance" >/dev/null
+"$cella" add -C "$instance" /usr/bin/python3 /usr/lib/python3.11 >/dev/null
+cp "$scripts"/*.py "$instance/image/root/"
+"$cella" build -C "$instance" >/dev/null
+echo "python instance ready: $instance"

@@ -1,0 +1,19 @@
+# Debian's python3.11 (a fixed-address ET_EXEC program) inside cella.
+find_program(PYTHON3_11 python3.11 PATHS /usr/bin NO_DEFAULT_PATH)
+if(PYTHON3_11)
+  set(PYTHON_INSTANCE ${CMAKE_CURRENT_BINARY_DIR}/python-instance)
+  add_test(NAME apps.python.setup COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/make_python_instance.sh
+           ${CELLA} ${PYTHON_INSTANCE} ${CMAKE_CURRENT_SOURCE_DIR}/python)
+  set_tests_properties(apps.python.setup PROPERTIES FIXTURES_SETUP python)
+  function(python_test name)
+    add_test(NAME apps.python.${name} COMMAND ${HARNESS} ${ARGN})
+    set_tests_properties(apps.python.${name} PROPERTIES FIXTURES_REQUIRED python
+                         ENVIRONMENT "CELLA=${CELLA};INSTANCE=${PYTHON_INSTANCE}")
+  endfunction()
+  python_test(print --stdout "^42$" -- /usr/bin/python3 -c "print(6*7)")
+  python_test(threading --stdout "python threading ok" -- /usr/bin/python3 /root/threads.py)
+  python_test(signal --stdout "python signal ok" -- /usr/bin/python3 /root/signals.py)
+  python_test(mmap-time --stdout "python mmap/time ok" -- /usr/bin/python3 /root/mmap_time.py)
+else()
+  message(WARNING "python3.11 not found: the Python app tests are skipped")
+endif()
