@@ -31,6 +31,7 @@ test: build asan
 bench: build
 	@$(BUILD)/bin/cella-bench-startup
 	@$(BUILD)/bin/cella-bench-syscall
+	@$(BUILD)/bin/cella-bench-threads
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
