@@ -3,8 +3,11 @@
 #include <asm-generic/errno.h>
 #include <asm/ioctls.h>
 #include <asm/stat.h>
+#include <asm/unistd.h>
 
 #include "libos/host/host.h"
+#include "libos/process/current.h"
+#include "libos/process/signals.h"
 #include "libos/mm/user_memory.h"
 
 namespace cella::fs {
@@ -17,14 +20,29 @@ constexpr std::size_t kWinsizeSize = 8;
 
 }  // namespace
 
+// A terminal or pipe may block: the host call is one a kick can cut
+// short, and then the read restarts or fails with EINTR as on Linux.
+static Result<std::size_t> blocking_transfer(long nr, int fd, const void* buffer, std::size_t size) {
+    long result = host::blocking_syscall(nr, fd, reinterpret_cast<long>(buffer), static_cast<long>(size));
+    if (result == -EINTR) return Error::from_errno(static_cast<int>(process::kRestartSys));
+    if (result < 0) return Error::from_errno(static_cast<int>(-result));
+    if (static_cast<std::size_t>(result) > size) return Error::from_errno(EIO);
+    return static_cast<std::size_t>(result);
+}
+
 Result<std::size_t> HostStream::read(std::span<std::uint8_t> out) {
     if (!readable()) return Error::from_errno(EBADF);
-    return host::read(host_fd_, out);
+    return blocking_transfer(__NR_read, host_fd_, out.data(), out.size());
 }
 
 Result<std::size_t> HostStream::write(std::span<const std::uint8_t> data) {
     if (!writable()) return Error::from_errno(EBADF);
-    return host::write(host_fd_, data);
+    auto written = blocking_transfer(__NR_write, host_fd_, data.data(), data.size());
+    // The reader went away: Linux sends SIGPIPE with the EPIPE.
+    if (written.is_error() && written.error().code() == EPIPE)
+        (void)process::send_to_thread(process::current_thread(),
+                                      process::kill_siginfo(13 /* SIGPIPE */, process::kSiUser, process::current_pid()));
+    return written;
 }
 
 Result<FileStat> HostStream::stat() {
