@@ -57,6 +57,17 @@ private:
     int fd_;
 };
 
+// The kernel's auxiliary vector entry `type`. glibc's getauxval answers
+// AT_HWCAP on x86-64 with its own platform bits, not the kernel's CPUID
+// flags, so the vector is read as the kernel wrote it.
+std::uint64_t kernel_auxv(std::uint64_t type) {
+    HostFd auxv(open("/proc/self/auxv", O_RDONLY | O_CLOEXEC));
+    std::uint64_t pair[2];
+    while (auxv.get() >= 0 && read(auxv.get(), pair, sizeof pair) == static_cast<ssize_t>(sizeof pair) && pair[0])
+        if (pair[0] == type) return pair[1];
+    return getauxval(type);
+}
+
 std::vector<std::uint8_t> make_boot_record(const EnclaveSpec& spec, const LoadedLibos& libos, std::uint64_t base,
                                            std::uint64_t heap_base, std::uint64_t user_base, std::uint64_t total,
                                            int image_fd, std::uint64_t image_size) {
@@ -83,8 +94,8 @@ std::vector<std::uint8_t> make_boot_record(const EnclaveSpec& spec, const Loaded
     info.stdio_fds[2] = 2;
     info.image_size = image_size;
     info.vdso_base = getauxval(AT_SYSINFO_EHDR);
-    info.hwcap = getauxval(AT_HWCAP);
-    info.hwcap2 = getauxval(AT_HWCAP2);
+    info.hwcap = kernel_auxv(AT_HWCAP);
+    info.hwcap2 = kernel_auxv(AT_HWCAP2);
     info.clock_ticks = static_cast<std::uint64_t>(sysconf(_SC_CLK_TCK));
     info.min_signal_stack = getauxval(AT_MINSIGSTKSZ);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -58,9 +59,15 @@ int main(int argc, char** argv) {
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     CHECK(n > 0);
     exe[n] = '\0';
+    /* A file mapping at an offset: the program's own second page. */
+    int fd = open(exe, O_RDONLY);
+    struct stat exe_stat;
+    CHECK(fd >= 0 && fstat(fd, &exe_stat) == 0 && exe_stat.st_size > 2 * 4096);
+    void* file_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 4096);
+    CHECK(file_page != MAP_FAILED && close(fd) == 0);
 
     read_maps();
-    int lines = 0, saw_stack = 0, saw_exe_text = 0, saw_exe_offset = 0, saw_mapped = 0;
+    int lines = 0, saw_stack = 0, saw_exe_text = 0, saw_exe_offset = 0, saw_mapped = 0, saw_file_page = 0;
     uintptr_t previous_end = 0;
     for (char* text = strtok(maps, "\n"); text; text = strtok(NULL, "\n")) {
         struct line line;
@@ -85,12 +92,17 @@ int main(int argc, char** argv) {
             }
             if (line.offset != 0) saw_exe_offset = 1;
         }
+        if (line.start == (uintptr_t)file_page) {
+            saw_file_page = 1;
+            CHECK(line.end == line.start + 4096 && strcmp(line.perms, "r--p") == 0 && line.offset == 4096);
+            CHECK(strcmp(line.name, exe) == 0 && line.inode == (unsigned long)exe_stat.st_ino);
+        }
         if ((uintptr_t)mapped >= line.start && (uintptr_t)mapped < line.end) {
             saw_mapped = 1;
             CHECK(strcmp(line.perms, "rw-p") == 0 && line.inode == 0 && line.major == 0);
         }
     }
-    CHECK(lines >= 4 && saw_stack && saw_exe_text && saw_exe_offset && saw_mapped);
+    CHECK(lines >= 4 && saw_stack && saw_exe_text && saw_exe_offset && saw_mapped && saw_file_page);
     CHECK(strcmp(argv[0], exe) == 0);
 
 #ifdef __GLIBC__
@@ -104,6 +116,7 @@ int main(int argc, char** argv) {
     CHECK(pthread_attr_destroy(&attr) == 0);
 #endif
 
+    munmap(file_page, 4096);
     munmap(mapped, 3 * 4096);
     free(heap);
     printf("procfs_maps ok\n");

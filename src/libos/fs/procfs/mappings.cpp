@@ -19,7 +19,7 @@ Result<base::Vector<Mapping>> mappings_of(int pid) {
             return;
         }
         copied = out.try_append(Mapping{vma.start, vma.end, vma.prot, (vma.flags & MAP_SHARED) != 0, vma.kind,
-                                        name.release_value()});
+                                        name.release_value(), vma.file, vma.offset});
     });
     TRY(copied);
     return out;

@@ -4,8 +4,10 @@
 // report.
 #include <cstdint>
 
+#include "libos/base/own_ptr.h"
 #include "libos/base/string.h"
 #include "libos/base/vector.h"
+#include "libos/fs/open_file.h"
 #include "libos/mm/address_space.h"
 
 namespace cella::fs::procfs {
@@ -19,6 +21,10 @@ struct Mapping {
     bool shared;
     mm::VmaKind kind;
     base::String name;
+    // mmap of an open file: the file and the offset in it of `start`.
+    // Programs and libraries are copied in by the loader and have neither.
+    base::RefPtr<OpenFile> file;
+    std::uint64_t offset;
 };
 
 // In address order. brk's reserve is left out: the application has not

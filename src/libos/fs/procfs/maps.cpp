@@ -19,8 +19,9 @@ struct FileIdentity {
     std::uint64_t ino = 0;
 };
 
-// The device and inode of the file a mapping names; 0 for both when the
-// file is no longer there, as Linux shows for anonymous memory.
+// The device and inode of the file a loaded program or library came from,
+// by its path; 0 for both when the file is no longer there, as Linux shows
+// for anonymous memory.
 FileIdentity identity_of(std::string_view path) {
     if (path.empty() || path[0] != '/') return {};
     auto found = vfs().resolve("/", path, true);
@@ -47,14 +48,16 @@ Result<void> generate_maps(const Subject& subject, TextBuilder& out) {
     for (std::size_t i = 0; i < mappings.size(); ++i) {
         const Mapping& mapping = mappings[i];
         bool is_file = mapping.kind == mm::VmaKind::File;
-        // A program or library is mapped as one span and then split by
-        // segment protection, so within a run of adjacent mappings of one
-        // file the offset grows with the address, as the ELF layout has it.
-        // (The address space does not yet keep the offset of a file mmap.)
         const Mapping* previous = i > 0 ? &mappings[i - 1] : nullptr;
-        bool continues = is_file && previous && previous->kind == mm::VmaKind::File &&
-                         previous->end == mapping.start && previous->name.view() == mapping.name.view();
-        if (continues) {
+        if (mapping.file) {
+            offset = mapping.offset;
+            auto s = mapping.file->stat();
+            identity = s.is_error() ? FileIdentity{} : FileIdentity{s.value().dev, s.value().ino};
+        } else if (is_file && previous && previous->kind == mm::VmaKind::File && !previous->file &&
+                   previous->end == mapping.start && previous->name.view() == mapping.name.view()) {
+            // The loader maps a program or library as one span and splits
+            // it by segment protection, so along a run of its pieces the
+            // offset grows with the address, as the ELF layout has it.
             offset += previous->end - previous->start;
         } else {
             offset = 0;

@@ -22,9 +22,10 @@ constexpr int kLastCapability = 40;  // CAP_CHECKPOINT_RESTORE
 // names Linux gives them. The LibOS does not run CPUID itself (an SGX
 // enclave cannot), so the flags of later leaves (avx2, ...) are not known.
 constexpr const char* kHwcapFlagNames[32] = {
-    "fpu",  "vme", "de",   "pse",  "tsc",  "msr",  "pae",  "mce",  "cx8",  "apic", nullptr,
-    "sep",  "mtrr", "pge", "mca",  "cmov", "pat",  "pse36", "pn",  "clflush", nullptr, "dts",
-    "acpi", "mmx", "fxsr", "sse",  "sse2", "ss",   "ht",   "tm",   "ia64", "pbe",
+    "fpu",  "vme",  "de",  "pse",  "tsc",  "msr",   "pae",  "mce",      // 0-7
+    "cx8",  "apic", nullptr, "sep", "mtrr", "pge",  "mca",  "cmov",     // 8-15
+    "pat",  "pse36", "pn", "clflush", nullptr, "dts", "acpi", "mmx",   // 16-23
+    "fxsr", "sse",  "sse2", "ss",  "ht",   "tm",    "ia64", "pbe",      // 24-31
 };
 constexpr std::uint64_t kHwcap2Fsgsbase = 1u << 1;  // HWCAP2_FSGSBASE
 
@@ -137,8 +138,8 @@ Result<void> generate_system_stat(const Subject&, TextBuilder& out) {
     for (std::uint32_t cpu = 0; cpu < cpus; ++cpu)
         TRY(out.appendf("cpu%u %lu 0 0 %lu 0 0 0 0 0 0\n", cpu, user / cpus, idle / cpus));
     base::Vector<int> pids = TRY(live_process_ids());
-    std::uint64_t boot_seconds = (clocks.realtime_ns - clocks.uptime_ns) / 1000000000;
-    TRY(out.appendf("intr 0\nctxt 0\nbtime %lu\nprocesses %zu\nprocs_running 1\nprocs_blocked 0\n", boot_seconds,
+    std::uint64_t boot_ns = clocks.realtime_ns > clocks.uptime_ns ? clocks.realtime_ns - clocks.uptime_ns : 0;
+    TRY(out.appendf("intr 0\nctxt 0\nbtime %lu\nprocesses %zu\nprocs_running 1\nprocs_blocked 0\n", boot_ns / 1000000000,
                     pids.size()));
     TRY(out.append("softirq 0 0 0 0 0 0 0 0 0 0 0\n"));
     return {};
