@@ -62,6 +62,17 @@ Result<FileStat> HostStream::stat() {
     return s;
 }
 
+std::uint32_t HostStream::poll_events() {
+    struct {
+        int fd;
+        short events;
+        short revents;
+    } entry{host_fd_, 0x1 | 0x4, 0};
+    std::int64_t zero[2] = {0, 0};
+    long n = host::blocking_syscall(__NR_ppoll, reinterpret_cast<long>(&entry), 1, reinterpret_cast<long>(zero), 0, 8);
+    return n > 0 ? static_cast<std::uint16_t>(entry.revents) : 0;
+}
+
 Result<long> HostStream::ioctl(unsigned long request, std::uint64_t arg) {
     // Only terminal requests with a known argument size reach the host; the
     // argument is copied through LibOS memory in both directions.
@@ -80,6 +91,12 @@ Result<long> HostStream::ioctl(unsigned long request, std::uint64_t arg) {
     case TIOCGWINSZ: {
         long r = TRY(host::ioctl(host_fd_, request, buffer));
         TRY(mm::copy_to_user(arg, buffer, kWinsizeSize));
+        return r;
+    }
+    case FIONREAD: {
+        int available = 0;
+        long r = TRY(host::ioctl(host_fd_, request, &available));
+        TRY(mm::write_user(arg, available));
         return r;
     }
     case TIOCSWINSZ:

@@ -13,6 +13,8 @@ public:
     Result<std::size_t> write(std::span<const std::uint8_t> data) override;
     Result<FileStat> stat() override;
     Result<long> ioctl(unsigned long request, std::uint64_t arg) override;
+    std::uint32_t poll_events() override;
+    int host_fd() override { return host_fd_; }
 
 private:
     int host_fd_;

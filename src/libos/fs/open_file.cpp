@@ -33,6 +33,7 @@ Result<std::int64_t> OpenFile::seek(std::int64_t, int) { return Error::from_errn
 Result<FileStat> OpenFile::stat() { return Error::from_errno(EINVAL); }
 Result<long> OpenFile::ioctl(unsigned long, std::uint64_t) { return Error::from_errno(ENOTTY); }
 Result<std::size_t> OpenFile::getdents64(std::span<std::uint8_t>) { return Error::from_errno(ENOTDIR); }
+Result<long> OpenFile::fcntl_special(int, std::uint64_t) { return Error::from_errno(EINVAL); }
 
 void OpenFile::set_status_flags(int flags) {
     flags_ = (flags_ & ~kChangeableStatusFlags) | (flags & kChangeableStatusFlags);

@@ -5,10 +5,14 @@
 #include <span>
 
 #include "inode.h"
+#include "libos/ipc/waitable.h"
 #include "libos/base/lock.h"
 #include "libos/base/string.h"
 
 namespace cella::fs {
+
+// Kinds of open file a syscall may need to tell apart (there is no RTTI).
+enum class FileKind { Other, Epoll };
 
 class OpenFile : public base::RefCounted<OpenFile> {
 public:
@@ -26,6 +30,17 @@ public:
     // Fills `out` with linux_dirent64 records; 0 at the end.
     virtual Result<std::size_t> getdents64(std::span<std::uint8_t> out);
     virtual Inode* inode() { return nullptr; }
+    virtual FileKind kind() const { return FileKind::Other; }
+
+    // Readiness for poll/select/epoll: POLL* bits that hold now, and the
+    // Waitable that is notified when they may have changed (nullptr: the
+    // file is always ready, or is polled at the host).
+    virtual std::uint32_t poll_events() { return 0x1 | 0x4; /* POLLIN | POLLOUT */ }
+    virtual ipc::Waitable* waitable() { return nullptr; }
+    // A host fd that poll must ask the host about, or -1.
+    virtual int host_fd() { return -1; }
+    // fcntl commands particular to a kind of file (F_GETPIPE_SZ, ...).
+    virtual Result<long> fcntl_special(int command, std::uint64_t arg);
 
     int flags() const { return flags_; }
     int access_mode() const { return flags_ & 3; }

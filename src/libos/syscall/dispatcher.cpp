@@ -59,6 +59,7 @@ void init_dispatcher(bool strace) {
     install(thread_syscalls());
     install(signal_syscalls());
     install(time_syscalls());
+    install(ipc_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

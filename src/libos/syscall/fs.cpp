@@ -238,7 +238,7 @@ Result<long> sys_fcntl(SyscallArgs& a) {
     case F_SETFL:
         file->set_status_flags(a.integer(2));
         return 0;
-    default: return Error::from_errno(EINVAL);
+    default: return file->fcntl_special(a.integer(1), a.arg[2]);
     }
 }
 

@@ -1,0 +1,114 @@
+#include "epoll.h"
+
+#include <asm-generic/errno.h>
+
+#include "libos/host/host.h"
+#include "libos/mm/user_memory.h"
+#include "libos/process/signals.h"
+#include "poll.h"
+
+namespace cella::ipc {
+namespace {
+
+using base::Error;
+
+constexpr int kCtlAdd = 1, kCtlDel = 2, kCtlMod = 3;
+constexpr std::uint32_t kEpollEt = 1u << 31, kEpollOneshot = 1u << 30, kEpollExclusive = 1u << 28;
+constexpr int kBatch = 64;
+
+}  // namespace
+
+base::Result<void> EpollFile::control(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event) {
+    if (file.get() == this) return Error::from_errno(EINVAL);
+    base::ScopedLock guard(lock_);
+    std::size_t index = interests_.size();
+    for (std::size_t i = 0; i < interests_.size(); ++i)
+        if (interests_[i].fd == fd && interests_[i].file == file) index = i;
+    bool exists = index < interests_.size();
+    switch (op) {
+    case kCtlAdd:
+        if (exists) return Error::from_errno(EEXIST);
+        return interests_.try_append(Interest{fd, file, event->events | kPollErr | kPollHup, event->data});
+    case kCtlMod:
+        if (!exists) return Error::from_errno(ENOENT);
+        if (event->events & kEpollExclusive) return Error::from_errno(EINVAL);
+        interests_[index].events = event->events | kPollErr | kPollHup;
+        interests_[index].data = event->data;
+        interests_[index].disarmed = false;
+        interests_[index].reported_generation = ~std::uint64_t{0};
+        return {};
+    case kCtlDel:
+        if (!exists) return Error::from_errno(ENOENT);
+        interests_.remove(index);
+        return {};
+    default: return Error::from_errno(EINVAL);
+    }
+}
+
+int EpollFile::collect(EpollEvent* out, int max) {
+    base::ScopedLock guard(lock_);
+    int count = 0;
+    for (Interest& interest : interests_) {
+        if (count == max) break;
+        if (interest.disarmed) continue;
+        std::uint32_t ready = interest.file->poll_events() & interest.events;
+        if (!ready) continue;
+        if (interest.events & kEpollEt) {
+            Waitable* waitable = interest.file->waitable();
+            std::uint64_t generation = waitable ? waitable->generation() : 0;
+            if (waitable && generation == interest.reported_generation) continue;
+            interest.reported_generation = generation;
+        }
+        if (interest.events & kEpollOneshot) interest.disarmed = true;
+        out[count++] = {ready, interest.data};
+    }
+    return count;
+}
+
+base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeout_ns) {
+    if (max <= 0 || max > (1 << 24)) return Error::from_errno(EINVAL);
+    TRY(mm::user_writable(out, static_cast<std::size_t>(max) * sizeof(EpollEvent)));
+    fs::OpenFile* files[256];
+    std::size_t file_count = 0;
+    {
+        base::ScopedLock guard(lock_);
+        for (Interest& interest : interests_)
+            if (file_count < 256) files[file_count++] = interest.file.get();
+    }
+    ReadinessWait waiting({files, file_count});
+    std::int64_t s = 0, ns = 0;
+    (void)host::clock_gettime(1, s, ns);
+    std::int64_t deadline = s * 1000000000 + ns + (timeout_ns > 0 ? timeout_ns : 0);
+    while (true) {
+        EpollEvent batch[kBatch];
+        int count = collect(batch, max < kBatch ? max : kBatch);
+        if (count) {
+            TRY(mm::copy_to_user(out, batch, count * sizeof(EpollEvent)));
+            return count;
+        }
+        if (timeout_ns == 0) return 0;
+        std::int64_t left = -1;
+        if (timeout_ns > 0) {
+            (void)host::clock_gettime(1, s, ns);
+            left = deadline - (s * 1000000000 + ns);
+            if (left <= 0) return 0;
+        }
+        if (!waiting.wait(left)) return Error::from_errno(EINTR);
+    }
+}
+
+base::Result<fs::FileStat> EpollFile::stat() {
+    fs::FileStat s;
+    s.dev = 0x0d;  // anon_inodefs
+    s.mode = 0600;
+    return s;
+}
+
+std::uint32_t EpollFile::poll_events() {
+    base::ScopedLock guard(lock_);
+    for (Interest& interest : interests_)
+        if (!interest.disarmed && (interest.file->poll_events() & interest.events)) return kPollIn | 0x40;
+    return 0;
+}
+
+}  // namespace cella::ipc

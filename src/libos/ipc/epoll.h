@@ -1,0 +1,48 @@
+#pragma once
+// epoll: an interest list of (fd, open file) with events and user data.
+// Level-triggered by default; EPOLLET reports a file again only after its
+// Waitable changed; EPOLLONESHOT disarms an entry once reported.
+#include <cstdint>
+
+#include "libos/base/lock.h"
+#include "libos/base/vector.h"
+#include "libos/fs/open_file.h"
+
+namespace cella::ipc {
+
+struct EpollEvent {
+    std::uint32_t events;
+    std::uint64_t data;
+} __attribute__((packed));
+static_assert(sizeof(EpollEvent) == 12);
+
+class EpollFile final : public fs::OpenFile {
+public:
+    explicit EpollFile(int flags) : OpenFile(flags) {}
+
+    // op: EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL.
+    base::Result<void> control(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event);
+    // Ready events into `out` (application memory, `max` entries); 0 on timeout.
+    base::Result<int> wait(std::uint64_t out, int max, std::int64_t timeout_ns);
+
+    base::Result<fs::FileStat> stat() override;
+    std::uint32_t poll_events() override;
+    fs::FileKind kind() const override { return fs::FileKind::Epoll; }
+
+private:
+    struct Interest {
+        int fd;
+        base::RefPtr<fs::OpenFile> file;
+        std::uint32_t events;
+        std::uint64_t data;
+        std::uint64_t reported_generation = ~std::uint64_t{0};
+        bool disarmed = false;
+    };
+    // Fills `out` with what is ready now; returns the count.
+    int collect(EpollEvent* out, int max);
+
+    base::Mutex lock_;
+    base::Vector<Interest> interests_;
+};
+
+}  // namespace cella::ipc

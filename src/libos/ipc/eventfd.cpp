@@ -1,0 +1,79 @@
+#include "eventfd.h"
+
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+
+#include "libos/mm/user_memory.h"
+#include "libos/process/signals.h"
+
+namespace cella::ipc {
+namespace {
+
+using base::Error;
+constexpr std::uint64_t kMaxCount = 0xfffffffffffffffeull;
+
+}  // namespace
+
+base::Result<std::size_t> EventFd::read(std::span<std::uint8_t> out) {
+    if (out.size() < 8) return Error::from_errno(EINVAL);
+    Waiter waiter;
+    waiter.watch(changed_);
+    while (true) {
+        std::uint64_t value = 0;
+        {
+            base::ScopedLock guard(lock_);
+            if (count_) {
+                value = semaphore_ ? 1 : count_;
+                count_ -= value;
+            }
+        }
+        if (value) {
+            changed_.notify_all();
+            TRY(mm::copy_to_user(reinterpret_cast<std::uint64_t>(out.data()), &value, 8));
+            return std::size_t{8};
+        }
+        if (flags() & O_NONBLOCK) return Error::from_errno(EAGAIN);
+        if (waiter.wait(-1) == WaitResult::Interrupted) return Error::from_errno(static_cast<int>(process::kRestartSys));
+    }
+}
+
+base::Result<std::size_t> EventFd::write(std::span<const std::uint8_t> data) {
+    if (data.size() < 8) return Error::from_errno(EINVAL);
+    std::uint64_t add = TRY(mm::read_user<std::uint64_t>(reinterpret_cast<std::uint64_t>(data.data())));
+    if (add == ~std::uint64_t{0}) return Error::from_errno(EINVAL);
+    Waiter waiter;
+    waiter.watch(changed_);
+    while (true) {
+        bool done = false;
+        {
+            base::ScopedLock guard(lock_);
+            if (kMaxCount - count_ >= add) {
+                count_ += add;
+                done = true;
+            }
+        }
+        if (done) {
+            changed_.notify_all();
+            return std::size_t{8};
+        }
+        if (flags() & O_NONBLOCK) return Error::from_errno(EAGAIN);
+        if (waiter.wait(-1) == WaitResult::Interrupted) return Error::from_errno(static_cast<int>(process::kRestartSys));
+    }
+}
+
+base::Result<fs::FileStat> EventFd::stat() {
+    fs::FileStat s;
+    s.dev = 0x0d;  // anon_inodefs
+    s.mode = 0600;
+    return s;
+}
+
+std::uint32_t EventFd::poll_events() {
+    base::ScopedLock guard(lock_);
+    std::uint32_t events = 0;
+    if (count_) events |= 0x1 | 0x40;                 // POLLIN | POLLRDNORM
+    if (count_ < kMaxCount) events |= 0x4 | 0x100;    // POLLOUT | POLLWRNORM
+    return events;
+}
+
+}  // namespace cella::ipc

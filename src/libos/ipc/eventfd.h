@@ -1,0 +1,31 @@
+#pragma once
+// eventfd: a 64-bit counter as a file. read takes the count (or one, in
+// semaphore mode) and blocks at zero; write adds and blocks if the counter
+// would pass 0xfffffffffffffffe.
+#include <cstdint>
+
+#include "libos/base/lock.h"
+#include "libos/fs/open_file.h"
+#include "waitable.h"
+
+namespace cella::ipc {
+
+class EventFd final : public fs::OpenFile {
+public:
+    EventFd(std::uint64_t initial, bool semaphore, int flags)
+        : OpenFile(flags), count_(initial), semaphore_(semaphore) {}
+
+    base::Result<std::size_t> read(std::span<std::uint8_t> out) override;
+    base::Result<std::size_t> write(std::span<const std::uint8_t> data) override;
+    base::Result<fs::FileStat> stat() override;
+    std::uint32_t poll_events() override;
+    Waitable* waitable() override { return &changed_; }
+
+private:
+    base::Mutex lock_;
+    std::uint64_t count_;
+    bool semaphore_;
+    Waitable changed_;
+};
+
+}  // namespace cella::ipc

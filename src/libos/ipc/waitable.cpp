@@ -1,0 +1,57 @@
+#include "waitable.h"
+
+#include <asm-generic/errno.h>
+#include <asm/unistd.h>
+#include <linux/futex.h>
+
+#include "libos/host/host.h"
+
+namespace cella::ipc {
+
+bool Waiter::watch(Waitable& waitable) {
+    if (used_ == kMaxLinks) return false;
+    WaiterLink& link = links_[used_++];
+    link.waiter = this;
+    link.on = &waitable;
+    base::ScopedLock guard(waitable.lock_);
+    waitable.waiters_.push_back(link);
+    return true;
+}
+
+void Waiter::unregister_all() {
+    for (int i = 0; i < used_; ++i) {
+        WaiterLink& link = links_[i];
+        base::ScopedLock guard(link.on->lock_);
+        if (link.is_linked()) base::IntrusiveList<WaiterLink>::remove(link);
+    }
+    used_ = 0;
+}
+
+void Waiter::notify() {
+    __atomic_store_n(&word_, 1, __ATOMIC_RELEASE);
+    host::futex_wake(&word_, 1);
+}
+
+WaitResult Waiter::wait(std::int64_t timeout_ns) {
+    if (__atomic_exchange_n(&word_, 0, __ATOMIC_ACQ_REL)) return WaitResult::Notified;
+    std::int64_t timeout[2] = {timeout_ns / 1000000000, timeout_ns % 1000000000};
+    long result = host::blocking_syscall(__NR_futex, reinterpret_cast<long>(&word_), FUTEX_WAIT_PRIVATE, 0,
+                                         timeout_ns < 0 ? 0 : reinterpret_cast<long>(timeout));
+    __atomic_store_n(&word_, 0, __ATOMIC_RELEASE);
+    if (result == -EINTR) return WaitResult::Interrupted;
+    if (result == -ETIMEDOUT) return WaitResult::TimedOut;
+    return WaitResult::Notified;
+}
+
+Waitable::~Waitable() {
+    base::ScopedLock guard(lock_);
+    while (WaiterLink* link = waiters_.take_first()) (void)link;
+}
+
+void Waitable::notify_all() {
+    __atomic_fetch_add(&generation_, 1, __ATOMIC_ACQ_REL);
+    base::ScopedLock guard(lock_);
+    for (WaiterLink& link : waiters_) link.waiter->notify();
+}
+
+}  // namespace cella::ipc

@@ -1,0 +1,68 @@
+#pragma once
+// Blocking inside the LibOS. An object that threads wait on (a pipe, an
+// eventfd, ...) is a Waitable; a thread waits with a Waiter it registers on
+// one or more Waitables (poll waits on many at once), re-checks its
+// condition, then sleeps on its own futex word until a Waitable it is
+// registered on changes, a kick arrives (a signal or exit: the wait
+// returns Interrupted), or the deadline passes.
+#include <cstdint>
+
+#include "libos/base/intrusive_list.h"
+#include "libos/base/lock.h"
+
+namespace cella::ipc {
+
+class Waitable;
+
+struct WaiterLink : base::IntrusiveListNode<> {
+    class Waiter* waiter = nullptr;
+    Waitable* on = nullptr;
+};
+
+enum class WaitResult { Notified, Interrupted, TimedOut };
+
+class Waiter {
+public:
+    static constexpr int kMaxLinks = 64;
+
+    Waiter() = default;
+    Waiter(const Waiter&) = delete;
+    Waiter& operator=(const Waiter&) = delete;
+    ~Waiter() { unregister_all(); }
+
+    // Registers on `waitable`; false when kMaxLinks are in use (the caller
+    // then falls back to polling with a short timeout).
+    bool watch(Waitable& waitable);
+    void unregister_all();
+
+    // Sleeps unless notified since the last call; timeout_ns < 0: no limit.
+    WaitResult wait(std::int64_t timeout_ns);
+
+private:
+    friend class Waitable;
+    void notify();
+    std::uint32_t word_ = 0;
+    WaiterLink links_[kMaxLinks];
+    int used_ = 0;
+};
+
+class Waitable {
+public:
+    Waitable() = default;
+    Waitable(const Waitable&) = delete;
+    Waitable& operator=(const Waitable&) = delete;
+    ~Waitable();
+
+    // Wakes every registered waiter: the object's state changed.
+    void notify_all();
+    // How many times notify_all ran (edge-triggered epoll compares it).
+    std::uint64_t generation() const { return __atomic_load_n(&generation_, __ATOMIC_ACQUIRE); }
+
+private:
+    friend class Waiter;
+    base::SpinLock lock_;
+    base::IntrusiveList<WaiterLink> waiters_;
+    std::uint64_t generation_ = 0;
+};
+
+}  // namespace cella::ipc

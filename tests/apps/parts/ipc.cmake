@@ -1,0 +1,5 @@
+# Pipes, eventfd, poll/select/epoll (the in-process part of issue 4).
+list(APPEND APP_PROGRAMS pipes)
+foreach(variant ${VARIANTS})
+  app_test(apps.${variant}.pipes --stdout "pipes ok" -- /usr/local/bin/tests/${variant}/pipes)
+endforeach()
