@@ -7,6 +7,7 @@
 #include "enclave.h"
 #include "libos/base/format.h"
 #include "libos/host/host.h"
+#include "libos/mm/fault.h"
 #include "libos/process/process.h"
 #include "libos/process/signal_defaults.h"
 #include "libos/process/signals.h"
@@ -80,6 +81,8 @@ extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_contex
                           static_cast<unsigned long>(rip - cella::entry::load_base()));
         cella::host::exit_group(70);
     }
+    // A fault the memory map resolves itself (a growsdown stack).
+    if (signal == SIGSEGV && cella::mm::handle_fault(cpu->thread->process(), fault_address, regs.err & 2)) return;
     // A fault in application code: its handler runs, or the process dies.
     cella::process::AppSiginfo app = cella::process::fault_siginfo(signal, info->si_code, fault_address);
     if (signal == SIGTRAP || signal == SIGILL || signal == SIGFPE) app.put<std::uint64_t>(16, fault_address ? fault_address : rip);

@@ -39,7 +39,11 @@ Result<void> check_request(const MapRequest& request, Backing backing) {
     int flags = request.flags;
     int type = flags & MAP_TYPE;
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) return Error::from_errno(EINVAL);
-    if (type == MAP_SHARED_VALIDATE && (flags & ~kKnownFlags)) return Error::from_errno(EOPNOTSUPP);
+    if (type == MAP_SHARED_VALIDATE) {
+        // Linux validates only file mappings; anonymous ones refuse the type.
+        if (!request.file) return Error::from_errno(EINVAL);
+        if (flags & ~kKnownFlags) return Error::from_errno(EOPNOTSUPP);
+    }
     if (request.offset % kPageSize) return Error::from_errno(EINVAL);
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
     if (fixed && request.address % kPageSize) return Error::from_errno(EINVAL);

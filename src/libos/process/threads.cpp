@@ -13,6 +13,7 @@
 #include "libos/entry/text_range.h"
 #include "libos/host/host.h"
 #include "libos/mm/heap.h"
+#include "libos/mm/exhaustion.h"
 #include "libos/mm/memory_ops.h"
 #include "libos/mm/user_memory.h"
 #include "libos/runtime/log.h"
@@ -136,9 +137,16 @@ void detach_thread(Thread& thread) {
     ThreadRegistry& registry = g_registry.get();
     time::remove_timers(process);
     mm::release_all(process);
-    // Only one process for now: its end is the enclave's end.
+    // Only one process for now: its end is the enclave's end. A program
+    // that failed after running out of user space is told why.
+    char message[240];
+    std::size_t n = base::format_to(message, sizeof message, "%s", process.exit_message);
+    if ((process.exit_code || process.term_signal) && mm::user_space_exhausted() && n < sizeof message - 2) {
+        if (n) message[n++] = ';', message[n++] = ' ';
+        mm::describe_user_space_exhaustion(message + n, sizeof message - n);
+    }
     registry.lock.lock();
-    record_enclave_end(registry, process.exit_code, process.term_signal, process.exit_message);
+    record_enclave_end(registry, process.exit_code, process.term_signal, message);
     registry.lock.unlock();
     end_host_thread(last);
 }

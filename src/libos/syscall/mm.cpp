@@ -17,10 +17,10 @@ Result<long> sys_mmap(SyscallArgs& a) {
     mm::MapRequest request;
     request.address = a.address(0);
     request.length = a.size(1);
-    request.prot = a.integer(2);
+    // Linux's mmap ignores protection bits it does not know (mprotect refuses them).
+    request.prot = a.integer(2) & (PROT_READ | PROT_WRITE | PROT_EXEC);
     request.flags = a.integer(3);
     request.offset = a.arg[5];
-    if (request.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) return Error::from_errno(EINVAL);
     if (!(request.flags & MAP_ANONYMOUS)) {
         request.file = TRY(current_process().fds().get(a.fd(4)));
         request.kind = mm::VmaKind::File;
