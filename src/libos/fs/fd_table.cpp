@@ -44,6 +44,20 @@ Result<void> FdTable::close(int fd) {
     return {};
 }
 
+void FdTable::close_range(int first, int last, bool cloexec_only) {
+    base::Vector<RefPtr<OpenFile>> closed;  // released after the lock
+    base::ScopedLock guard(lock_);
+    for (std::size_t fd = static_cast<std::size_t>(first); fd < slots_.size() && fd <= static_cast<std::size_t>(last); ++fd) {
+        if (!slots_[fd].file) continue;
+        if (cloexec_only) {
+            slots_[fd].cloexec = true;
+        } else {
+            (void)closed.try_append(slots_[fd].file);
+            slots_[fd] = Slot{};
+        }
+    }
+}
+
 Result<bool> FdTable::cloexec(int fd) {
     base::ScopedLock guard(lock_);
     if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)

@@ -17,6 +17,8 @@ public:
     Result<void> install_at(int fd, RefPtr<OpenFile> file, bool cloexec);
     Result<RefPtr<OpenFile>> get(int fd);
     Result<void> close(int fd);
+    // close_range(): closes, or marks close-on-exec, fds first..last.
+    void close_range(int first, int last, bool cloexec_only);
     Result<bool> cloexec(int fd);
     Result<void> set_cloexec(int fd, bool cloexec);
     int limit() const { return limit_; }

@@ -93,6 +93,20 @@ Result<long> HostStream::ioctl(unsigned long request, std::uint64_t arg) {
         TRY(mm::copy_to_user(arg, buffer, kWinsizeSize));
         return r;
     }
+    // Job control: the terminal's foreground group is the caller's (one
+    // process group so far); setting it to the caller's own succeeds.
+    case TIOCGPGRP: {
+        TRY(host::ioctl(host_fd_, TCGETS, buffer));  // ENOTTY unless a terminal
+        int pgid = process::current_process().pgid;
+        TRY(mm::write_user(arg, pgid));
+        return 0;
+    }
+    case TIOCSPGRP: {
+        TRY(host::ioctl(host_fd_, TCGETS, buffer));
+        int pgid = TRY(mm::read_user<int>(arg));
+        if (pgid != process::current_process().pgid) return Error::from_errno(EPERM);
+        return 0;
+    }
     case FIONREAD: {
         int available = 0;
         long r = TRY(host::ioctl(host_fd_, request, &available));

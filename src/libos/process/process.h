@@ -73,6 +73,10 @@ public:
 
     int pid() const { return pid_; }
     int ppid() const { return ppid_; }
+    // Job control: the process group and session (a new process leads both
+    // until the processes issue gives it a parent's).
+    int pgid = 0;
+    int sid = 0;
     fs::FdTable& fds() { return fds_; }
 
     const base::String& cwd() const { return cwd_; }

@@ -95,7 +95,55 @@ Result<long> sys_getrlimit(SyscallArgs& a) {
     return 0;
 }
 
+// Process groups and sessions. One process so far: it leads its group and
+// session, and may only name itself.
+Result<process::Process*> process_named(int pid) {
+    if (pid < 0) return Error::from_errno(EINVAL);
+    if (pid != 0 && pid != current_process().pid()) return Error::from_errno(ESRCH);
+    return &current_process();
+}
+
+Result<long> sys_getpgid(SyscallArgs& a) { return TRY(process_named(a.integer(0)))->pgid; }
+Result<long> sys_getpgrp(SyscallArgs&) { return current_process().pgid; }
+Result<long> sys_getsid(SyscallArgs& a) { return TRY(process_named(a.integer(0)))->sid; }
+
+Result<long> sys_setpgid(SyscallArgs& a) {
+    process::Process* target = TRY(process_named(a.integer(0)));
+    int pgid = a.integer(1) ? a.integer(1) : target->pid();
+    if (pgid < 0) return Error::from_errno(EINVAL);
+    // A session leader cannot change its group; joining another group needs one.
+    if (target->sid == target->pid()) return pgid == target->pgid ? 0 : Result<long>(Error::from_errno(EPERM));
+    if (pgid != target->pid()) return Error::from_errno(EPERM);
+    target->pgid = pgid;
+    return 0;
+}
+
+Result<long> sys_setsid(SyscallArgs&) {
+    process::Process& self = current_process();
+    if (self.pgid == self.pid()) return Error::from_errno(EPERM);  // already a group leader
+    self.pgid = self.sid = self.pid();
+    return self.sid;
+}
+
+Result<long> sys_close_range(SyscallArgs& a) {
+    constexpr unsigned kUnshare = 1u << 1, kCloexec = 1u << 2;
+    unsigned first = static_cast<unsigned>(a.arg[0]), last = static_cast<unsigned>(a.arg[1]);
+    unsigned flags = static_cast<unsigned>(a.arg[2]);
+    if ((flags & ~(kUnshare | kCloexec)) || first > last) return Error::from_errno(EINVAL);
+    // Every process has its own table already, so CLOSE_RANGE_UNSHARE changes nothing.
+    int high = last > 0x7fffffff ? 0x7fffffff : static_cast<int>(last);
+    current_process().fds().close_range(static_cast<int>(first > 0x7fffffff ? 0x7fffffff : first), high,
+                                        flags & kCloexec);
+    return 0;
+}
+
 constexpr SyscallSpec kSpecs[] = {
+    {__NR_getpgid, sys_getpgid, "d"},
+    {__NR_getpgrp, sys_getpgrp, ""},
+    {__NR_getsid, sys_getsid, "d"},
+    {__NR_setpgid, sys_setpgid, "dd"},
+    {__NR_setsid, sys_setsid, ""},
+    {__NR_close_range, sys_close_range, "uux"},
     {__NR_getpid, sys_getpid, ""},
     {__NR_getppid, sys_getppid, ""},
     {__NR_getuid, sys_root_id, ""},
