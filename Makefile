@@ -32,6 +32,7 @@ bench: build
 	@$(BUILD)/bin/cella-bench-startup
 	@$(BUILD)/bin/cella-bench-syscall
 	@$(BUILD)/bin/cella-bench-threads
+	@$(BUILD)/bin/cella-bench-mmap
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)

@@ -112,28 +112,27 @@ Result<void> AddressSpace::insert(Vma vma) {
 Result<void> AddressSpace::split_at(std::uint64_t address) {
     std::size_t i = first_ending_after(address);
     if (i == vmas_.size() || vmas_[i].start >= address) return {};
-    Vma& lower = vmas_[i];
-    std::size_t lower_pages = (address - lower.start) / kPageSize;
+    const Vma& whole = vmas_[i];
+    std::size_t lower_pages = (address - whole.start) / kPageSize;
     Vma upper{address,
-              lower.end,
-              lower.prot,
-              lower.flags,
-              lower.owner,
-              lower.kind,
-              TRY(lower.name.try_clone()),
-              lower.file,
-              lower.offset_of(address),
-              lower.may_write,
-              lower.grows_down,
+              whole.end,
+              whole.prot,
+              whole.flags,
+              whole.owner,
+              whole.kind,
+              TRY(whole.name.try_clone()),
+              whole.file,
+              whole.offset_of(address),
+              whole.may_write,
+              whole.grows_down,
               {}};
-    if (lower.writes_back()) {
-        TRY(upper.page_sums.try_append(lower.page_sums.span().subspan(lower_pages)));
-        MUST(lower.page_sums.try_resize(lower_pages));  // shrinking cannot fail
-    }
-    // Only the lowest part of a stack grows; the upper part is plain memory.
+    if (whole.writes_back()) TRY(upper.page_sums.try_append(whole.page_sums.span().subspan(lower_pages)));
+    // Insert first: if that fails, the map is as it was.
+    TRY(vmas_.try_insert(i + 1, std::move(upper)));
+    Vma& lower = vmas_[i];
     lower.end = address;
-    upper.grows_down = false;
-    return vmas_.try_insert(i + 1, std::move(upper));
+    if (lower.writes_back()) MUST(lower.page_sums.try_resize(lower_pages));  // shrinking cannot fail
+    return {};
 }
 
 Result<void> AddressSpace::isolate(std::uint64_t start, std::uint64_t end) {

@@ -85,8 +85,8 @@ public:
     Result<void> isolate(std::uint64_t start, std::uint64_t end);
     // Drops the parts of [start, end) that `owner` holds.
     Result<void> remove(std::uint64_t start, std::uint64_t end, int owner);
-    // Drops the mappings inside [start, end) for which keep(vma) is false;
-    // call isolate() first.
+    // Drops the mappings inside [start, end) that match; call isolate()
+    // first, so that none reaches outside.
     template <typename F>
     void remove_if(std::uint64_t start, std::uint64_t end, F&& matches) {
         for (std::size_t i = first_ending_after(start); i < vmas_.size() && vmas_[i].start < end;) {

@@ -53,6 +53,10 @@ Result<void> advise(process::Process& process, std::uint64_t address, std::uint6
 Result<void> residency(process::Process& process, std::uint64_t address, std::uint64_t length,
                        std::span<std::uint8_t> out);
 
+// Bytes of `owner`'s mappings the host has backed (VmRSS), asked of the
+// host page by page: worth it for /proc, not for a hot path.
+Result<std::uint64_t> resident_bytes(int owner);
+
 // brk(): returns the new break, or the old one when the request cannot be met.
 std::uint64_t set_break(process::Process& process, std::uint64_t requested);
 // Reserves the range brk() grows into.

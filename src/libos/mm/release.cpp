@@ -23,6 +23,8 @@ Result<void> drop_range(AddressSpace& space, int owner, std::uint64_t start, std
         release_at_host(space, vma.start, vma.end);
     });
     space.remove_if(start, end, ends);
+    // Other owners' mappings split by isolate() join up again.
+    space.merge_around(start, end);
     return {};
 }
 

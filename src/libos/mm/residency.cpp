@@ -23,4 +23,23 @@ Result<void> residency(process::Process& process, std::uint64_t address, std::ui
     return host::residency(address, end - address, out);
 }
 
+Result<std::uint64_t> resident_bytes(int owner) {
+    constexpr std::uint64_t kBatch = 256;  // pages asked about per host call
+    std::uint8_t resident[kBatch];
+    std::uint64_t total = 0;
+    Result<void> result;
+    AddressSpace& space = address_space();
+    base::ScopedLock guard(space.lock());
+    space.for_each(owner, [&](const Vma& vma) {
+        for (std::uint64_t at = vma.start; vma.is_mapped() && at < vma.end && !result.is_error();) {
+            std::uint64_t pages = (vma.end - at) / kPageSize < kBatch ? (vma.end - at) / kPageSize : kBatch;
+            result = host::residency(at, pages * kPageSize, {resident, pages});
+            for (std::uint64_t i = 0; i < pages && !result.is_error(); ++i) total += resident[i] * kPageSize;
+            at += pages * kPageSize;
+        }
+    });
+    TRY(result);
+    return total;
+}
+
 }  // namespace cella::mm
