@@ -1,5 +1,7 @@
 #include "process_files.h"
 
+#include "libos/mm/memory_ops.h"
+
 #include <asm-generic/errno.h>
 
 #include "clocks.h"
@@ -25,6 +27,10 @@ struct ProcessView {
     base::RefPtr<process::Process> process;
     ProcessFacts facts;
     MemoryTotals memory;
+    // Pages the host has really backed (commit on first touch), with the
+    // file-backed share bounded by what is mapped from files.
+    std::uint64_t resident = 0;
+    std::uint64_t resident_file = 0;
 };
 
 Result<ProcessView> view_of(const Subject& subject) {
@@ -33,6 +39,8 @@ Result<ProcessView> view_of(const Subject& subject) {
     view.facts = TRY(process_facts(*view.process, subject.tid));
     base::Vector<Mapping> mappings = TRY(mappings_of(subject.pid));
     view.memory = memory_totals(mappings, view.process->exe_path().view());
+    view.resident = mm::resident_bytes(subject.pid).value_or(view.memory.size);
+    view.resident_file = view.memory.file < view.resident ? view.memory.file : view.resident;
     return view;
 }
 
@@ -108,11 +116,8 @@ Result<void> generate_stat(const Subject& subject, TextBuilder& out) {
 Result<void> generate_statm(const Subject& subject, TextBuilder& out) {
     ProcessView view = TRY(view_of(subject));
     const MemoryTotals& memory = view.memory;
-    // Resident is every mapped page: the host commits a page when it is
-    // first touched and the LibOS cannot see which were, so this is an
-    // upper bound, as VmRSS in status is.
-    return out.appendf("%lu %lu %lu %lu 0 %lu 0\n", memory.size / kPageSize, memory.size / kPageSize,
-                       memory.file / kPageSize, memory.exe / kPageSize, (memory.data + memory.stack) / kPageSize);
+    return out.appendf("%lu %lu %lu %lu 0 %lu 0\n", memory.size / kPageSize, view.resident / kPageSize,
+                       view.resident_file / kPageSize, memory.exe / kPageSize, (memory.data + memory.stack) / kPageSize);
 }
 
 Result<void> generate_status(const Subject& subject, TextBuilder& out) {
@@ -139,10 +144,10 @@ Result<void> generate_status(const Subject& subject, TextBuilder& out) {
     TRY(append_kb(out, "VmSize", memory.size));
     TRY(append_kb(out, "VmLck", 0));
     TRY(append_kb(out, "VmPin", 0));
-    TRY(append_kb(out, "VmHWM", memory.size));
-    TRY(append_kb(out, "VmRSS", memory.size));
-    TRY(append_kb(out, "RssAnon", memory.anonymous));
-    TRY(append_kb(out, "RssFile", memory.file));
+    TRY(append_kb(out, "VmHWM", view.resident));
+    TRY(append_kb(out, "VmRSS", view.resident));
+    TRY(append_kb(out, "RssAnon", view.resident - view.resident_file));
+    TRY(append_kb(out, "RssFile", view.resident_file));
     TRY(append_kb(out, "RssShmem", 0));
     TRY(append_kb(out, "VmData", memory.data));
     TRY(append_kb(out, "VmStk", memory.stack));
