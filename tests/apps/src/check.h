@@ -16,4 +16,19 @@
         }                                                                                   \
     } while (0)
 
+/* Reads a whole (small) file into buffer, NUL-terminated; fails the test
+   if it does not fit or cannot be read. */
+#include <fcntl.h>
+#include <unistd.h>
+static inline void read_whole_file(const char* path, char* buffer, size_t size) {
+    int fd = open(path, O_RDONLY);
+    CHECK(fd >= 0);
+    size_t length = 0;
+    ssize_t n;
+    while (length + 1 < size && (n = read(fd, buffer + length, size - 1 - length)) > 0) length += (size_t)n;
+    CHECK(n >= 0 && length + 1 < size);
+    buffer[length] = '\0';
+    CHECK(close(fd) == 0);
+}
+
 #endif

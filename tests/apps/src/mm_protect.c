@@ -17,17 +17,7 @@
 
 static char maps[1 << 16];
 
-static void read_maps(void) {
-    int fd = open("/proc/self/maps", O_RDONLY);
-    CHECK(fd >= 0);
-    size_t length = 0;
-    ssize_t n;
-    while (length + 1 < sizeof maps && (n = read(fd, maps + length, sizeof maps - 1 - length)) > 0)
-        length += (size_t)n;
-    CHECK(n >= 0 && length + 1 < sizeof maps);
-    maps[length] = '\0';
-    CHECK(close(fd) == 0);
-}
+static void read_maps(void) { read_whole_file("/proc/self/maps", maps, sizeof maps); }
 
 /* The /proc/self/maps line that holds `address`: its bounds and permissions. */
 static int find_mapping(const void* address, uintptr_t* start, uintptr_t* end, char perms[5]) {
