@@ -58,6 +58,16 @@ void FdTable::close_range(int first, int last, bool cloexec_only) {
     }
 }
 
+void FdTable::close_on_exec() {
+    base::Vector<RefPtr<OpenFile>> closed;  // released after the lock
+    base::ScopedLock guard(lock_);
+    for (Slot& slot : slots_) {
+        if (!slot.file || !slot.cloexec) continue;
+        (void)closed.try_append(slot.file);
+        slot = Slot{};
+    }
+}
+
 Result<bool> FdTable::cloexec(int fd) {
     base::ScopedLock guard(lock_);
     if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)

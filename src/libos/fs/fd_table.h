@@ -19,6 +19,8 @@ public:
     Result<void> close(int fd);
     // close_range(): closes, or marks close-on-exec, fds first..last.
     void close_range(int first, int last, bool cloexec_only);
+    // execve: closes every fd marked close-on-exec.
+    void close_on_exec();
     Result<bool> cloexec(int fd);
     Result<void> set_cloexec(int fd, bool cloexec);
     int limit() const { return limit_; }

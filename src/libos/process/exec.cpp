@@ -274,7 +274,7 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
 void set_machine_info(const MachineInfo& info) { g_machine = info; }
 const MachineInfo& machine_info() { return g_machine; }
 
-Result<StartState> exec(Process& process, ExecRequest request, char* why, std::size_t why_size) {
+Result<StartState> exec(Process& process, ExecRequest request, char* why, std::size_t why_size, bool* committed) {
     OpenedProgram program;
     for (int depth = 0;; ++depth) {
         auto opened = open_program(process, request.path.view());
@@ -294,11 +294,10 @@ Result<StartState> exec(Process& process, ExecRequest request, char* why, std::s
         }
     }
     elf::ElfFile image = TRY(parse_elf(program, why, why_size));
-
-    // From here on the old image is gone (a later exec failure kills the process).
-    mm::release_all(process);
-    LoadedElf loaded = TRY(load_segments(process, program, image, why, why_size));
-    LoadedElf interpreter_loaded;
+    // The interpreter is found and checked before the old image goes, so a
+    // missing one fails the exec rather than the process.
+    OpenedProgram interpreter;
+    elf::ElfFile interp_image;
     bool has_interpreter = false;
     if (auto interp_path = image.interpreter()) {
         auto interp = open_program(process, *interp_path);
@@ -307,12 +306,18 @@ Result<StartState> exec(Process& process, ExecRequest request, char* why, std::s
                             static_cast<int>(interp_path->size()), interp_path->data());
             return interp.error();
         }
-        OpenedProgram interpreter = interp.release_value();
-        elf::ElfFile interp_image = TRY(parse_elf(interpreter, why, why_size));
+        interpreter = interp.release_value();
+        interp_image = TRY(parse_elf(interpreter, why, why_size));
         if (!interp_image.is_position_independent()) return Error::from_errno(ELIBBAD);
-        interpreter_loaded = TRY(load_segments(process, interpreter, interp_image, why, why_size));
         has_interpreter = true;
     }
+
+    // From here on the old image is gone: a failure kills the process.
+    if (committed) *committed = true;
+    mm::release_all(process);
+    LoadedElf loaded = TRY(load_segments(process, program, image, why, why_size));
+    LoadedElf interpreter_loaded;
+    if (has_interpreter) interpreter_loaded = TRY(load_segments(process, interpreter, interp_image, why, why_size));
     TRY(mm::reserve_break(process, g_machine.default_heap_size));
     std::uint64_t sp = TRY(build_stack(process, request, loaded, has_interpreter ? &interpreter_loaded : nullptr,
                                        request.path.view()));

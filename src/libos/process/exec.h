@@ -36,7 +36,9 @@ void set_machine_info(const MachineInfo& info);
 const MachineInfo& machine_info();
 
 // Replaces the process's memory with the program; on failure a one-line
-// reason is left in `why` (for the host's message).
-base::Result<StartState> exec(Process& process, ExecRequest request, char* why, std::size_t why_size);
+// reason is left in `why` (for the host's message). `committed` (when
+// given) tells whether the old image was already gone when it failed.
+base::Result<StartState> exec(Process& process, ExecRequest request, char* why, std::size_t why_size,
+                              bool* committed = nullptr);
 
 }  // namespace cella::process

@@ -60,6 +60,7 @@ void init_dispatcher(bool strace) {
     install(signal_syscalls());
     install(time_syscalls());
     install(ipc_syscalls());
+    install(exec_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

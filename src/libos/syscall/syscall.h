@@ -47,6 +47,7 @@ std::span<const SyscallSpec> thread_syscalls();
 std::span<const SyscallSpec> signal_syscalls();
 std::span<const SyscallSpec> time_syscalls();
 std::span<const SyscallSpec> ipc_syscalls();
+std::span<const SyscallSpec> exec_syscalls();
 
 void init_dispatcher(bool strace);
 // Serves one trapped syscall; the result is what the application's rax gets.

@@ -7,3 +7,9 @@ list(APPEND APP_PROGRAMS jobs)
 foreach(variant ${VARIANTS})
   app_test(apps.${variant}.jobs --stdout "jobs ok" -- /usr/local/bin/tests/${variant}/jobs)
 endforeach()
+# execve in the calling process.
+list(APPEND APP_PROGRAMS exec)
+foreach(variant ${VARIANTS})
+  app_test(apps.${variant}.exec --stdout "exec stage2 ok" --stdout "^from a script /usr/local/bin/tests/script.sh$"
+           -- /usr/local/bin/tests/${variant}/exec)
+endforeach()
