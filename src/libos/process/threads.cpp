@@ -118,17 +118,18 @@ void record_enclave_end(ThreadRegistry& registry, int status, int term_signal, c
 }
 
 // What every ending thread does for the application: robust futexes,
-// CLONE_CHILD_CLEARTID, and leaving its process's list.
+// leaving its process's lists, and CLONE_CHILD_CLEARTID last, so that a
+// joiner woken by it no longer finds the thread anywhere.
 void detach_thread(Thread& thread) {
     __atomic_fetch_add(&thread.process().ended_threads_cpu_ns, time::thread_cpu_ns(thread).value_or(0),
                        __ATOMIC_RELAXED);
     release_robust_futexes(thread);
+    process_table().remove_thread(thread.tid());
+    thread.process().remove_thread(thread);
     if (thread.clear_child_tid) {
         if (!mm::write_user(thread.clear_child_tid, std::uint32_t{0}).is_error())
             host::futex_wake_all_kinds(reinterpret_cast<std::uint32_t*>(thread.clear_child_tid), 1);
     }
-    process_table().remove_thread(thread.tid());
-    thread.process().remove_thread(thread);
 }
 
 // After the last thread of `process` is gone.
