@@ -26,9 +26,7 @@ void end_other_threads(Thread& self) {
         base::ScopedLock guard(process.signal_lock());
         process.exiting = true;
     }
-    process.for_each_thread([&](Thread& thread) {
-        if (&thread != &self) interrupt(thread);
-    });
+    interrupt_others(process, &self);
     while (process.thread_count() > 1) host::sched_yield();
     base::ScopedLock guard(process.signal_lock());
     process.exiting = false;

@@ -52,6 +52,13 @@ void interrupt(Thread& thread) {
     interrupt_locked(thread);
 }
 
+void interrupt_others(Process& process, Thread* self) {
+    base::ScopedLock guard(process.signal_lock());
+    process.for_each_thread([&](Thread& thread) {
+        if (&thread != self) interrupt_locked(thread);
+    });
+}
+
 base::Result<void> send_to_thread(Thread& thread, const AppSiginfo& info) {
     Process& process = thread.process();
     base::ScopedLock guard(process.signal_lock());

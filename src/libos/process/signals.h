@@ -57,6 +57,9 @@ std::uint64_t pending_signals(Thread& thread);
 
 // Makes `thread` look at its signals soon: sets its flag and kicks it.
 void interrupt(Thread& thread);
+// The same for every thread of `process` but `self` (exit, exec). Lock
+// order everywhere: the process's signal lock, then its threads lock.
+void interrupt_others(Process& process, Thread* self);
 
 // Blocks the calling thread until a kick (or `timeout_ns` nanoseconds,
 // when not negative). Returns false when the time ran out.

@@ -297,9 +297,7 @@ void end_process(Process& process, int status, int term_signal, const char* mess
         }
     }
     Thread* self = entry::current_cpu()->thread;
-    process.for_each_thread([&](Thread& thread) {
-        if (&thread != self) interrupt(thread);
-    });
+    interrupt_others(process, self);
     exit_thread_for_group(*self);
 }
 
