@@ -3,6 +3,7 @@
 #include <asm-generic/errno.h>
 
 #include "libos/host/host.h"
+#include "anon_inode.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/signals.h"
 #include "poll.h"
@@ -97,12 +98,7 @@ base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeo
     }
 }
 
-base::Result<fs::FileStat> EpollFile::stat() {
-    fs::FileStat s;
-    s.dev = 0x0d;  // anon_inodefs
-    s.mode = 0600;
-    return s;
-}
+base::Result<fs::FileStat> EpollFile::stat() { return anon_inode_stat(); }
 
 std::uint32_t EpollFile::poll_events() {
     base::ScopedLock guard(lock_);

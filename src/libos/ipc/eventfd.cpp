@@ -3,6 +3,7 @@
 #include <asm-generic/errno.h>
 #include <linux/fcntl.h>
 
+#include "anon_inode.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/signals.h"
 
@@ -61,12 +62,7 @@ base::Result<std::size_t> EventFd::write(std::span<const std::uint8_t> data) {
     }
 }
 
-base::Result<fs::FileStat> EventFd::stat() {
-    fs::FileStat s;
-    s.dev = 0x0d;  // anon_inodefs
-    s.mode = 0600;
-    return s;
-}
+base::Result<fs::FileStat> EventFd::stat() { return anon_inode_stat(); }
 
 std::uint32_t EventFd::poll_events() {
     base::ScopedLock guard(lock_);
