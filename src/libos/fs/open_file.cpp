@@ -1,5 +1,7 @@
 #include "open_file.h"
 
+#include "dirent.h"
+
 #include <asm-generic/errno.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
@@ -12,14 +14,6 @@ namespace {
 using base::Error;
 
 constexpr int kChangeableStatusFlags = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
-
-struct LinuxDirent64Header {
-    std::uint64_t d_ino;
-    std::int64_t d_off;
-    std::uint16_t d_reclen;
-    std::uint8_t d_type;
-} __attribute__((packed));
-static_assert(sizeof(LinuxDirent64Header) == 19);
 
 }  // namespace
 
@@ -102,17 +96,12 @@ Result<std::size_t> InodeFile::getdents64(std::span<std::uint8_t> out) {
         } else if (!TRY(inode_->entry_at(offset_ - 2, entry))) {
             break;
         }
-        std::size_t record = (sizeof(LinuxDirent64Header) + entry.name.size() + 1 + 7) & ~std::size_t{7};
-        if (out.size() - written < record) {
+        std::size_t record = put_dirent64(out, written, entry.ino, static_cast<std::int64_t>(offset_ + 1), entry.type,
+                                          entry.name);
+        if (!record) {
             if (written == 0) return Error::from_errno(EINVAL);
             break;
         }
-        LinuxDirent64Header header{entry.ino, static_cast<std::int64_t>(offset_ + 1),
-                                   static_cast<std::uint16_t>(record), entry.type};
-        std::uint8_t* at = out.data() + written;
-        std::memcpy(at, &header, sizeof header);
-        std::memcpy(at + sizeof header, entry.name.data(), entry.name.size());
-        std::memset(at + sizeof header + entry.name.size(), 0, record - sizeof header - entry.name.size());
         written += record;
         ++offset_;
     }

@@ -1,5 +1,7 @@
 #include "open_files.h"
 
+#include "libos/fs/dirent.h"
+
 #include <asm-generic/errno.h>
 #include <linux/fs.h>
 
@@ -9,15 +11,6 @@ namespace cella::fs::procfs {
 namespace {
 
 using base::Error;
-
-// The fixed part of a linux_dirent64 record; the name follows.
-struct Dirent64Header {
-    std::uint64_t d_ino;
-    std::int64_t d_off;
-    std::uint16_t d_reclen;
-    std::uint8_t d_type;
-} __attribute__((packed));
-static_assert(sizeof(Dirent64Header) == 19);
 
 }  // namespace
 
@@ -111,16 +104,11 @@ Result<std::size_t> ListingFile::getdents64(std::span<std::uint8_t> out) {
         } else {
             break;
         }
-        std::size_t record = (sizeof(Dirent64Header) + name.size() + 1 + 7) & ~std::size_t{7};
-        if (out.size() - written < record) {
+        std::size_t record = put_dirent64(out, written, ino, static_cast<std::int64_t>(position_ + 1), type, name);
+        if (!record) {
             if (written == 0) return Error::from_errno(EINVAL);
             break;
         }
-        Dirent64Header header{ino, static_cast<std::int64_t>(position_ + 1), static_cast<std::uint16_t>(record), type};
-        std::uint8_t* at = out.data() + written;
-        std::memcpy(at, &header, sizeof header);
-        std::memcpy(at + sizeof header, name.data(), name.size());
-        std::memset(at + sizeof header + name.size(), 0, record - sizeof header - name.size());
         written += record;
         ++position_;
     }

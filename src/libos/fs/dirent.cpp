@@ -1,0 +1,30 @@
+#include "dirent.h"
+
+#include <cstring>
+
+namespace cella::fs {
+namespace {
+
+struct Dirent64Header {
+    std::uint64_t d_ino;
+    std::int64_t d_off;
+    std::uint16_t d_reclen;
+    std::uint8_t d_type;
+} __attribute__((packed));
+static_assert(sizeof(Dirent64Header) == 19);
+
+}  // namespace
+
+std::size_t put_dirent64(std::span<std::uint8_t> out, std::size_t written, std::uint64_t ino,
+                         std::int64_t next_offset, std::uint8_t type, std::string_view name) {
+    std::size_t record = (sizeof(Dirent64Header) + name.size() + 1 + 7) & ~std::size_t{7};
+    if (out.size() - written < record) return 0;
+    Dirent64Header header{ino, next_offset, static_cast<std::uint16_t>(record), type};
+    std::uint8_t* at = out.data() + written;
+    std::memcpy(at, &header, sizeof header);
+    std::memcpy(at + sizeof header, name.data(), name.size());
+    std::memset(at + sizeof header + name.size(), 0, record - sizeof header - name.size());
+    return record;
+}
+
+}  // namespace cella::fs

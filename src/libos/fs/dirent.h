@@ -1,0 +1,14 @@
+#pragma once
+// One linux_dirent64 record, as getdents64 returns them.
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace cella::fs {
+
+// Writes the record at out[written...]; returns its size, or 0 when it
+// does not fit in what is left of `out`.
+std::size_t put_dirent64(std::span<std::uint8_t> out, std::size_t written, std::uint64_t ino,
+                         std::int64_t next_offset, std::uint8_t type, std::string_view name);
+
+}  // namespace cella::fs
