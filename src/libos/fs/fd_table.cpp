@@ -68,6 +68,27 @@ void FdTable::close_on_exec() {
     }
 }
 
+Result<void> FdTable::copy_from(FdTable& other) {
+    base::Vector<Slot> copy;
+    {
+        base::ScopedLock guard(other.lock_);
+        TRY(copy.try_reserve(other.slots_.size()));
+        for (const Slot& slot : other.slots_) TRY(copy.try_append(Slot{slot.file, slot.cloexec}));
+        limit_ = other.limit_;
+    }
+    base::Vector<Slot> old;  // released after the lock
+    base::ScopedLock guard(lock_);
+    old = static_cast<base::Vector<Slot>&&>(slots_);
+    slots_ = static_cast<base::Vector<Slot>&&>(copy);
+    return {};
+}
+
+void FdTable::close_all() {
+    base::Vector<Slot> closed;  // released after the lock
+    base::ScopedLock guard(lock_);
+    closed = static_cast<base::Vector<Slot>&&>(slots_);
+}
+
 Result<bool> FdTable::cloexec(int fd) {
     base::ScopedLock guard(lock_);
     if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)

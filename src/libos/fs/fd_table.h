@@ -21,6 +21,11 @@ public:
     void close_range(int first, int last, bool cloexec_only);
     // execve: closes every fd marked close-on-exec.
     void close_on_exec();
+    // A new process's table: the same open file descriptions at the same
+    // numbers, with the same close-on-exec bits (`other` is not this).
+    Result<void> copy_from(FdTable& other);
+    // Process exit: every fd closes.
+    void close_all();
     Result<bool> cloexec(int fd);
     Result<void> set_cloexec(int fd, bool cloexec);
     int limit() const { return limit_; }

@@ -99,8 +99,8 @@ Result<void> advise(process::Process& process, std::uint64_t address, std::uint6
     {
         AddressSpace& space = address_space();
         base::ScopedLock guard(space.lock());
-        hole = !space.covered(address, end, process.pid());
-        auto applies = [&](const Vma& vma) { return vma.owner == process.pid() && vma.is_mapped(); };
+        hole = !space.covered(address, end, process.memory_owner());
+        auto applies = [&](const Vma& vma) { return vma.owner == process.memory_owner() && vma.is_mapped(); };
         Result<void> result;
         space.for_each_in(address, end, [&](Vma& vma) {
             if (applies(vma) && !result.is_error()) result = check_mapping(vma, advice);

@@ -30,7 +30,7 @@ bool grow_stack_to(AddressSpace& space, int owner, std::uint64_t address, int pr
 bool handle_fault(process::Process& process, std::uint64_t address, bool write) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
-    return grow_stack_to(space, process.pid(), address, write ? PROT_WRITE : PROT_READ);
+    return grow_stack_to(space, process.memory_owner(), address, write ? PROT_WRITE : PROT_READ);
 }
 
 }  // namespace cella::mm

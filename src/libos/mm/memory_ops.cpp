@@ -66,13 +66,13 @@ Result<void> clear_fixed_range(AddressSpace& space, process::Process& process, s
     if (space.is_free(start, end)) return {};
     if (flags & MAP_FIXED_NOREPLACE) return Error::from_errno(EEXIST);
     bool foreign = false;
-    space.for_each_in(start, end, [&](const Vma& vma) { foreign |= vma.owner != process.pid(); });
+    space.for_each_in(start, end, [&](const Vma& vma) { foreign |= vma.owner != process.memory_owner(); });
     if (foreign) return Error::from_errno(ENOMEM);
     // Outside the enclave range a page we have no record of may be the
     // host's own memory: replace only what is wholly ours.
-    if (!space.in_user_range(start, end) && !space.covered(start, end, process.pid()))
+    if (!space.in_user_range(start, end) && !space.covered(start, end, process.memory_owner()))
         return Error::from_errno(ENOMEM);
-    return drop_range(space, process.pid(), start, end, true);
+    return drop_range(space, process.memory_owner(), start, end, true);
 }
 
 // Undoes a file mapping whose data could not be read, where it still stands.
@@ -81,7 +81,7 @@ void discard_unfilled(process::Process& process, const base::RefPtr<fs::OpenFile
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
     if (space.isolate(start, end).is_error()) return;
-    auto unfilled = [&](const Vma& vma) { return vma.owner == process.pid() && vma.file.get() == file.get(); };
+    auto unfilled = [&](const Vma& vma) { return vma.owner == process.memory_owner() && vma.file.get() == file.get(); };
     space.for_each_in(start, end, [&](const Vma& vma) {
         if (unfilled(vma)) release_at_host(space, vma.start, vma.end);
     });
@@ -132,7 +132,7 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
                 end,
                 request.prot,
                 shared ? MAP_SHARED : MAP_PRIVATE,
-                process.pid(),
+                process.memory_owner(),
                 file ? VmaKind::File : request.kind,
                 {},
                 file,
@@ -152,7 +152,7 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
     }
 
     if (file) {
-        auto filled = fill_from_file({file, process.pid(), start, length, request.offset, false});
+        auto filled = fill_from_file({file, process.memory_owner(), start, length, request.offset, false});
         if (filled.is_error()) {
             discard_unfilled(process, file, start, start + length);
             return filled.error();
@@ -167,7 +167,7 @@ Result<void> unmap(process::Process& process, std::uint64_t address, std::uint64
     if (end <= address) return Error::from_errno(EINVAL);
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
-    return drop_range(space, process.pid(), address, end);
+    return drop_range(space, process.memory_owner(), address, end);
 }
 
 Result<void> protect(process::Process& process, std::uint64_t address, std::uint64_t length, int prot) {
@@ -183,25 +183,27 @@ Result<void> protect(process::Process& process, std::uint64_t address, std::uint
         // The change reaches down to the bottom of a stack that grows
         // down; x86-64 has no stacks that grow up.
         const Vma* vma = space.find(address);
-        if (!vma || vma->owner != process.pid() || !vma->grows_down || (prot & PROT_GROWSUP))
+        if (!vma || vma->owner != process.memory_owner() || !vma->grows_down || (prot & PROT_GROWSUP))
             return Error::from_errno(EINVAL);
         address = vma->start;
     }
     prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
-    if (!space.covered(address, end, process.pid())) return Error::from_errno(ENOMEM);
+    if (!space.covered(address, end, process.memory_owner())) return Error::from_errno(ENOMEM);
     if (prot & PROT_WRITE) {
         bool refused = false;
         space.for_each_in(address, end, [&](const Vma& vma) { refused |= !vma.may_write; });
         if (refused) return Error::from_errno(EACCES);
     }
     TRY(host::protect(address, end - address, prot));
-    return space.protect(address, end, prot, process.pid());
+    return space.protect(address, end, prot, process.memory_owner());
 }
 
 void release_all(process::Process& process) {
+    // A vfork child holds nothing of its own: the memory is its parent's.
+    if (process.borrows_memory()) return;
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
-    space.remove_all(process.pid(), [&](Vma& vma) {
+    space.remove_all(process.memory_owner(), [&](Vma& vma) {
         (void)write_back(vma, vma.start, vma.end);
         release_at_host(space, vma.start, vma.end);
     });

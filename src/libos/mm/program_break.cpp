@@ -35,7 +35,7 @@ Result<void> reserve_break(process::Process& process, std::uint64_t size) {
     std::uint64_t start = 0;
     if (size) {
         start = TRY(space.find_free(size, kPageSize));
-        TRY(space.insert(heap_vma(start, start + size, process.pid(), VmaKind::HeapReserve)));
+        TRY(space.insert(heap_vma(start, start + size, process.memory_owner(), VmaKind::HeapReserve)));
     } else {
         // No heap at all: brk() can only report where it would start.
         start = TRY(space.find_free(kPageSize, kPageSize));
@@ -51,7 +51,7 @@ std::uint64_t set_break(process::Process& process, std::uint64_t requested) {
     if (requested < brk.start || requested > brk.limit) return brk.current;
     std::uint64_t old_top = page_round_up(brk.current);
     std::uint64_t new_top = page_round_up(requested);
-    int pid = process.pid();
+    int pid = process.memory_owner();
     if (new_top > old_top) {
         if (!all_reserve(space, pid, old_top, new_top) || space.remove(old_top, new_top, pid).is_error())
             return brk.current;

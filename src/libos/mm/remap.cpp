@@ -205,7 +205,7 @@ Result<std::uint64_t> remap(process::Process& process, const RemapRequest& reque
     std::uint64_t result;
     {
         base::ScopedLock guard(space.lock());
-        result = TRY(remap_locked(space, process.pid(), request, old_len, new_len, fill));
+        result = TRY(remap_locked(space, process.memory_owner(), request, old_len, new_len, fill));
     }
     // The mapping has moved already; a file that cannot be read now leaves
     // zeros, where Linux would raise SIGBUS on access.

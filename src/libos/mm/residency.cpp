@@ -19,7 +19,7 @@ Result<void> residency(process::Process& process, std::uint64_t address, std::ui
     if (length == 0) return {};
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
-    if (!space.covered(address, end, process.pid())) return Error::from_errno(ENOMEM);
+    if (!space.covered(address, end, process.memory_owner())) return Error::from_errno(ENOMEM);
     return host::residency(address, end - address, out);
 }
 

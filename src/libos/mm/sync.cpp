@@ -27,9 +27,9 @@ Result<void> sync(process::Process& process, std::uint64_t address, std::uint64_
     {
         AddressSpace& space = address_space();
         base::ScopedLock guard(space.lock());
-        hole = !space.covered(address, end, process.pid());
+        hole = !space.covered(address, end, process.memory_owner());
         space.for_each_in(address, end, [&](Vma& vma) {
-            if (vma.owner != process.pid() || !vma.is_mapped() || !vma.file || !vma.is_shared()) return;
+            if (vma.owner != process.memory_owner() || !vma.is_mapped() || !vma.file || !vma.is_shared()) return;
             std::uint64_t from = vma.start > address ? vma.start : address;
             std::uint64_t to = vma.end < end ? vma.end : end;
             if (auto written = write_back(vma, from, to); written.is_error() && !result.is_error()) result = written;

@@ -16,7 +16,7 @@ using base::Error;
 bool accessible(std::uint64_t address, std::size_t length, int prot) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
-    int pid = process::current_pid();
+    int pid = process::current_process().memory_owner();
     if (space.check(address, length, prot, pid)) return true;
     // A buffer just below a MAP_GROWSDOWN stack: Linux grows the stack
     // when the kernel touches it, as it would for the application.

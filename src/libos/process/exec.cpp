@@ -315,6 +315,8 @@ Result<StartState> exec(Process& process, ExecRequest request, char* why, std::s
     // From here on the old image is gone: a failure kills the process.
     if (committed) *committed = true;
     mm::release_all(process);
+    // A vfork child leaves its parent's memory for an image of its own.
+    process.set_memory_owner(process.pid());
     LoadedElf loaded = TRY(load_segments(process, program, image, why, why_size));
     LoadedElf interpreter_loaded;
     if (has_interpreter) interpreter_loaded = TRY(load_segments(process, interpreter, interp_image, why, why_size));

@@ -11,6 +11,7 @@
 #include "lifecycle.h"
 #include "signal_frame.h"
 #include "signals.h"
+#include "spawn.h"
 #include "threads.h"
 
 namespace cella::process {
@@ -89,6 +90,7 @@ base::Result<void> execute(Thread& thread, entry::KernelUcontext& context, ExecR
         log::error("exec failed after the old program was gone: %s", why[0] ? why : "out of memory");
         kill_process(process, SIGSEGV);
     }
+    release_vfork_parent(process);
     process.fds().close_on_exec();
     reset_signals(thread);
     time::remove_timers(process);

@@ -26,6 +26,22 @@ Result<void> Process::set_command_line(const base::Vector<base::String>& argv) {
     return {};
 }
 
+Result<void> Process::inherit_from(Process& parent) {
+    pgid = parent.pgid;
+    sid = parent.sid;
+    cwd_ = TRY(base::String::from(parent.cwd_.view()));
+    umask_ = parent.umask_;
+    exe_path_ = TRY(base::String::from(parent.exe_path_.view()));
+    base::Vector<char> line;
+    TRY(line.try_append(std::span<const char>(parent.command_line_.data(), parent.command_line_.size())));
+    command_line_ = static_cast<base::Vector<char>&&>(line);
+    brk_ = parent.brk_;
+    memory_owner_ = parent.memory_owner_;
+    base::ScopedLock guard(parent.signal_lock_);
+    for (int i = 0; i < 64; ++i) signal_actions_[i] = parent.signal_actions_[i];
+    return {};
+}
+
 void Process::add_thread(Thread& thread) {
     base::ScopedLock guard(threads_lock_);
     threads_.push_back(thread);

@@ -13,6 +13,7 @@
 #include "libos/base/vector.h"
 #include "libos/entry/cpu.h"
 #include "libos/fs/fd_table.h"
+#include "libos/ipc/waitable.h"
 #include "signal_action.h"
 #include "signal_queue.h"
 
@@ -66,18 +67,45 @@ private:
     char name_[kNameSize] = {};
 };
 
+// Where a process is in its life, as its parent's wait() sees it.
+enum class RunState : std::uint8_t { Running, Stopped, Zombie };
+
 class Process : public base::RefCounted<Process> {
 public:
-    Process(int pid, int ppid) : pid_(pid), ppid_(ppid) {}
+    Process(int pid, int ppid) : pid_(pid), ppid_(ppid), memory_owner_(pid) {}
     ~Process();
 
     int pid() const { return pid_; }
-    int ppid() const { return ppid_; }
-    // Job control: the process group and session (a new process leads both
-    // until the processes issue gives it a parent's).
+    int ppid() const { return __atomic_load_n(&ppid_, __ATOMIC_RELAXED); }
+    // Orphans go to pid 1; the process table's tree lock is held.
+    void set_ppid(int ppid) { __atomic_store_n(&ppid_, ppid, __ATOMIC_RELAXED); }
+    // Job control: the process group and session, inherited from the parent.
     int pgid = 0;
     int sid = 0;
     fs::FdTable& fds() { return fds_; }
+
+    // The pid whose mappings this process uses: its own, or, for a child
+    // made by vfork or clone(CLONE_VM), its parent's until it calls execve.
+    int memory_owner() const { return memory_owner_; }
+    void set_memory_owner(int pid) { memory_owner_ = pid; }
+    bool borrows_memory() const { return memory_owner_ != pid_; }
+
+    // Family and wait state, guarded by process_table().tree_lock().
+    base::Vector<base::RefPtr<Process>> children;
+    int exit_signal = 0;      // sent to the parent at exit (clone's low byte)
+    RunState run_state = RunState::Running;
+    int wait_status = 0;      // Linux wait status of the last stop or the exit
+    bool stop_unreported = false;
+    bool continue_unreported = false;
+    // CPU time, for the parent's rusage: this process's own once it is a
+    // zombie, and what its reaped children used.
+    std::int64_t exit_cpu_ns = 0;
+    std::int64_t reaped_children_cpu_ns = 0;
+    // Notified whenever a child stops, continues or exits.
+    ipc::Waitable child_events;
+    // vfork: non-zero while the parent's thread waits for this child to
+    // call execve or to exit (a futex word).
+    std::uint32_t vfork_pending = 0;
 
     const base::String& cwd() const { return cwd_; }
     Result<void> set_cwd(std::string_view path) {
@@ -101,6 +129,10 @@ public:
     const base::Vector<char>& command_line() const { return command_line_; }
     Result<void> set_command_line(const base::Vector<base::String>& argv);
 
+    // A new child's copy of its parent: identity, directory, program, break,
+    // memory, signal actions (not the fds, not the family).
+    Result<void> inherit_from(Process& parent);
+
     ProgramBreak& program_break() { return brk_; }
     // Index = signal number - 1.
     SignalAction* signal_actions() { return signal_actions_; }
@@ -110,6 +142,8 @@ public:
     base::Mutex& signal_lock() { return signal_lock_; }
     SignalQueue& shared_pending() { return shared_pending_; }
     bool exiting = false;
+    // Job control stop (SIGSTOP, SIGTSTP, ...): the threads wait until SIGCONT or SIGKILL.
+    bool group_stopped = false;
     int exit_code = 0;
     int term_signal = 0;
     char exit_message[200] = {};
@@ -133,6 +167,7 @@ public:
 private:
     int pid_;
     int ppid_;
+    int memory_owner_;
     fs::FdTable fds_;
     base::String cwd_;
     std::uint32_t umask_ = 022;

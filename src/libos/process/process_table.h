@@ -30,8 +30,12 @@ public:
     }
 
     base::Mutex& lock() { return lock_; }
+    // Guards every process's family and wait state (Linux's tasklist_lock).
+    // Order: tree lock, then the table's lock or a process's signal lock.
+    base::Mutex& tree_lock() { return tree_lock_; }
 
 private:
+    base::Mutex tree_lock_;
     base::Mutex lock_;
     int next_id_ = 1;
     base::HashMap<int, base::RefPtr<Process>> processes_;

@@ -48,6 +48,19 @@ inline AppSiginfo kill_siginfo(int signo, int code, int sender_pid) {
     return info;
 }
 
+// SIGCHLD (or a clone's exit signal): the child, how it changed (CLD_*),
+// its status and CPU time in clock ticks.
+inline constexpr int kCldExited = 1, kCldKilled = 2, kCldDumped = 3, kCldStopped = 5, kCldContinued = 6;
+inline AppSiginfo child_siginfo(int signo, int code, int pid, int status, std::int64_t cpu_ticks) {
+    AppSiginfo info = make_siginfo(signo, code);
+    info.put<int>(16, pid);
+    info.put<std::uint32_t>(20, 0);
+    info.put<int>(24, status);
+    info.put<std::int64_t>(32, cpu_ticks);
+    info.put<std::int64_t>(40, 0);
+    return info;
+}
+
 // Faults: the address.
 inline AppSiginfo fault_siginfo(int signo, int code, std::uint64_t address) {
     AppSiginfo info = make_siginfo(signo, code);

@@ -7,6 +7,7 @@
 #include "libos/entry/cpu.h"
 #include "libos/host/host.h"
 #include "libos/runtime/log.h"
+#include "children.h"
 #include "lifecycle.h"
 #include "signal_defaults.h"
 #include "signal_frame.h"
@@ -45,6 +46,81 @@ void rearm(Thread& thread) {
     if (has_deliverable(thread)) interrupt_locked(thread);
 }
 
+constexpr std::uint64_t kStopSignals =
+    signal_bit(SIGSTOP) | signal_bit(SIGTSTP) | signal_bit(SIGTTIN) | signal_bit(SIGTTOU);
+
+void discard_everywhere(Process& process, std::uint64_t signals) {
+    for (int signal = 1; signal <= kMaxSignal; ++signal) {
+        if (!(signals & signal_bit(signal))) continue;
+        process.shared_pending().discard(signal);
+        process.for_each_thread([&](Thread& thread) { thread.pending.discard(signal); });
+    }
+}
+
+// Linux's prepare_signal: what a signal does on its way in, before it is
+// queued. SIGCONT and SIGKILL end a job-control stop; SIGCONT cancels
+// pending stops and a stop signal a pending SIGCONT. Returns whether the
+// process was continued (the parent is told after the lock).
+bool prepare_signal(Process& process, int signal) {
+    bool continued = false;
+    if (signal == SIGCONT || signal == SIGKILL) {
+        if (signal == SIGCONT) discard_everywhere(process, kStopSignals);
+        if (process.group_stopped) {
+            process.group_stopped = false;
+            continued = signal == SIGCONT;
+            process.for_each_thread([&](Thread& thread) { interrupt_locked(thread); });
+        }
+    } else if (kStopSignals & signal_bit(signal)) {
+        discard_everywhere(process, signal_bit(SIGCONT));
+    }
+    return continued;
+}
+
+// Thread in return_to_user with the signal lock held: waits while its
+// process is stopped. False when the process is exiting instead.
+bool wait_while_stopped(Thread& thread) {
+    Process& process = thread.process();
+    while (process.group_stopped && !process.exiting) {
+        thread.cpu().interrupt_requested = 0;
+        process.signal_lock().unlock();
+        wait_for_interrupt(-1);
+        process.signal_lock().lock();
+    }
+    return !process.exiting;
+}
+
+// The default action of a stop signal: every thread stops.
+void stop_process(Thread& thread, int signal) {
+    Process& process = thread.process();
+    process.group_stopped = true;
+    process.for_each_thread([&](Thread& other) {
+        if (&other != &thread) interrupt_locked(other);
+    });
+    process.signal_lock().unlock();
+    report_stopped(process, signal);
+    process.signal_lock().lock();
+}
+
+// Lock held. Queues `info` for the process and wakes a thread to take it.
+base::Result<void> queue_for_process(Process& process, const AppSiginfo& info) {
+    TRY(process.shared_pending().add(info));
+    // Prefer the calling thread, then any thread that does not block it.
+    Thread* target = nullptr;
+    Thread* self = entry::current_cpu()->thread;
+    std::uint64_t bit = signal_bit(info.signo);
+    auto wants = [&](Thread& thread) {
+        return (bit & kUnblockable) || !(thread.signal_mask & bit) || (thread.waiting_for & bit);
+    };
+    if (self && &self->process() == &process && wants(*self)) target = self;
+    if (!target) {
+        process.for_each_thread([&](Thread& thread) {
+            if (!target && wants(thread)) target = &thread;
+        });
+    }
+    if (target) interrupt_locked(*target);
+    return {};
+}
+
 }  // namespace
 
 void interrupt(Thread& thread) {
@@ -61,31 +137,27 @@ void interrupt_others(Process& process, Thread* self) {
 
 base::Result<void> send_to_thread(Thread& thread, const AppSiginfo& info) {
     Process& process = thread.process();
-    base::ScopedLock guard(process.signal_lock());
-    if (is_ignored(process, info.signo) && !(thread.signal_mask & signal_bit(info.signo))) return {};
-    TRY(thread.pending.add(info));
-    rearm(thread);
+    bool continued;
+    {
+        base::ScopedLock guard(process.signal_lock());
+        continued = prepare_signal(process, info.signo);
+        if (!is_ignored(process, info.signo) || (thread.signal_mask & signal_bit(info.signo))) {
+            TRY(thread.pending.add(info));
+            rearm(thread);
+        }
+    }
+    if (continued) report_continued(process);
     return {};
 }
 
 base::Result<void> send_to_process(Process& process, const AppSiginfo& info) {
-    base::ScopedLock guard(process.signal_lock());
-    if (is_ignored(process, info.signo)) return {};
-    TRY(process.shared_pending().add(info));
-    // Prefer the calling thread, then any thread that does not block it.
-    Thread* target = nullptr;
-    Thread* self = entry::current_cpu()->thread;
-    std::uint64_t bit = signal_bit(info.signo);
-    auto wants = [&](Thread& thread) {
-        return (bit & kUnblockable) || !(thread.signal_mask & bit) || (thread.waiting_for & bit);
-    };
-    if (self && &self->process() == &process && wants(*self)) target = self;
-    if (!target) {
-        process.for_each_thread([&](Thread& thread) {
-            if (!target && wants(thread)) target = &thread;
-        });
+    bool continued;
+    {
+        base::ScopedLock guard(process.signal_lock());
+        continued = prepare_signal(process, info.signo);
+        if (!is_ignored(process, info.signo)) TRY(queue_for_process(process, info));
     }
-    if (target) interrupt_locked(*target);
+    if (continued) report_continued(process);
     return {};
 }
 
@@ -147,7 +219,7 @@ void return_to_user(Thread& thread, entry::KernelUcontext& context, long syscall
     Process& process = thread.process();
     process.signal_lock().lock();
     thread.cpu().interrupt_requested = 0;
-    if (process.exiting) {
+    if (!wait_while_stopped(thread)) {
         process.signal_lock().unlock();
         exit_thread_for_group(thread);
     }
@@ -165,7 +237,13 @@ void return_to_user(Thread& thread, entry::KernelUcontext& context, long syscall
                 process.signal_lock().unlock();
                 kill_process(process, signal);
             }
-            if (what == DefaultAction::Stop) log::debug("stopping on %s is not supported yet; ignored", signal_name(signal));
+            if (what == DefaultAction::Stop) {
+                stop_process(thread, signal);
+                if (!wait_while_stopped(thread)) {
+                    process.signal_lock().unlock();
+                    exit_thread_for_group(thread);
+                }
+            }
             continue;
         }
         // A handler: build its frame on the application stack.

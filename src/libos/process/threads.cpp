@@ -1,6 +1,7 @@
 #include "threads.h"
 
 #include <asm-generic/errno.h>
+#include <asm/signal.h>
 #include <linux/sched.h>
 
 #include <cstring>
@@ -20,10 +21,12 @@
 #include "libos/runtime/service_thread.h"
 #include "libos/time/cpu_clocks.h"
 #include "libos/time/timers.h"
+#include "children.h"
 #include "process_table.h"
 #include "robust_list.h"
 #include "signal_frame.h"
 #include "signals.h"
+#include "spawn.h"
 
 extern "C" [[noreturn]] void cella_sigreturn_to(void* ucontext);
 
@@ -33,6 +36,7 @@ namespace {
 using base::Error;
 
 constexpr std::size_t kBootstrapStackSize = 32 * 1024;
+constexpr int kFirstPid = 1;
 constexpr std::uint64_t kHostCloneFlags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                                           CLONE_SYSVSEM | CLONE_CHILD_CLEARTID;
 
@@ -87,9 +91,21 @@ void thread_trampoline(void* raw) {
 }
 
 [[noreturn]] void leave_when_alone(ThreadRegistry& registry) {
-    // Every other host thread must be gone before the host unmaps the enclave.
-    for (std::size_t i = 0; i < registry.started.size(); ++i) {
-        host::wait_for_thread_exit(&registry.started[i]->thread->cpu().host_thread_alive);
+    // Every other host thread must be gone before the host unmaps the
+    // enclave. No thread starts or is reaped once the end is recorded.
+    while (true) {
+        volatile std::uint32_t* alive = nullptr;
+        {
+            base::ScopedLock guard(registry.lock);
+            for (auto& started : registry.started) {
+                if (__atomic_load_n(&started->thread->cpu().host_thread_alive, __ATOMIC_ACQUIRE)) {
+                    alive = &started->thread->cpu().host_thread_alive;
+                    break;
+                }
+            }
+        }
+        if (!alive) break;
+        host::wait_for_thread_exit(alive);
     }
     runtime::stop_service_thread();
     entry::leave_enclave(registry.exit_code, registry.term_signal, registry.message);
@@ -132,14 +148,41 @@ void detach_thread(Thread& thread) {
     }
 }
 
+// The first process is ending: so does every other, before the enclave.
+void end_other_processes(Process& first) {
+    base::Vector<base::RefPtr<Process>> others;
+    process_table().for_each_process([&](Process& process) {
+        if (&process != &first) (void)others.try_append(base::RefPtr<Process>(&process));
+    });
+    for (base::RefPtr<Process>& process : others) {
+        {
+            base::ScopedLock guard(process->signal_lock());
+            if (!process->exiting) {
+                process->exiting = true;
+                process->term_signal = SIGKILL;
+            }
+            process->group_stopped = false;
+        }
+        interrupt_others(*process, nullptr);
+    }
+}
+
 // After the last thread of `process` is gone.
 [[noreturn]] void finish_process(Thread& last) {
     Process& process = last.process();
     ThreadRegistry& registry = g_registry.get();
     time::remove_timers(process);
     mm::release_all(process);
-    // Only one process for now: its end is the enclave's end. A program
-    // that failed after running out of user space is told why.
+    process.fds().close_all();
+    release_vfork_parent(process);
+    if (process.pid() != kFirstPid) {
+        if (process.exit_message[0]) log::debug("process %d: %s", process.pid(), process.exit_message);
+        become_zombie(process);
+        end_host_thread(last);
+    }
+    // The first process's end is the enclave's end. A program that failed
+    // after running out of user space is told why.
+    end_other_processes(process);
     char message[240];
     std::size_t n = base::format_to(message, sizeof message, "%s", process.exit_message);
     if ((process.exit_code || process.term_signal) && mm::user_space_exhausted() && n < sizeof message - 2) {
@@ -181,17 +224,23 @@ std::uint32_t live_thread_count() {
 }
 
 base::Result<int> create_thread(Thread& parent, const entry::KernelUcontext& context, const CloneRequest& request) {
+    int tid = process_table().allocate_id();
+    TRY(start_thread(parent, parent.process(), tid, context, request));
+    return tid;
+}
+
+base::Result<void> start_thread(Thread& parent, Process& process, int tid, const entry::KernelUcontext& context,
+                                const CloneRequest& request) {
     ThreadRegistry& registry = g_registry.get();
-    Process& process = parent.process();
     {
         base::ScopedLock guard(registry.lock);
+        if (__atomic_load_n(&registry.ended, __ATOMIC_ACQUIRE)) return Error::from_errno(EAGAIN);
         reap(registry);
         if (registry.live >= registry.max_threads) {
             log::warn("resource_limits.max_num_of_threads (%u) reached: clone fails with EAGAIN", registry.max_threads);
             return Error::from_errno(EAGAIN);
         }
     }
-    int tid = process_table().allocate_id();
     auto started = TRY(base::make_own<StartedThread>());
     started->thread = TRY(base::make_own<Thread>(tid, base::RefPtr<Process>(&process)));
     Thread& thread = *started->thread;
@@ -261,7 +310,7 @@ base::Result<int> create_thread(Thread& parent, const entry::KernelUcontext& con
         return Error::from_errno(static_cast<int>(-host_tid));
     }
     thread.host_tid = static_cast<int>(host_tid);
-    return tid;
+    return {};
 }
 
 void exit_thread(Thread& thread, int status) {

@@ -26,6 +26,11 @@ void init_threads(Thread& first, std::uint32_t max_threads);
 // with the caller's registers, rax = 0. Returns the new tid.
 base::Result<int> create_thread(Thread& parent, const entry::KernelUcontext& context, const CloneRequest& request);
 
+// The first thread of a new process (tid = its pid), or another thread of
+// `process`: starts like create_thread's.
+base::Result<void> start_thread(Thread& parent, Process& process, int tid, const entry::KernelUcontext& context,
+                                const CloneRequest& request);
+
 // SYS_exit: the thread ends; the last thread ends its process.
 [[noreturn]] void exit_thread(Thread& thread, int status);
 // The thread's process is exiting (exit_group or a fatal signal).

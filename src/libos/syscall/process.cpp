@@ -8,7 +8,10 @@
 #include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
+#include "libos/process/children.h"
 #include "libos/process/exec.h"
+#include "libos/process/groups.h"
+#include "libos/process/siginfo.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -95,34 +98,91 @@ Result<long> sys_getrlimit(SyscallArgs& a) {
     return 0;
 }
 
-// Process groups and sessions. One process so far: it leads its group and
-// session, and may only name itself.
-Result<process::Process*> process_named(int pid) {
-    if (pid < 0) return Error::from_errno(EINVAL);
-    if (pid != 0 && pid != current_process().pid()) return Error::from_errno(ESRCH);
-    return &current_process();
-}
-
-Result<long> sys_getpgid(SyscallArgs& a) { return TRY(process_named(a.integer(0)))->pgid; }
+// Process groups and sessions.
+Result<long> sys_getpgid(SyscallArgs& a) { return TRY(process::process_for_query(current_process(), a.integer(0)))->pgid; }
 Result<long> sys_getpgrp(SyscallArgs&) { return current_process().pgid; }
-Result<long> sys_getsid(SyscallArgs& a) { return TRY(process_named(a.integer(0)))->sid; }
+Result<long> sys_getsid(SyscallArgs& a) { return TRY(process::process_for_query(current_process(), a.integer(0)))->sid; }
 
 Result<long> sys_setpgid(SyscallArgs& a) {
-    process::Process* target = TRY(process_named(a.integer(0)));
-    int pgid = a.integer(1) ? a.integer(1) : target->pid();
-    if (pgid < 0) return Error::from_errno(EINVAL);
-    // A session leader cannot change its group; joining another group needs one.
-    if (target->sid == target->pid()) return pgid == target->pgid ? 0 : Result<long>(Error::from_errno(EPERM));
-    if (pgid != target->pid()) return Error::from_errno(EPERM);
-    target->pgid = pgid;
+    TRY(process::set_process_group(current_process(), a.integer(0), a.integer(1)));
     return 0;
 }
 
-Result<long> sys_setsid(SyscallArgs&) {
-    process::Process& self = current_process();
-    if (self.pgid == self.pid()) return Error::from_errno(EPERM);  // already a group leader
-    self.pgid = self.sid = self.pid();
-    return self.sid;
+Result<long> sys_setsid(SyscallArgs&) { return TRY(process::new_session(current_process())); }
+
+struct Timeval {
+    std::int64_t seconds;
+    std::int64_t microseconds;
+};
+
+struct Rusage {
+    Timeval user;
+    Timeval system;
+    std::int64_t rest[14];
+};
+
+Result<void> write_child_rusage(std::uint64_t address, std::int64_t cpu_ns) {
+    if (!address) return {};
+    Rusage usage{};
+    usage.user = {cpu_ns / 1000000000, (cpu_ns % 1000000000) / 1000};
+    return mm::write_user(address, usage);
+}
+
+Result<long> sys_wait4(SyscallArgs& a) {
+    int pid = a.integer(0);
+    int options = a.integer(2);
+    constexpr int kAllowed = process::kWaitNoHang | process::kWaitStopped | process::kWaitContinued |
+                             process::kWaitNoThread | process::kWaitAll | process::kWaitClone;
+    if (options & ~kAllowed) return Error::from_errno(EINVAL);
+    if (pid == -2147483647 - 1) return Error::from_errno(ESRCH);
+    process::WaitRequest request;
+    request.options = options | process::kWaitExited;
+    if (pid > 0) request = {process::WaitRequest::Which::Pid, pid, request.options};
+    else if (pid == 0) request = {process::WaitRequest::Which::Group, current_process().pgid, request.options};
+    else if (pid < -1) request = {process::WaitRequest::Which::Group, -pid, request.options};
+    process::WaitOutcome outcome = TRY(process::wait_for_child(current_process(), request));
+    if (outcome.pid && a.address(1)) TRY(mm::write_user(a.address(1), outcome.status));
+    if (outcome.pid) TRY(write_child_rusage(a.address(3), outcome.cpu_ns));
+    return outcome.pid;
+}
+
+Result<long> sys_waitid(SyscallArgs& a) {
+    constexpr int kPidAll = 0, kPid = 1, kPgid = 2;
+    int which = a.integer(0);
+    int id = a.integer(1);
+    int options = a.integer(3);
+    constexpr int kAllowed = process::kWaitNoHang | process::kWaitStopped | process::kWaitExited |
+                             process::kWaitContinued | process::kWaitNoWait | process::kWaitNoThread |
+                             process::kWaitAll | process::kWaitClone;
+    if (options & ~kAllowed) return Error::from_errno(EINVAL);
+    if (!(options & (process::kWaitStopped | process::kWaitExited | process::kWaitContinued)))
+        return Error::from_errno(EINVAL);
+    process::WaitRequest request{process::WaitRequest::Which::Any, 0, options};
+    switch (which) {
+    case kPidAll: break;
+    case kPid:
+        if (id <= 0) return Error::from_errno(EINVAL);
+        request.which = process::WaitRequest::Which::Pid;
+        request.id = id;
+        break;
+    case kPgid:
+        if (id < 0) return Error::from_errno(EINVAL);
+        request.which = process::WaitRequest::Which::Group;
+        request.id = id ? id : current_process().pgid;
+        break;
+    default: return Error::from_errno(EINVAL);  // P_PIDFD: no pidfds
+    }
+    process::WaitOutcome outcome = TRY(process::wait_for_child(current_process(), request));
+    if (a.address(2)) {
+        process::AppSiginfo info{};
+        if (outcome.pid) {
+            info = process::child_siginfo(SIGCHLD, outcome.code, outcome.pid, outcome.si_status, 0);
+            info.put<std::int64_t>(32, 0);
+        }
+        TRY(mm::write_user(a.address(2), info));
+    }
+    if (outcome.pid) TRY(write_child_rusage(a.address(4), outcome.cpu_ns));
+    return 0;
 }
 
 Result<long> sys_close_range(SyscallArgs& a) {
@@ -144,6 +204,8 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_setpgid, sys_setpgid, "dd"},
     {__NR_setsid, sys_setsid, ""},
     {__NR_close_range, sys_close_range, "uux"},
+    {__NR_wait4, sys_wait4, "dpxp"},
+    {__NR_waitid, sys_waitid, "ddpxp"},
     {__NR_getpid, sys_getpid, ""},
     {__NR_getppid, sys_getppid, ""},
     {__NR_getuid, sys_root_id, ""},

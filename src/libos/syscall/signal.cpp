@@ -6,6 +6,7 @@
 #include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
+#include "libos/process/kill.h"
 #include "libos/process/process_table.h"
 #include "libos/process/signal_frame.h"
 #include "libos/process/signals.h"
@@ -220,17 +221,9 @@ Result<long> sys_rt_tgsigqueueinfo(SyscallArgs& a) {
 }
 
 Result<long> sys_kill(SyscallArgs& a) {
-    int pid = a.integer(0);
     int signal = TRY(signal_arg(a, 1, true));
-    process::Process& self = current_process();
-    base::RefPtr<process::Process> target;
-    if (pid == 0 || pid == -self.pid())
-        target = &self;  // our process group: one process so far
-    else if (pid > 0)
-        target = process::process_table().find_process(pid);
-    if (!target) return Error::from_errno(ESRCH);  // -1 and other groups: nobody else to signal yet
-    if (signal == 0) return 0;
-    TRY(process::send_to_process(*target, process::kill_siginfo(signal, process::kSiUser, self.pid())));
+    if (a.integer(0) == -2147483647 - 1) return Error::from_errno(ESRCH);  // -INT_MIN has no group
+    TRY(process::kill_processes(current_process(), a.integer(0), signal));
     return 0;
 }
 

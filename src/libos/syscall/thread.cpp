@@ -5,12 +5,14 @@
 #include <linux/futex.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <asm/signal.h>
 
 #include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/lifecycle.h"
 #include "libos/process/signals.h"
+#include "libos/process/spawn.h"
 #include "libos/process/threads.h"
 #include "libos/runtime/log.h"
 #include "libos/runtime/system_info.h"
@@ -27,12 +29,16 @@ constexpr std::uint64_t kSupportedThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILE
                                                 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
                                                 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED;
 
-Result<long> new_process_not_yet(const char* how) {
+constexpr std::uint64_t kSupportedProcessFlags = CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |
+                                                 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CSIGNAL;
+
+// One address space cannot give a child a copy of its parent's memory.
+Result<long> fork_not_supported(const char* how) {
     static bool logged = false;
     if (!logged) {
         logged = true;
-        log::warn("%s: new processes are not supported yet (vfork/posix_spawn come with the processes issue); "
-                  "returning ENOSYS",
+        log::warn("%s: a process cannot copy its memory in cella's one address space; returning ENOSYS "
+                  "(use vfork, posix_spawn or clone(CLONE_VM|CLONE_VFORK))",
                   how);
     }
     return Error::from_errno(ENOSYS);
@@ -42,9 +48,20 @@ Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) 
     std::uint64_t flags = request.flags;
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) return Error::from_errno(EINVAL);
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return Error::from_errno(EINVAL);
-    if ((flags & kThreadFlags) != kThreadFlags) return new_process_not_yet("clone of a process");
-    if (flags & ~kSupportedThreadFlags & ~std::uint64_t{0xff}) return Error::from_errno(EINVAL);
-    return TRY(process::create_thread(current_thread(), *a.context, request));
+    if (flags & CLONE_THREAD) {
+        if ((flags & kThreadFlags) != kThreadFlags) return Error::from_errno(EINVAL);
+        if (flags & ~kSupportedThreadFlags & ~std::uint64_t{CSIGNAL}) return Error::from_errno(EINVAL);
+        return TRY(process::create_thread(current_thread(), *a.context, request));
+    }
+    if (!(flags & CLONE_VM)) return fork_not_supported("fork (clone without CLONE_VM)");
+    if (flags & ~kSupportedProcessFlags) {
+        log::debug("clone of a process with flags 0x%lx: only CLONE_VM, CLONE_VFORK, CLONE_SETTLS and the tid "
+                   "flags are supported; EINVAL",
+                   static_cast<unsigned long>(flags));
+        return Error::from_errno(EINVAL);
+    }
+    if ((flags & CSIGNAL) > 64) return Error::from_errno(EINVAL);
+    return TRY(process::spawn_process(current_thread(), *a.context, request));
 }
 
 Result<long> sys_clone(SyscallArgs& a) {
@@ -65,12 +82,16 @@ Result<long> sys_clone3(SyscallArgs& a) {
     // pidfd is read only with CLONE_PIDFD (glibc fills it in regardless).
     if (args.set_tid || args.set_tid_size || (args.flags & CLONE_PIDFD)) return Error::from_errno(EINVAL);
     if ((args.stack == 0) != (args.stack_size == 0)) return Error::from_errno(EINVAL);
+    // clone3 names the exit signal in its own field, never in the flags.
+    if ((args.flags & CSIGNAL) || args.exit_signal > 64) return Error::from_errno(EINVAL);
     std::uint64_t stack = args.stack ? args.stack + args.stack_size : 0;
-    return clone_common(a, {args.flags, stack, args.parent_tid, args.child_tid, args.tls});
+    return clone_common(a, {args.flags | args.exit_signal, stack, args.parent_tid, args.child_tid, args.tls});
 }
 
-Result<long> sys_fork(SyscallArgs&) { return new_process_not_yet("fork"); }
-Result<long> sys_vfork(SyscallArgs&) { return new_process_not_yet("vfork"); }
+Result<long> sys_fork(SyscallArgs&) { return fork_not_supported("fork"); }
+Result<long> sys_vfork(SyscallArgs& a) {
+    return TRY(process::spawn_process(current_thread(), *a.context, {CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0}));
+}
 
 Result<long> sys_exit(SyscallArgs& a) { process::exit_thread(current_thread(), a.integer(0)); }
 Result<long> sys_exit_group(SyscallArgs& a) { process::exit_process(current_process(), a.integer(0)); }

@@ -4,6 +4,7 @@
 
 #include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
+#include "libos/process/children.h"
 #include "libos/process/current.h"
 #include "libos/process/signals.h"
 #include "libos/time/cpu_clocks.h"
@@ -186,11 +187,13 @@ struct Rusage {
 
 // The host accounts user and system time per host thread; a thread's
 // figures are the host's, and a process's are the host's for the whole
-// host process (one application process so far). Children: none yet.
+// host process. Children: the CPU time of the reaped ones (all as user time).
 Result<long> sys_getrusage(SyscallArgs& a) {
     int who = a.integer(0);
     Rusage usage{};
     if (who == -1) {  // RUSAGE_CHILDREN
+        std::int64_t ns = process::reaped_children_cpu_ns(current_process());
+        usage.user = {ns / 1000000000, (ns % 1000000000) / 1000};
         TRY(mm::write_user(a.address(1), usage));
         return 0;
     }
@@ -205,7 +208,8 @@ Result<long> sys_times(SyscallArgs& a) {
         std::int64_t user, system, children_user, children_system;
     } times{};
     long ticks = TRY(host::times(&times));
-    times.children_user = times.children_system = 0;
+    times.children_user = process::reaped_children_cpu_ns(current_process()) / 10000000;  // USER_HZ ticks
+    times.children_system = 0;
     if (a.address(0)) TRY(mm::write_user(a.address(0), times));
     return ticks;
 }
