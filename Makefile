@@ -33,6 +33,7 @@ bench: build
 	@$(BUILD)/bin/cella-bench-syscall
 	@$(BUILD)/bin/cella-bench-threads
 	@$(BUILD)/bin/cella-bench-mmap
+	@$(BUILD)/bin/cella-bench-processes
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)

@@ -1,0 +1,61 @@
+// bench/processes: spawn+wait latency of a small static-pie program and of
+// Debian's dynamic /bin/true, and pipe throughput between two processes at
+// 1 B, 4 KiB and 64 KiB writes — each natively and inside cella in one run.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bench_common.h"
+
+using namespace cella::bench;
+
+namespace {
+
+void report(const char* title, const char* unit, double native, double enclave, bool higher_is_better) {
+    std::printf("%s, %s\n", title, unit);
+    std::printf("  native        %10.1f\n", native);
+    std::printf("  cella         %10.1f\n", enclave);
+    std::printf("  ratio cella/native: %.2fx%s\n", enclave / native,
+                higher_is_better ? " (throughput: higher is better)" : "");
+}
+
+}  // namespace
+
+int main() {
+    std::vector<std::string> programs = {program_path("bench_spawn_wait"), program_path("bench_pipe_throughput"),
+                                         program_path("bench_hello"), "/bin/true"};
+    ScratchInstance instance(programs);
+    auto in_cella = [&](std::vector<std::string> argv) {
+        argv.insert(argv.begin(), {cella_binary(), "run", "-C", instance.path()});
+        return std::stod(capture_command(argv));
+    };
+    struct SpawnCase {
+        const char* title;
+        std::string native_target;
+        const char* enclave_target;
+        const char* count;
+    } spawn_cases[] = {
+        {"spawn+wait, static-pie hello (x 200), mean", program_path("bench_hello"), "/usr/local/bin/bench_hello", "200"},
+        {"spawn+wait, dynamic /bin/true (x 100), mean", "/bin/true", "/usr/local/bin/true", "100"},
+    };
+    for (const SpawnCase& c : spawn_cases) {
+        double native = std::stod(capture_command({program_path("bench_spawn_wait"), c.native_target, c.count}));
+        double enclave = in_cella({"/usr/local/bin/bench_spawn_wait", c.enclave_target, c.count});
+        report(c.title, "us", native, enclave, false);
+    }
+    struct PipeCase {
+        const char* title;
+        const char* chunk;
+        const char* total;
+    } pipe_cases[] = {
+        {"pipe between processes, 1 B writes (256 KiB)", "1", "262144"},
+        {"pipe between processes, 4 KiB writes (256 MiB)", "4096", "268435456"},
+        {"pipe between processes, 64 KiB writes (1 GiB)", "65536", "1073741824"},
+    };
+    for (const PipeCase& c : pipe_cases) {
+        double native = std::stod(capture_command({program_path("bench_pipe_throughput"), c.chunk, c.total}));
+        double enclave = in_cella({"/usr/local/bin/bench_pipe_throughput", c.chunk, c.total});
+        report(c.title, "MiB/s", native, enclave, true);
+    }
+    return 0;
+}
