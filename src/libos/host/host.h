@@ -39,6 +39,8 @@ Result<void> unmap(std::uint64_t address, std::uint64_t length);
 // Drops the contents of committed pages; they read back as zeros.
 Result<void> discard(std::uint64_t address, std::uint64_t length);
 Result<void> protect(std::uint64_t address, std::uint64_t length, int prot);
+// Backs writable pages now (MADV_POPULATE_WRITE): one call instead of a fault per page.
+Result<void> populate_write(std::uint64_t address, std::uint64_t length);
 // Which pages of the range the host has backed with memory (mincore):
 // out[i] is 1 for a resident page, 0 otherwise; out has one byte per page.
 Result<void> residency(std::uint64_t address, std::uint64_t length, std::span<std::uint8_t> out);

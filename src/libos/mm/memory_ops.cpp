@@ -75,6 +75,25 @@ Result<void> clear_fixed_range(AddressSpace& space, process::Process& process, s
     return drop_range(space, process.memory_owner(), start, end, true);
 }
 
+// Space lock held, [start, start+length) fresh and host-writable: the
+// file's bytes from `offset` go straight in (the rest stays zero, as past
+// the end of a file on Linux).
+Result<void> read_private_file(fs::OpenFile& file, std::uint64_t start, std::uint64_t length, std::uint64_t offset) {
+    std::uint64_t available = length;
+    if (fs::Inode* inode = file.inode()) {
+        std::uint64_t size = inode->stat().size;
+        available = size <= offset ? 0 : size - offset < length ? size - offset : length;
+    }
+    if (available) (void)host::populate_write(start, page_round_up(available));
+    auto* at = reinterpret_cast<std::uint8_t*>(start);
+    for (std::uint64_t done = 0; done < available;) {
+        std::size_t n = TRY(file.pread({at + done, available - done}, offset + done));
+        if (n == 0) break;
+        done += n;
+    }
+    return {};
+}
+
 // Undoes a file mapping whose data could not be read, where it still stands.
 void discard_unfilled(process::Process& process, const base::RefPtr<fs::OpenFile>& file, std::uint64_t start,
                       std::uint64_t end) {
@@ -115,13 +134,15 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
         }
         std::uint64_t end = start + length;
 
-        // The host backs pages as they are touched; copying file data in
-        // touches what the file covers.
+        // The host backs pages as they are touched. A private file mapping
+        // is read straight into its pages while they are writable.
         bool populate = request.populate || (flags & (MAP_POPULATE | MAP_LOCKED)) != 0;
+        bool direct_fill = file && !shared;
+        int host_prot = direct_fill ? PROT_READ | PROT_WRITE : request.prot;
         if (space.in_user_range(start, end)) {
-            TRY(host::map_anonymous_fixed(start, length, request.prot, populate && !file));
+            TRY(host::map_anonymous_fixed(start, length, host_prot, populate && !file));
         } else {
-            auto mapped = host::map_anonymous_noreplace(start, length, request.prot);
+            auto mapped = host::map_anonymous_noreplace(start, length, host_prot);
             if (mapped.is_error())
                 return Error::from_errno(mapped.error().code() == EEXIST && !(flags & MAP_FIXED_NOREPLACE)
                                              ? ENOMEM
@@ -148,6 +169,20 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
         if (prepared.is_error()) {
             release_at_host(space, start, end);
             return prepared.error();
+        }
+        if (direct_fill) {
+            auto filled = read_private_file(*file, start, length, request.offset);
+            if (filled.is_error() || host_prot != request.prot) {
+                auto protected_now = host::protect(start, length, request.prot);
+                if (!filled.is_error()) filled = protected_now;
+            }
+            if (filled.is_error()) {
+                auto mine = [&](const Vma& vma) { return vma.owner == process.memory_owner() && vma.file.get() == file.get(); };
+                release_at_host(space, start, end);
+                space.remove_if(start, end, mine);
+                return filled.error();
+            }
+            return start;
         }
     }
 

@@ -108,6 +108,12 @@ Result<void> discard(std::uint64_t address, std::uint64_t length) {
     return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length), MADV_DONTNEED));
 }
 
+Result<void> populate_write(std::uint64_t address, std::uint64_t length) {
+    constexpr long kMadvPopulateWrite = 23;
+    return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length),
+                                    kMadvPopulateWrite));
+}
+
 Result<void> protect(std::uint64_t address, std::uint64_t length, int prot) {
     return checked_void(raw_syscall(__NR_mprotect, static_cast<long>(address), static_cast<long>(length), prot));
 }
