@@ -27,17 +27,24 @@ void Waiter::unregister_all() {
     used_ = 0;
 }
 
+// The waiter's word: 0 idle, 1 notified, 2 asleep in the host. Only a
+// sleeping waiter costs its notifier a host call.
 void Waiter::notify() {
-    __atomic_store_n(&word_, 1, __ATOMIC_RELEASE);
-    host::futex_wake(&word_, 1);
+    if (__atomic_exchange_n(&word_, 1, __ATOMIC_ACQ_REL) == 2) host::futex_wake(&word_, 1);
 }
 
 WaitResult Waiter::wait(std::int64_t timeout_ns) {
-    if (__atomic_exchange_n(&word_, 0, __ATOMIC_ACQ_REL)) return WaitResult::Notified;
+    if (__atomic_exchange_n(&word_, 0, __ATOMIC_ACQ_REL) == 1) return WaitResult::Notified;
+    std::uint32_t idle = 0;
+    if (!__atomic_compare_exchange_n(&word_, &idle, 2, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&word_, 0, __ATOMIC_RELEASE);
+        return WaitResult::Notified;
+    }
     std::int64_t timeout[2] = {timeout_ns / 1000000000, timeout_ns % 1000000000};
-    long result = host::blocking_syscall(__NR_futex, reinterpret_cast<long>(&word_), FUTEX_WAIT_PRIVATE, 0,
+    long result = host::blocking_syscall(__NR_futex, reinterpret_cast<long>(&word_), FUTEX_WAIT_PRIVATE, 2,
                                          timeout_ns < 0 ? 0 : reinterpret_cast<long>(timeout));
-    __atomic_store_n(&word_, 0, __ATOMIC_RELEASE);
+    bool notified = __atomic_exchange_n(&word_, 0, __ATOMIC_ACQ_REL) == 1;
+    if (notified) return WaitResult::Notified;
     if (result == -EINTR) return WaitResult::Interrupted;
     if (result == -ETIMEDOUT) return WaitResult::TimedOut;
     return WaitResult::Notified;

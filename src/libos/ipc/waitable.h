@@ -60,7 +60,9 @@ public:
 
 private:
     friend class Waiter;
-    base::SpinLock lock_;
+    // Not a spin lock: with more application threads than CPUs, a holder
+    // preempted inside notify_all would leave the others spinning.
+    base::Mutex lock_;
     base::IntrusiveList<WaiterLink> waiters_;
     std::uint64_t generation_ = 0;
 };
