@@ -91,6 +91,7 @@ base::Result<void> execute(Thread& thread, entry::KernelUcontext& context, ExecR
         kill_process(process, SIGSEGV);
     }
     release_vfork_parent(process);
+    process.has_execed = true;
     process.fds().close_on_exec();
     reset_signals(thread);
     time::remove_timers(process);

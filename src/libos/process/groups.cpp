@@ -38,6 +38,7 @@ base::Result<void> set_process_group(Process& caller, int pid, int pgid) {
     if (target.get() != &caller) {
         if (target->ppid() != caller.pid() || target->run_state == RunState::Zombie) return Error::from_errno(ESRCH);
         if (target->sid != caller.sid) return Error::from_errno(EPERM);
+        if (target->has_execed) return Error::from_errno(EACCES);
     }
     if (target->sid == target->pid()) return Error::from_errno(EPERM);  // a session leader stays put
     if (pgid != target->pid() && !group_exists(pgid, caller.sid)) return Error::from_errno(EPERM);

@@ -96,6 +96,7 @@ public:
     RunState run_state = RunState::Running;
     int wait_status = 0;      // Linux wait status of the last stop or the exit
     bool stop_unreported = false;
+    bool has_execed = false;  // setpgid by the parent fails with EACCES then
     bool continue_unreported = false;
     // CPU time, for the parent's rusage: this process's own once it is a
     // zombie, and what its reaped children used.
