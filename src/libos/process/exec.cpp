@@ -224,6 +224,13 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
     for (const String& arg : request.argv) TRY(argv_at.try_append(TRY(builder.push_string(arg.view()))));
     for (const String& env : request.envp) TRY(envp_at.try_append(TRY(builder.push_string(env.view()))));
 
+    struct {
+        Credentials::Ids first, second;
+    } ids;
+    {
+        base::ScopedLock guard(process.credentials_lock());
+        ids = {process.credentials.uids(), process.credentials.gids()};
+    }
     std::uint64_t auxv[][2] = {
         {AT_SYSINFO_EHDR, machine.vdso_base},
         {AT_MINSIGSTKSZ, machine.min_signal_stack},
@@ -236,10 +243,10 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
         {AT_BASE, interpreter ? interpreter->bias : 0},
         {AT_FLAGS, 0},
         {AT_ENTRY, program.entry},
-        {AT_UID, 0},
-        {AT_EUID, 0},
-        {AT_GID, 0},
-        {AT_EGID, 0},
+        {AT_UID, ids.first.real},
+        {AT_EUID, ids.first.effective},
+        {AT_GID, ids.second.real},
+        {AT_EGID, ids.second.effective},
         {AT_SECURE, 0},
         {AT_RANDOM, random_at},
         {AT_HWCAP2, machine.hwcap2},

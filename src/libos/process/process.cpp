@@ -37,6 +37,10 @@ Result<void> Process::inherit_from(Process& parent) {
     command_line_ = static_cast<base::Vector<char>&&>(line);
     brk_ = parent.brk_;
     memory_owner_ = parent.memory_owner_;
+    {
+        base::ScopedLock guard(parent.credentials_lock_);
+        TRY(credentials.copy_from(parent.credentials));
+    }
     base::ScopedLock guard(parent.signal_lock_);
     for (int i = 0; i < 64; ++i) signal_actions_[i] = parent.signal_actions_[i];
     return {};

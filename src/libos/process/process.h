@@ -14,6 +14,7 @@
 #include "libos/entry/cpu.h"
 #include "libos/fs/fd_table.h"
 #include "libos/ipc/waitable.h"
+#include "credentials.h"
 #include "signal_action.h"
 #include "signal_queue.h"
 
@@ -135,6 +136,11 @@ public:
     Result<void> inherit_from(Process& parent);
 
     ProgramBreak& program_break() { return brk_; }
+
+    // User and group ids; every change holds credentials_lock() (glibc
+    // makes each thread repeat a set*id call).
+    Credentials credentials;
+    base::Mutex& credentials_lock() { return credentials_lock_; }
     // Index = signal number - 1.
     SignalAction* signal_actions() { return signal_actions_; }
 
@@ -177,6 +183,7 @@ private:
     ProgramBreak brk_;
     SignalAction signal_actions_[64];
     base::Mutex signal_lock_;
+    base::Mutex credentials_lock_;
     SignalQueue shared_pending_;
     base::Mutex threads_lock_;
     base::IntrusiveList<Thread> threads_;

@@ -23,8 +23,95 @@ constexpr int ARCH_CET_STATUS = 0x3001;
 
 Result<long> sys_getpid(SyscallArgs&) { return current_process().pid(); }
 Result<long> sys_getppid(SyscallArgs&) { return current_process().ppid(); }
-// Everything in the enclave runs as root, as in Occlum.
-Result<long> sys_root_id(SyscallArgs&) { return 0; }
+// Ids start as root, as in Occlum; they change as Linux's rules say but
+// never change what a process may access.
+template <typename F>
+Result<long> with_credentials(F&& change) {
+    process::Process& self = current_process();
+    base::ScopedLock guard(self.credentials_lock());
+    return change(self.credentials);
+}
+
+using Credentials = process::Credentials;
+std::uint32_t id_arg(SyscallArgs& a, int i) { return static_cast<std::uint32_t>(a.arg[i]); }
+
+Result<long> sys_getuid(SyscallArgs&) { return with_credentials([](Credentials& c) -> Result<long> { return c.uids().real; }); }
+Result<long> sys_geteuid(SyscallArgs&) { return with_credentials([](Credentials& c) -> Result<long> { return c.uids().effective; }); }
+Result<long> sys_getgid(SyscallArgs&) { return with_credentials([](Credentials& c) -> Result<long> { return c.gids().real; }); }
+Result<long> sys_getegid(SyscallArgs&) { return with_credentials([](Credentials& c) -> Result<long> { return c.gids().effective; }); }
+
+Result<long> sys_setuid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> { TRY(c.set_uid(id_arg(a, 0))); return 0; });
+}
+Result<long> sys_setgid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> { TRY(c.set_gid(id_arg(a, 0))); return 0; });
+}
+Result<long> sys_setreuid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> { TRY(c.set_reuid(id_arg(a, 0), id_arg(a, 1))); return 0; });
+}
+Result<long> sys_setregid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> { TRY(c.set_regid(id_arg(a, 0), id_arg(a, 1))); return 0; });
+}
+Result<long> sys_setresuid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> {
+        TRY(c.set_resuid(id_arg(a, 0), id_arg(a, 1), id_arg(a, 2)));
+        return 0;
+    });
+}
+Result<long> sys_setresgid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> {
+        TRY(c.set_resgid(id_arg(a, 0), id_arg(a, 1), id_arg(a, 2)));
+        return 0;
+    });
+}
+
+Result<long> write_ids(SyscallArgs& a, const Credentials::Ids& ids) {
+    TRY(mm::write_user(a.address(0), ids.real));
+    TRY(mm::write_user(a.address(1), ids.effective));
+    TRY(mm::write_user(a.address(2), ids.saved));
+    return 0;
+}
+Credentials::Ids current_ids(bool users) {
+    process::Process& self = current_process();
+    base::ScopedLock guard(self.credentials_lock());
+    return users ? self.credentials.uids() : self.credentials.gids();
+}
+Result<long> sys_getresuid(SyscallArgs& a) { return write_ids(a, current_ids(true)); }
+Result<long> sys_getresgid(SyscallArgs& a) { return write_ids(a, current_ids(false)); }
+Result<long> sys_setfsuid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> { return c.set_fsuid(id_arg(a, 0)); });
+}
+Result<long> sys_setfsgid(SyscallArgs& a) {
+    return with_credentials([&](Credentials& c) -> Result<long> { return c.set_fsgid(id_arg(a, 0)); });
+}
+
+Result<long> sys_getgroups(SyscallArgs& a) {
+    int size = a.integer(0);
+    if (size < 0) return Error::from_errno(EINVAL);
+    base::Vector<std::uint32_t> groups;
+    {
+        process::Process& self = current_process();
+        base::ScopedLock guard(self.credentials_lock());
+        const auto& current = self.credentials.groups();
+        TRY(groups.try_append(std::span<const std::uint32_t>(current.data(), current.size())));
+    }
+    if (size == 0) return static_cast<long>(groups.size());
+    if (static_cast<std::size_t>(size) < groups.size()) return Error::from_errno(EINVAL);
+    TRY(mm::copy_to_user(a.address(1), groups.data(), groups.size() * sizeof(std::uint32_t)));
+    return static_cast<long>(groups.size());
+}
+
+Result<long> sys_setgroups(SyscallArgs& a) {
+    std::size_t size = a.size(0);
+    if (size > Credentials::kMaxGroups) return Error::from_errno(EINVAL);
+    base::Vector<std::uint32_t> groups;
+    TRY(groups.try_resize(size));
+    if (size) TRY(mm::copy_from_user(groups.data(), a.address(1), size * sizeof(std::uint32_t)));
+    return with_credentials([&](Credentials& c) -> Result<long> {
+        TRY(c.set_groups(static_cast<base::Vector<std::uint32_t>&&>(groups)));
+        return 0;
+    });
+}
 
 Result<long> sys_arch_prctl(SyscallArgs& a) {
     switch (a.integer(0)) {
@@ -208,10 +295,22 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_waitid, sys_waitid, "ddpxp"},
     {__NR_getpid, sys_getpid, ""},
     {__NR_getppid, sys_getppid, ""},
-    {__NR_getuid, sys_root_id, ""},
-    {__NR_geteuid, sys_root_id, ""},
-    {__NR_getgid, sys_root_id, ""},
-    {__NR_getegid, sys_root_id, ""},
+    {__NR_getuid, sys_getuid, ""},
+    {__NR_geteuid, sys_geteuid, ""},
+    {__NR_getgid, sys_getgid, ""},
+    {__NR_getegid, sys_getegid, ""},
+    {__NR_setuid, sys_setuid, "u"},
+    {__NR_setgid, sys_setgid, "u"},
+    {__NR_setreuid, sys_setreuid, "dd"},
+    {__NR_setregid, sys_setregid, "dd"},
+    {__NR_setresuid, sys_setresuid, "ddd"},
+    {__NR_setresgid, sys_setresgid, "ddd"},
+    {__NR_getresuid, sys_getresuid, "ppp"},
+    {__NR_getresgid, sys_getresgid, "ppp"},
+    {__NR_setfsuid, sys_setfsuid, "u"},
+    {__NR_setfsgid, sys_setfsgid, "u"},
+    {__NR_getgroups, sys_getgroups, "dp"},
+    {__NR_setgroups, sys_setgroups, "up"},
     {__NR_arch_prctl, sys_arch_prctl, "xp"},
     {__NR_prlimit64, sys_prlimit64, "ddpp"},
     {__NR_getrlimit, sys_getrlimit, "dp"},
