@@ -5,6 +5,7 @@
 #include <asm/unistd.h>
 
 #include "libos/entry/cpu.h"
+#include "libos/entry/host_signals.h"
 #include "libos/host/host.h"
 #include "libos/runtime/log.h"
 #include "children.h"
@@ -313,12 +314,13 @@ long return_from_handler(Thread& thread, entry::KernelUcontext& context) {
 }
 
 bool wait_for_interrupt(std::int64_t timeout_ns) {
-    if (timeout_ns < 0) {
-        host::blocking_syscall(__NR_pause);
-        return true;
-    }
+    // ppoll with the application host mask: the kick gets through even
+    // when the wait runs inside the kick handler (which blocks kicks), as
+    // a job-control stop taken there does.
+    std::uint64_t mask = entry::kApplicationHostMask;
     std::int64_t request[2] = {timeout_ns / 1000000000, timeout_ns % 1000000000};
-    long result = host::blocking_syscall(__NR_nanosleep, reinterpret_cast<long>(request), 0);
+    long result = host::blocking_syscall(__NR_ppoll, 0, 0, timeout_ns < 0 ? 0 : reinterpret_cast<long>(request),
+                                         reinterpret_cast<long>(&mask), sizeof mask);
     return result != 0;
 }
 

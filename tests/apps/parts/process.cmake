@@ -19,3 +19,8 @@ list(APPEND APP_PROGRAMS credentials)
 foreach(variant ${VARIANTS})
   app_test(apps.${variant}.credentials --stdout "credentials ok" -- /usr/local/bin/tests/${variant}/credentials)
 endforeach()
+list(APPEND APP_PROGRAMS exit_with_children)
+foreach(variant ${VARIANTS})
+  app_test(apps.${variant}.exit_with_children --exit 3 --stdout "leaving children behind"
+           -- /usr/local/bin/tests/${variant}/exit_with_children)
+endforeach()

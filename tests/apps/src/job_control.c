@@ -69,6 +69,18 @@ static void check_stop_continue(void) {
     CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     close(writer);
 
+    /* A child stopped while running application code (not in a syscall)
+       continues and can be ended. */
+    char* spin_argv[] = {(char*)"job_control", (char*)"spin", NULL};
+    CHECK(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, spin_argv, environ) == 0);
+    usleep(20 * 1000);
+    CHECK(kill(pid, SIGSTOP) == 0);
+    CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status));
+    CHECK(kill(pid, SIGCONT) == 0);
+    CHECK(waitpid(pid, &status, WCONTINUED) == pid && WIFCONTINUED(status));
+    CHECK(kill(pid, SIGTERM) == 0);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+
     /* A process stopping itself with SIGTSTP; waitid sees it too. */
     char* argv[] = {(char*)"job_control", (char*)"tstp", NULL};
     CHECK(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ) == 0);
@@ -123,6 +135,10 @@ int main(int argc, char** argv) {
         while (read(0, &c, 1) > 0) {
         }
         return 5;
+    }
+    if (argc == 2 && strcmp(argv[1], "spin") == 0) {
+        for (volatile unsigned long i = 0;; ++i) {
+        }
     }
     if (argc == 2 && strcmp(argv[1], "tstp") == 0) {
         raise(SIGTSTP);
