@@ -90,8 +90,9 @@ base::Result<void> execute(Thread& thread, entry::KernelUcontext& context, ExecR
         log::error("exec failed after the old program was gone: %s", why[0] ? why : "out of memory");
         kill_process(process, SIGSEGV);
     }
-    release_vfork_parent(process);
+    // Marked before the parent goes on: its setpgid on us must see EACCES.
     process.has_execed = true;
+    release_vfork_parent(process);
     process.fds().close_on_exec();
     reset_signals(thread);
     time::remove_timers(process);
