@@ -39,6 +39,9 @@ Result<void> unmap(std::uint64_t address, std::uint64_t length);
 // Drops the contents of committed pages; they read back as zeros.
 Result<void> discard(std::uint64_t address, std::uint64_t length);
 Result<void> protect(std::uint64_t address, std::uint64_t length, int prot);
+// Moves the pages at `from` to `to` in one step, leaving `from` mapped and
+// empty (mremap with MREMAP_DONTUNMAP; SGX2's EACCEPTCOPY plays this part).
+Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length);
 // Backs writable pages now (MADV_POPULATE_WRITE): one call instead of a fault per page.
 Result<void> populate_write(std::uint64_t address, std::uint64_t length);
 // Which pages of the range the host has backed with memory (mincore):

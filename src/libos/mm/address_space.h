@@ -54,10 +54,17 @@ struct Vma {
     // page held when it last matched the file, so that write-back sends
     // only the pages the application changed (see file_backing.h).
     base::Vector<std::uint64_t> page_sums;
+    // Private file mappings: one entry per page, nonzero while the page has
+    // not been read from the file yet; the host keeps such a page
+    // inaccessible and zero until it is first touched (lazy_fill.h).
+    base::Vector<std::uint8_t> unfilled;
 
     bool is_shared() const { return flags & MAP_SHARED; }
     bool is_mapped() const { return kind != VmaKind::HeapReserve; }
     bool writes_back() const { return !page_sums.is_empty(); }
+    bool fills_lazily() const { return !unfilled.is_empty(); }
+    std::size_t page_index(std::uint64_t address) const { return (address - start) / kPageSize; }
+    bool is_unfilled(std::uint64_t address) const { return fills_lazily() && unfilled[page_index(address)]; }
     std::uint64_t size() const { return end - start; }
     std::uint64_t offset_of(std::uint64_t address) const { return offset + (address - start); }
 

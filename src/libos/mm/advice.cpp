@@ -7,6 +7,7 @@
 #include <linux/mman.h>
 
 #include "file_backing.h"
+#include "lazy_fill.h"
 #include "libos/host/host.h"
 #include "libos/process/process.h"
 #include "memory_ops.h"
@@ -75,6 +76,8 @@ Result<void> apply(Vma& vma, std::uint64_t start, std::uint64_t end, int advice,
     case MADV_DONTNEED_LOCKED:
         // Shared pages keep their contents on Linux (they live in the page cache).
         if (vma.is_shared()) return {};
+        // A private file page is read from the file again when next touched.
+        if (vma.fills_lazily()) return unfill(vma, start, end);
         TRY(host::discard(start, end - start));
         if (vma.file)
             TRY(refills.try_append(PendingFill{vma.file, vma.owner, start, end - start, vma.offset_of(start), false}));

@@ -1,6 +1,7 @@
 #pragma once
-// Faults the memory map resolves itself. Today that is MAP_GROWSDOWN: an
-// access just below such a mapping extends it downwards, as Linux does for
+// Faults the memory map resolves itself: the first touch of a page of a
+// private file mapping reads the file into it (lazy_fill.h), and an access
+// just below a MAP_GROWSDOWN mapping extends it downwards, as Linux does for
 // stacks, within RLIMIT_STACK and never closer than the stack guard gap to
 // the mapping below.
 #include <cstdint>

@@ -38,6 +38,8 @@ void copy_pages(Vma& vma, std::uint64_t at, std::uint64_t stop, const std::uint8
     for (; at < stop; at += kPageSize, source += kPageSize) {
         std::size_t index = (at - vma.start) / kPageSize;
         auto* page = reinterpret_cast<std::uint8_t*>(at);
+        // A page not read yet will be read from the file when touched.
+        if (vma.is_unfilled(at)) continue;
         if (unchanged_only && vma.writes_back() && page_checksum(page) != vma.page_sums[index]) continue;
         std::memcpy(page, source, kPageSize);
         if (vma.writes_back()) vma.page_sums[index] = page_checksum(source);

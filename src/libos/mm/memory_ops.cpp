@@ -4,6 +4,7 @@
 #include <linux/mman.h>
 
 #include "file_backing.h"
+#include "lazy_fill.h"
 #include "libos/host/host.h"
 #include "libos/process/process.h"
 #include "release.h"
@@ -135,10 +136,13 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
         std::uint64_t end = start + length;
 
         // The host backs pages as they are touched. A private file mapping
-        // is read straight into its pages while they are writable.
+        // is read from the file page by page as it is touched (lazy_fill.h):
+        // inaccessible at the host until then. Asked to populate, it is read
+        // straight into its pages now, while they are writable.
         bool populate = request.populate || (flags & (MAP_POPULATE | MAP_LOCKED)) != 0;
-        bool direct_fill = file && !shared;
-        int host_prot = direct_fill ? PROT_READ | PROT_WRITE : request.prot;
+        bool direct_fill = file && !shared && populate;
+        bool lazy_fill = file && !shared && !direct_fill;
+        int host_prot = direct_fill ? PROT_READ | PROT_WRITE : lazy_fill ? PROT_NONE : request.prot;
         if (space.in_user_range(start, end)) {
             TRY(host::map_anonymous_fixed(start, length, host_prot, populate && !file));
         } else {
@@ -160,10 +164,12 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
                 file ? request.offset : 0,
                 !(shared && file && !file->writable()),
                 (flags & MAP_GROWSDOWN) != 0,
+                {},
                 {}};
         auto prepared = [&]() -> Result<void> {
             vma.name = TRY(base::String::from(backing == Backing::Anonymous && request.file ? "" : request.name));
             if (shared && file && vma.may_write) TRY(start_tracking(vma));
+            if (file && !shared) TRY(track_fill(vma, direct_fill));
             return space.insert(static_cast<Vma&&>(vma));
         }();
         if (prepared.is_error()) {
@@ -184,6 +190,7 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
             }
             return start;
         }
+        if (lazy_fill) return start;
     }
 
     if (file) {
@@ -229,7 +236,20 @@ Result<void> protect(process::Process& process, std::uint64_t address, std::uint
         space.for_each_in(address, end, [&](const Vma& vma) { refused |= !vma.may_write; });
         if (refused) return Error::from_errno(EACCES);
     }
-    TRY(host::protect(address, end - address, prot));
+    // Pages not yet read from their file stay inaccessible at the host.
+    bool unfilled = false;
+    space.for_each_in(address, end, [&](const Vma& vma) { unfilled |= any_unfilled(vma, address, end); });
+    if (!unfilled) {
+        TRY(host::protect(address, end - address, prot));
+    } else {
+        Result<void> result;
+        space.for_each_in(address, end, [&](const Vma& vma) {
+            std::uint64_t from = vma.start > address ? vma.start : address;
+            std::uint64_t to = vma.end < end ? vma.end : end;
+            if (!result.is_error()) result = protect_at_host(vma, from, to, prot);
+        });
+        TRY(result);
+    }
     return space.protect(address, end, prot, process.memory_owner());
 }
 

@@ -4,7 +4,8 @@
 // semantics. A mapping is made at the host without committing it; the
 // host kernel backs a page only once it is touched, so a large mapping
 // that is barely used costs little (the EDMM idea). File mappings hold a
-// copy of the file (file_backing.h).
+// copy of the file (file_backing.h); a private one reads each part of the
+// file when it is first touched (lazy_fill.h).
 #include <cstdint>
 #include <span>
 

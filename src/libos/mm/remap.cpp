@@ -10,6 +10,7 @@
 
 #include "file_backing.h"
 #include "host_access.h"
+#include "lazy_fill.h"
 #include "libos/process/process.h"
 #include "libos/runtime/log.h"
 #include "memory_ops.h"
@@ -85,6 +86,7 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
               source->offset_of(old),
               source->may_write,
               source->grows_down,
+              {},
               {}};
     if (source->writes_back()) {
         std::size_t first = (old - source->start) / kPageSize;
@@ -92,13 +94,21 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
         for (std::uint64_t at = old_len; at < new_len; at += kPageSize)
             TRY(moved.page_sums.try_append(zero_page_checksum()));
     }
+    if (source->fills_lazily()) {
+        // Pages not read yet move as they are; those it grows into are
+        // read from the file when touched too.
+        std::size_t first = (old - source->start) / kPageSize;
+        TRY(moved.unfilled.try_append(source->unfilled.span().subspan(first, old_len / kPageSize)));
+        for (std::uint64_t at = old_len; at < new_len; at += kPageSize) TRY(moved.unfilled.try_append(1));
+    }
 
     TRY(host::map_anonymous_fixed(to, new_len, PROT_READ | PROT_WRITE));
     Result<void> copied;
     Result<void> placed = with_host_access(*source, old, old + old_len, PROT_READ,
                                            [&] { copied = copy_backed_pages(old, to, old_len); });
-    if (!placed.is_error()) placed = copied.is_error() ? copied : host::protect(to, new_len, moved.prot);
+    if (!placed.is_error()) placed = copied.is_error() ? copied : protect_at_host(moved, to, to + new_len, moved.prot);
     const bool private_file = source->file && !source->is_shared();
+    const bool lazy = source->fills_lazily();
     const bool private_anonymous = !source->file && !source->is_shared();
     const base::RefPtr<fs::OpenFile> file = source->file;
     const std::uint64_t old_offset = source->offset_of(old);
@@ -108,15 +118,19 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
         return placed;
     }
 
-    if (file && new_len > old_len)
+    if (file && !lazy && new_len > old_len)
         fill = {file, owner, to + old_len, new_len - old_len, old_offset + old_len, false};
     if (old_len && !keep_old) {
         release_at_host(space, old, old + old_len);
         space.remove_if(old, old + old_len, [&](const Vma& vma) { return vma.owner == owner; });
     } else if (old_len && (private_anonymous || private_file)) {
         // What is left reads as a fresh mapping would: zeros, or the file.
-        (void)host::discard(old, old_len);
-        if (private_file) fill = {file, owner, old, old_len, old_offset, false};
+        Vma* left = lazy ? space.find(old) : nullptr;
+        if (left)
+            (void)unfill(*left, old, old + old_len);
+        else
+            (void)host::discard(old, old_len);
+        if (private_file && !left) fill = {file, owner, old, old_len, old_offset, false};
     }
     space.merge_around(to, to + new_len);
     return {};
@@ -126,6 +140,22 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
 bool grow_in_place(AddressSpace& space, Vma& vma, std::uint64_t new_end, PendingFill& fill) {
     std::uint64_t from = vma.end;
     if (!space.in_user_range(from, new_end) || !space.is_free(from, new_end)) return false;
+    // A private file mapping grows by pages read from the file when touched.
+    if (vma.fills_lazily()) {
+        std::size_t pages = (from - vma.start) / kPageSize;
+        for (std::uint64_t at = from; at < new_end; at += kPageSize)
+            if (vma.unfilled.try_append(1).is_error()) {
+                MUST(vma.unfilled.try_resize(pages));
+                return false;
+            }
+        if (host::map_anonymous_fixed(from, new_end - from, PROT_NONE).is_error()) {
+            MUST(vma.unfilled.try_resize(pages));
+            return false;
+        }
+        space.extend(vma, vma.start, new_end);
+        space.merge_around(from, new_end);
+        return true;
+    }
     if (host::map_anonymous_fixed(from, new_end - from, vma.prot).is_error()) return false;
     if (vma.writes_back()) {
         for (std::uint64_t at = from; at < new_end; at += kPageSize)

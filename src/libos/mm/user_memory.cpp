@@ -5,6 +5,7 @@
 
 #include "address_space.h"
 #include "fault.h"
+#include "lazy_fill.h"
 #include "libos/entry/asm_symbols.h"
 #include "libos/process/current.h"
 
@@ -17,7 +18,9 @@ bool accessible(std::uint64_t address, std::size_t length, int prot) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
     int pid = process::current_process().memory_owner();
-    if (space.check(address, length, prot, pid)) return true;
+    // Pages of private file mappings not read yet are read now, as the
+    // application's own touch would (lazy_fill.h).
+    if (space.check(address, length, prot, pid)) return !fill_range(space, pid, address, address + length).is_error();
     // A buffer just below a MAP_GROWSDOWN stack: Linux grows the stack
     // when the kernel touches it, as it would for the application.
     return grow_stack_to(space, pid, address, prot) && space.check(address, length, prot, pid);

@@ -217,6 +217,22 @@ static void test_unmap_and_remap(int fd) {
     for (size_t page = 3; page < 12; ++page) expect_page(q + page * PAGE, (20 + page) * PAGE);
     expect_page(q, 20 * PAGE);
     expect_page(p + 30 * PAGE, 30 * PAGE);
+    /* MREMAP_DONTUNMAP (which some Linux versions refuse for file
+       mappings): what moved keeps its changes, the old range reads the
+       file again. */
+    unsigned char* s = map_file(fd, PROT_READ | PROT_WRITE, 8, 0);
+    s[PAGE] = 'd';
+    unsigned char* t = mremap(s, 8 * PAGE, 8 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+    if (t != MAP_FAILED) {
+        CHECK(t != s && t[PAGE] == 'd' && t[PAGE + 1] == expected(PAGE + 1));
+        expect_page(t + 5 * PAGE, 5 * PAGE);
+        expect_page(s + PAGE, PAGE);
+        expect_page(s + 6 * PAGE, 6 * PAGE);
+        CHECK(munmap(t, 8 * PAGE) == 0);
+    } else {
+        CHECK(errno == EINVAL && s[PAGE] == 'd');
+    }
+    CHECK(munmap(s, 8 * PAGE) == 0);
     /* Growing in place. */
     CHECK(munmap(q, 12 * PAGE) == 0);
     unsigned char* r = map_file(fd, PROT_READ, 2, 0);

@@ -108,6 +108,15 @@ Result<void> discard(std::uint64_t address, std::uint64_t length) {
     return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length), MADV_DONTNEED));
 }
 
+Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length) {
+    constexpr long kMayMove = 1, kFixed = 2, kDontUnmap = 4;
+    long moved = raw_syscall(__NR_mremap, static_cast<long>(from), static_cast<long>(length),
+                             static_cast<long>(length), kMayMove | kFixed | kDontUnmap, static_cast<long>(to));
+    if (moved < 0) return Error::from_errno(static_cast<int>(-moved));
+    if (moved != static_cast<long>(to)) return Error::from_errno(EFAULT);
+    return {};
+}
+
 Result<void> populate_write(std::uint64_t address, std::uint64_t length) {
     constexpr long kMadvPopulateWrite = 23;
     return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length),
