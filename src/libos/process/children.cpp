@@ -19,8 +19,6 @@ constexpr unsigned long kSaNoChildStop = 1;  // SA_NOCLDSTOP
 constexpr unsigned long kSaNoChildWait = 2;  // SA_NOCLDWAIT
 constexpr int kInitPid = 1;
 
-std::int64_t ticks_of(std::int64_t ns) { return ns / 10000000; }  // USER_HZ = 100
-
 SignalAction child_action(Process& parent) {
     base::ScopedLock guard(parent.signal_lock());
     return parent.signal_actions()[SIGCHLD - 1];
@@ -51,6 +49,15 @@ void reap_locked(Process& parent, std::size_t index) {
     process_table().remove_process(child->pid());
 }
 
+// Tree lock held. The same for `child`, found among `parent`'s children.
+void reap_child_locked(Process& parent, const Process& child) {
+    for (std::size_t i = 0; i < parent.children.size(); ++i) {
+        if (parent.children[i].get() != &child) continue;
+        reap_locked(parent, i);
+        return;
+    }
+}
+
 WaitOutcome exit_outcome(const Process& child) {
     WaitOutcome out;
     out.pid = child.pid();
@@ -71,7 +78,7 @@ void notify_parent(Process& child, int signo, int code, int status) {
                          : false;
         if (!quiet) {
             std::int64_t cpu = __atomic_load_n(&child.exit_cpu_ns, __ATOMIC_RELAXED);
-            (void)send_to_process(*parent, child_siginfo(signo, code, child.pid(), status, ticks_of(cpu)));
+            (void)send_to_process(*parent, child_siginfo(signo, code, child.pid(), status, time::clock_ticks_of(cpu)));
         }
     }
     parent->child_events.notify_all();
@@ -87,12 +94,7 @@ base::Result<void> adopt_child(Process& parent, RefPtr<Process> child) {
 
 void forget_child(Process& parent, Process& child) {
     base::ScopedLock guard(process_table().tree_lock());
-    for (std::size_t i = 0; i < parent.children.size(); ++i) {
-        if (parent.children[i].get() != &child) continue;
-        parent.children.remove(i);
-        break;
-    }
-    process_table().remove_process(child.pid());
+    reap_child_locked(parent, child);
 }
 
 void become_zombie(Process& process) {
@@ -117,13 +119,7 @@ void become_zombie(Process& process) {
         if (parent) {
             SignalAction action = child_action(*parent);
             bool reap_now = action.handler == kIgnoreHandler || (action.flags & kSaNoChildWait);
-            if (reap_now) {
-                for (std::size_t i = 0; i < parent->children.size(); ++i) {
-                    if (parent->children[i].get() != &process) continue;
-                    reap_locked(*parent, i);
-                    break;
-                }
-            }
+            if (reap_now) reap_child_locked(*parent, process);
         }
     }
     if (init_has_zombie && init) init->child_events.notify_all();

@@ -173,10 +173,7 @@ base::Result<void> set_action(Process& process, int signal, const SignalAction& 
     SignalAction& slot = process.signal_actions()[signal - 1];
     if (old) *old = slot;
     slot = action;
-    if (is_ignored(process, signal)) {
-        process.shared_pending().discard(signal);
-        process.for_each_thread([&](Thread& thread) { thread.pending.discard(signal); });
-    }
+    if (is_ignored(process, signal)) discard_everywhere(process, signal_bit(signal));
     return {};
 }
 

@@ -12,6 +12,7 @@
 #include "libos/process/exec.h"
 #include "libos/process/groups.h"
 #include "libos/process/siginfo.h"
+#include "rusage.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -197,22 +198,9 @@ Result<long> sys_setpgid(SyscallArgs& a) {
 
 Result<long> sys_setsid(SyscallArgs&) { return TRY(process::new_session(current_process())); }
 
-struct Timeval {
-    std::int64_t seconds;
-    std::int64_t microseconds;
-};
-
-struct Rusage {
-    Timeval user;
-    Timeval system;
-    std::int64_t rest[14];
-};
-
 Result<void> write_child_rusage(std::uint64_t address, std::int64_t cpu_ns) {
     if (!address) return {};
-    Rusage usage{};
-    usage.user = {cpu_ns / 1000000000, (cpu_ns % 1000000000) / 1000};
-    return mm::write_user(address, usage);
+    return mm::write_user(address, rusage_of_cpu_ns(cpu_ns));
 }
 
 Result<long> sys_wait4(SyscallArgs& a) {

@@ -9,6 +9,7 @@
 #include "libos/process/signals.h"
 #include "libos/time/cpu_clocks.h"
 #include "libos/time/timers.h"
+#include "rusage.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -179,12 +180,6 @@ Result<long> sys_timer_delete(SyscallArgs& a) {
     return 0;
 }
 
-struct Rusage {
-    Timeval user;
-    Timeval system;
-    std::int64_t rest[14];
-};
-
 // The host accounts user and system time per host thread; a thread's
 // figures are the host's, and a process's are the host's for the whole
 // host process. Children: the CPU time of the reaped ones (all as user time).
@@ -192,9 +187,7 @@ Result<long> sys_getrusage(SyscallArgs& a) {
     int who = a.integer(0);
     Rusage usage{};
     if (who == -1) {  // RUSAGE_CHILDREN
-        std::int64_t ns = process::reaped_children_cpu_ns(current_process());
-        usage.user = {ns / 1000000000, (ns % 1000000000) / 1000};
-        TRY(mm::write_user(a.address(1), usage));
+        TRY(mm::write_user(a.address(1), rusage_of_cpu_ns(process::reaped_children_cpu_ns(current_process()))));
         return 0;
     }
     if (who != 0 && who != 1) return Error::from_errno(EINVAL);  // RUSAGE_SELF, RUSAGE_THREAD
@@ -208,7 +201,7 @@ Result<long> sys_times(SyscallArgs& a) {
         std::int64_t user, system, children_user, children_system;
     } times{};
     long ticks = TRY(host::times(&times));
-    times.children_user = process::reaped_children_cpu_ns(current_process()) / 10000000;  // USER_HZ ticks
+    times.children_user = time::clock_ticks_of(process::reaped_children_cpu_ns(current_process()));
     times.children_system = 0;
     if (a.address(0)) TRY(mm::write_user(a.address(0), times));
     return ticks;

@@ -21,6 +21,10 @@ struct CpuClock {
 };
 bool decode_cpu_clock(int clock, CpuClock& out);
 
+// Nanoseconds as clock ticks (USER_HZ, 100 on x86-64 Linux), as times()
+// and SIGCHLD's si_utime count them.
+constexpr std::int64_t clock_ticks_of(std::int64_t ns) { return ns / 10000000; }
+
 // clock_gettime/clock_getres for any clock id an application may pass.
 base::Result<std::int64_t> clock_now_ns(int clock);
 
