@@ -26,6 +26,7 @@ struct BootMount {
 // Flags for BootInfo::flags.
 inline constexpr std::uint32_t kBootFlagStrace = 1u << 0;
 inline constexpr std::uint32_t kBootFlagLogDebug = 1u << 1;
+inline constexpr std::uint32_t kBootFlagSequentialFork = 1u << 2;  // cella.json process.fork = "sequential"
 
 struct BootInfo {
     std::uint64_t magic;

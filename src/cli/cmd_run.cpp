@@ -89,6 +89,7 @@ int run(const RunOptions& options) {
     spec.default_stack_size = config.default_stack_size;
     spec.default_heap_size = config.default_heap_size;
     spec.default_mmap_size = config.default_mmap_size;
+    spec.sequential_fork = config.sequential_fork;
     spec.max_threads = config.max_num_of_threads;
     spec.hostname = config.hostname;
     for (const MountConfig& mount : config.mounts) {

@@ -44,7 +44,7 @@ nlohmann::ordered_json default_document() {
     document["resource_limits"] = {
         {"user_space_size", "512MB"}, {"kernel_space_heap_size", "64MB"}, {"max_num_of_threads", 64}};
     document["process"] = {
-        {"default_stack_size", "8MB"}, {"default_heap_size", "32MB"}, {"default_mmap_size", "256MB"}};
+        {"default_stack_size", "8MB"}, {"default_heap_size", "32MB"}, {"default_mmap_size", "256MB"}, {"fork", "unsupported"}};
     document["entry_points"] = {"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"};
     document["env"] = {{"default", {"HOME=/root", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"}},
                        {"untrusted", {"TERM"}}};
@@ -256,7 +256,7 @@ private:
     // is known whatever the order of the sections.
     void read_process(const Json& section, Config& config) const {
         require_object(section, "process");
-        check_known_keys(section, "process", {"default_stack_size", "default_heap_size", "default_mmap_size"});
+        check_known_keys(section, "process", {"default_stack_size", "default_heap_size", "default_mmap_size", "fork"});
         constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
         if (const Json* value = find(section, "default_stack_size"))
             config.default_stack_size = read_size(*value, "process.default_stack_size", kMinStack, kNoLimit);
@@ -264,6 +264,12 @@ private:
             config.default_heap_size = read_size(*value, "process.default_heap_size", 0, kNoLimit);
         if (const Json* value = find(section, "default_mmap_size"))
             config.default_mmap_size = read_size(*value, "process.default_mmap_size", 0, kNoLimit);
+        if (const Json* value = find(section, "fork")) {
+            std::string mode = read_string(*value, "process.fork");
+            if (mode != "unsupported" && mode != "sequential")
+                fail("process.fork", "must be \"unsupported\" or \"sequential\", not \"" + mode + "\"");
+            config.sequential_fork = mode == "sequential";
+        }
     }
 
     void check_process_sizes_fit(const Config& config) const {

@@ -27,6 +27,7 @@ struct Config {
     std::uint64_t default_stack_size = 0;
     std::uint64_t default_heap_size = 0;
     std::uint64_t default_mmap_size = 0;
+    bool sequential_fork = false;  // process.fork: "sequential" rather than "unsupported"
     // entry_points: absolute path prefixes a program must fall under
     std::vector<std::string> entry_points;
     // env

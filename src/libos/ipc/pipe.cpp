@@ -68,12 +68,28 @@ Result<std::size_t> Pipe::set_capacity(std::size_t wanted) {
     while (size < wanted) size *= 2;
     base::ScopedLock guard(lock_);
     if (size < used_) return Error::from_errno(EBUSY);
+    TRY(resize(size));
+    return size;
+}
+
+Result<void> Pipe::resize(std::size_t size) {
     base::Vector<std::uint8_t> fresh;
     TRY(fresh.try_resize(size));
     for (std::size_t i = 0; i < used_; ++i) fresh[i] = buffer_[(head_ + i) % buffer_.size()];
     buffer_ = static_cast<base::Vector<std::uint8_t>&&>(fresh);
     head_ = 0;
-    return size;
+    return {};
+}
+
+// The child of a sequential fork runs while its parent waits for it to
+// exec or exit (process/fork.h). A shell's builtins in a pipeline stage or
+// a command substitution write to a pipe whose reader the parent has not
+// started yet, or is the parent: they must not wait for room.
+bool Pipe::grow_for_fork_child(std::size_t wanted) {
+    if (!process::current_process().fork_snapshot) return false;
+    std::size_t size = buffer_.size();
+    while (size - used_ < wanted && size < kForkChildPipeLimit) size *= 2;
+    return size != buffer_.size() && !resize(size).is_error();
 }
 
 std::uint32_t Pipe::poll_events(bool write_end) {
@@ -135,6 +151,7 @@ Result<std::size_t> Pipe::write(std::uint64_t user_buffer, std::size_t size, boo
             std::size_t left = size - done;
             // Up to PIPE_BUF bytes go in at once or not at all.
             bool fits = left <= kPipeBuf ? space() >= left : space() > 0;
+            if (!fits && !nonblocking && grow_for_fork_child(left)) fits = true;
             if (fits) {
                 std::size_t n = left < space() ? left : space();
                 std::size_t tail = (head_ + used_) % buffer_.size();

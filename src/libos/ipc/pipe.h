@@ -18,6 +18,9 @@ using base::Result;
 inline constexpr std::size_t kPipeBuf = 4096;
 inline constexpr std::size_t kDefaultPipeCapacity = 65536;
 inline constexpr std::size_t kMaxPipeCapacity = 1 << 20;  // /proc/sys/fs/pipe-max-size
+// How far a pipe grows for the child of a sequential fork before it, too,
+// waits for room (Pipe::grow_for_fork_child).
+inline constexpr std::size_t kForkChildPipeLimit = 16 << 20;
 
 class Pipe : public base::RefCounted<Pipe> {
 public:
@@ -37,6 +40,9 @@ public:
 private:
     Pipe() = default;
     std::size_t space() const { return buffer_.size() - used_; }
+    // Lock held.
+    Result<void> resize(std::size_t size);
+    bool grow_for_fork_child(std::size_t wanted);
 
     base::Mutex lock_;
     base::Vector<std::uint8_t> buffer_;  // ring

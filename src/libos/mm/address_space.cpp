@@ -19,7 +19,8 @@ std::uint64_t claimed_start(const Vma& vma) {
 bool alike(const Vma& a, const Vma& b) {
     if (a.end != b.start || a.prot != b.prot || a.flags != b.flags || a.owner != b.owner || a.kind != b.kind ||
         a.may_write != b.may_write || a.grows_down != b.grows_down || a.file.get() != b.file.get() ||
-        a.writes_back() != b.writes_back() || a.fills_lazily() != b.fills_lazily() || a.name.view() != b.name.view())
+        a.writes_back() != b.writes_back() || a.fills_lazily() != b.fills_lazily() || a.name.view() != b.name.view() ||
+        a.ever_writable != b.ever_writable)
         return false;
     return !a.file || b.offset == a.offset_of(a.end);
 }
@@ -33,7 +34,7 @@ AddressSpace& address_space() {
 
 Result<Vma> Vma::try_clone() const {
     return Vma{start,  end,       prot,       flags,    owner, kind, TRY(name.try_clone()), file,
-               offset, may_write, grows_down, TRY(page_sums.try_clone()), TRY(unfilled.try_clone())};
+               offset, may_write, grows_down, TRY(page_sums.try_clone()), TRY(unfilled.try_clone()), ever_writable};
 }
 
 void AddressSpace::init(std::uint64_t user_base, std::uint64_t user_size) {
@@ -106,6 +107,7 @@ Result<void> AddressSpace::insert(Vma vma) {
     if (vma.start >= vma.end || vma.start % kPageSize || vma.end % kPageSize) return base::Error::from_errno(EINVAL);
     std::size_t i = first_ending_after(vma.start);
     if (i < vmas_.size() && vmas_[i].start < vma.end) return base::Error::from_errno(EEXIST);
+    if (vma.prot & PROT_WRITE) vma.ever_writable = true;
     return vmas_.try_insert(i, std::move(vma));
 }
 
@@ -126,7 +128,8 @@ Result<void> AddressSpace::split_at(std::uint64_t address) {
               whole.may_write,
               whole.grows_down,
               {},
-              {}};
+              {},
+              whole.ever_writable};
     if (whole.writes_back()) TRY(upper.page_sums.try_append(whole.page_sums.span().subspan(lower_pages)));
     if (whole.fills_lazily()) TRY(upper.unfilled.try_append(whole.unfilled.span().subspan(lower_pages)));
     // Insert first: if that fails, the map is as it was.
@@ -163,8 +166,10 @@ bool AddressSpace::covered(std::uint64_t start, std::uint64_t end, int owner) {
 Result<void> AddressSpace::protect(std::uint64_t start, std::uint64_t end, int prot, int owner) {
     if (!covered(start, end, owner)) return base::Error::from_errno(ENOMEM);
     TRY(isolate(start, end));
-    for (std::size_t i = first_ending_after(start); i < vmas_.size() && vmas_[i].start < end; ++i)
+    for (std::size_t i = first_ending_after(start); i < vmas_.size() && vmas_[i].start < end; ++i) {
         vmas_[i].prot = prot;
+        if (prot & PROT_WRITE) vmas_[i].ever_writable = true;
+    }
     merge_around(start, end);
     return {};
 }

@@ -58,6 +58,10 @@ struct Vma {
     // not been read from the file yet; the host keeps such a page
     // inaccessible and zero until it is first touched (lazy_fill.h).
     base::Vector<std::uint8_t> unfilled;
+    // Whether the mapping has had PROT_WRITE since it was made: only such
+    // a private mapping can hold bytes neither its file nor zero gives back
+    // (a fork's memory snapshot saves those, fork_snapshot.h).
+    bool ever_writable = false;
 
     bool is_shared() const { return flags & MAP_SHARED; }
     bool is_mapped() const { return kind != VmaKind::HeapReserve; }

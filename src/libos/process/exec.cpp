@@ -12,6 +12,7 @@
 #include "libos/fs/vfs.h"
 #include "libos/host/host.h"
 #include "libos/mm/memory_ops.h"
+#include "fork.h"
 
 namespace cella::process {
 namespace {
@@ -321,6 +322,7 @@ Result<StartState> exec(Process& process, ExecRequest request, char* why, std::s
 
     // From here on the old image is gone: a failure kills the process.
     if (committed) *committed = true;
+    return_parent_memory(process);
     mm::release_all(process);
     // A vfork child leaves its parent's memory for an image of its own.
     process.set_memory_owner(process.pid());

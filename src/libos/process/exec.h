@@ -31,6 +31,7 @@ struct MachineInfo {
     std::uint64_t min_signal_stack = 2048;
     std::uint64_t default_stack_size = 8 << 20;
     std::uint64_t default_heap_size = 32 << 20;
+    bool sequential_fork = false;  // fork runs the child on a snapshot of its parent's memory (fork.h)
 };
 void set_machine_info(const MachineInfo& info);
 const MachineInfo& machine_info();

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "libos/mm/fork_snapshot.h"
+
 namespace cella::process {
 
 Thread::Thread(int tid, base::RefPtr<Process> process)
@@ -14,6 +16,8 @@ void Thread::set_name(std::string_view name) {
     std::memcpy(name_, name.data(), n);
     name_[n] = '\0';
 }
+
+Process::Process(int pid, int ppid) : pid_(pid), ppid_(ppid), memory_owner_(pid) {}
 
 Process::~Process() { CELLA_ASSERT(threads_.is_empty()); }
 

@@ -18,6 +18,10 @@
 #include "signal_action.h"
 #include "signal_queue.h"
 
+namespace cella::mm {
+class MemorySnapshot;
+}
+
 namespace cella::process {
 
 using base::Result;
@@ -73,7 +77,7 @@ enum class RunState : std::uint8_t { Running, Stopped, Zombie };
 
 class Process : public base::RefCounted<Process> {
 public:
-    Process(int pid, int ppid) : pid_(pid), ppid_(ppid), memory_owner_(pid) {}
+    Process(int pid, int ppid);
     ~Process();
 
     int pid() const { return pid_; }
@@ -108,6 +112,9 @@ public:
     // vfork: non-zero while the parent's thread waits for this child to
     // call execve or to exit (a futex word).
     std::uint32_t vfork_pending = 0;
+    // A child of a sequential fork: its parent's memory as it was at the
+    // fork, put back when this child execs or exits (fork.h).
+    base::OwnPtr<mm::MemorySnapshot> fork_snapshot;
 
     const base::String& cwd() const { return cwd_; }
     Result<void> set_cwd(std::string_view path) {

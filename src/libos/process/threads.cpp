@@ -22,6 +22,7 @@
 #include "libos/time/cpu_clocks.h"
 #include "libos/time/timers.h"
 #include "children.h"
+#include "fork.h"
 #include "process_table.h"
 #include "robust_list.h"
 #include "signal_frame.h"
@@ -172,6 +173,7 @@ void end_other_processes(Process& first) {
     Process& process = last.process();
     ThreadRegistry& registry = g_registry.get();
     time::remove_timers(process);
+    return_parent_memory(process);
     mm::release_all(process);
     process.fds().close_all();
     release_vfork_parent(process);

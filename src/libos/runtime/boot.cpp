@@ -170,6 +170,7 @@ long since_boot_us() {
     machine.min_signal_stack = info.min_signal_stack ? info.min_signal_stack : 2048;
     machine.default_stack_size = info.default_stack_size;
     machine.default_heap_size = info.default_heap_size;
+    machine.sequential_fork = info.flags & abi::kBootFlagSequentialFork;
     process::set_machine_info(machine);
     set_cpu_count(info.cpu_count);
     if (auto name = boot_record.string(info.hostname); !name.is_error() && !name.value().empty())

@@ -12,6 +12,7 @@
 #include "libos/process/current.h"
 #include "libos/process/lifecycle.h"
 #include "libos/process/signals.h"
+#include "libos/process/fork.h"
 #include "libos/process/spawn.h"
 #include "libos/process/threads.h"
 #include "libos/runtime/log.h"
@@ -32,18 +33,6 @@ constexpr std::uint64_t kSupportedThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILE
 constexpr std::uint64_t kSupportedProcessFlags = CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |
                                                  CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CSIGNAL;
 
-// One address space cannot give a child a copy of its parent's memory.
-Result<long> fork_not_supported(const char* how) {
-    static bool logged = false;
-    if (!logged) {
-        logged = true;
-        log::warn("%s: a process cannot copy its memory in cella's one address space; returning ENOSYS "
-                  "(use vfork, posix_spawn or clone(CLONE_VM|CLONE_VFORK))",
-                  how);
-    }
-    return Error::from_errno(ENOSYS);
-}
-
 Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) {
     std::uint64_t flags = request.flags;
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) return Error::from_errno(EINVAL);
@@ -53,7 +42,6 @@ Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) 
         if (flags & ~kSupportedThreadFlags & ~std::uint64_t{CSIGNAL}) return Error::from_errno(EINVAL);
         return TRY(process::create_thread(current_thread(), *a.context, request));
     }
-    if (!(flags & CLONE_VM)) return fork_not_supported("fork (clone without CLONE_VM)");
     if (flags & ~kSupportedProcessFlags) {
         log::debug("clone of a process with flags 0x%lx: only CLONE_VM, CLONE_VFORK, CLONE_SETTLS and the tid "
                    "flags are supported; EINVAL",
@@ -61,6 +49,10 @@ Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) 
         return Error::from_errno(EINVAL);
     }
     if ((flags & CSIGNAL) > 64) return Error::from_errno(EINVAL);
+    if (!(flags & CLONE_VM)) {
+        if (flags & CLONE_VFORK) return Error::from_errno(EINVAL);
+        return TRY(process::fork_process(current_thread(), *a.context, request, "fork (clone without CLONE_VM)"));
+    }
     return TRY(process::spawn_process(current_thread(), *a.context, request));
 }
 
@@ -88,7 +80,9 @@ Result<long> sys_clone3(SyscallArgs& a) {
     return clone_common(a, {args.flags | args.exit_signal, stack, args.parent_tid, args.child_tid, args.tls});
 }
 
-Result<long> sys_fork(SyscallArgs&) { return fork_not_supported("fork"); }
+Result<long> sys_fork(SyscallArgs& a) {
+    return TRY(process::fork_process(current_thread(), *a.context, {SIGCHLD, 0, 0, 0, 0}, "fork"));
+}
 Result<long> sys_vfork(SyscallArgs& a) {
     return TRY(process::spawn_process(current_thread(), *a.context, {CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0}));
 }

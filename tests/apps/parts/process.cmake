@@ -15,3 +15,8 @@ foreach(variant ${VARIANTS})
   app_test(apps.${variant}.exit_with_children --exit 3 --stdout "leaving children behind"
            -- /usr/local/bin/tests/${variant}/exit_with_children)
 endforeach()
+# fork with process.fork = "sequential" (by default it is ENOSYS, see spawn).
+list(APPEND APP_PROGRAMS fork)
+foreach(variant ${VARIANTS})
+  app_test(apps.${variant}.fork --config-edit "fork=\"sequential\"" --stdout "fork ok" -- /usr/local/bin/tests/${variant}/fork)
+endforeach()
