@@ -39,6 +39,7 @@ TEST(ConfigDefaultsTest, DocumentedDefaults) {
     EXPECT_EQ(config.default_stack_size, 8 * kMiB);
     EXPECT_EQ(config.default_heap_size, 32 * kMiB);
     EXPECT_EQ(config.default_mmap_size, 256 * kMiB);
+    EXPECT_FALSE(config.sequential_fork);
     EXPECT_EQ(config.entry_points,
               (std::vector<std::string>{"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"}));
     EXPECT_EQ(config.env_default,
@@ -140,6 +141,14 @@ TEST_F(ConfigFileTest, SizesAsNumbersOrStrings) {
     EXPECT_EQ(config.default_stack_size, kMiB);
     EXPECT_EQ(config.default_heap_size, 0u);
     EXPECT_EQ(config.default_mmap_size, 16 * kMiB);
+}
+
+TEST_F(ConfigFileTest, ForkMode) {
+    EXPECT_TRUE(load(R"({"process": {"fork": "sequential"}})").sequential_fork);
+    EXPECT_FALSE(load(R"({"process": {"fork": "unsupported"}})").sequential_fork);
+    EXPECT_TRUE(contains(error_for(R"({"process": {"fork": "copy"}})"),
+                         "'process.fork' must be \"unsupported\" or \"sequential\", not \"copy\""));
+    EXPECT_TRUE(contains(error_for(R"({"process": {"fork": true}})"), "'process.fork' must be a string"));
 }
 
 TEST_F(ConfigFileTest, UnknownKeysNameTheirFullPath) {

@@ -49,8 +49,9 @@ Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) 
         return Error::from_errno(EINVAL);
     }
     if ((flags & CSIGNAL) > 64) return Error::from_errno(EINVAL);
+    // Without CLONE_VM the child gets its parent's memory as a copy, and a
+    // sequential fork's parent waits as CLONE_VFORK would have it anyway.
     if (!(flags & CLONE_VM)) {
-        if (flags & CLONE_VFORK) return Error::from_errno(EINVAL);
         return TRY(process::fork_process(current_thread(), *a.context, request, "fork (clone without CLONE_VM)"));
     }
     return TRY(process::spawn_process(current_thread(), *a.context, request));
