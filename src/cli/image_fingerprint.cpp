@@ -76,7 +76,9 @@ void hash_entry(Sha256& hash, const std::filesystem::path& host, const std::stri
     record += '\0';
     record += type_letter(status.st_mode);
     record += '\0' + std::to_string(status.st_mode & 07777);
-    record += '\0' + std::to_string(static_cast<long long>(status.st_size));
+    // A directory's size is how its file system stores the entries, which
+    // a copy (cp -a) does not keep.
+    record += '\0' + std::to_string(S_ISDIR(status.st_mode) ? 0LL : static_cast<long long>(status.st_size));
     record += '\0' + std::to_string(mtime_ns);
     record += '\0' + target;
     record += '\n';

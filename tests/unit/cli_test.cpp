@@ -1,5 +1,6 @@
 // The `new`, `add` and `build` commands end to end, on scratch instances.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <sstream>
@@ -216,6 +217,23 @@ TEST_F(InstanceTest, AddRefusesTheImageItself) {
                              add_to_instance(instance, {{instance.root().string()}, ""}, out, err);
                          }),
                          "it is or holds the instance's own image/ folder"));
+}
+
+// A copied instance (cp -a) still runs: a directory's size depends on the
+// history of its entries (ext4 never shrinks one), not on what it holds.
+TEST_F(InstanceTest, FingerprintIgnoresDirectorySizes) {
+    Instance instance = make_instance();
+    std::filesystem::path dir = instance.image_dir() / "usr/lib";
+    std::filesystem::create_directories(dir);
+    struct stat before {};
+    ASSERT_EQ(::stat(dir.c_str(), &before), 0);
+    std::string fingerprint = compute_image_fingerprint(instance.image_dir());
+    // Enough long names to outgrow one directory block, then gone again.
+    for (int i = 0; i < 400; ++i) write_bytes(dir / (std::string(100, 'n') + std::to_string(i)), "");
+    for (int i = 0; i < 400; ++i) std::filesystem::remove(dir / (std::string(100, 'n') + std::to_string(i)));
+    struct timespec times[2] = {before.st_atim, before.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, dir.c_str(), times, 0), 0);
+    EXPECT_EQ(compute_image_fingerprint(instance.image_dir()), fingerprint);
 }
 
 TEST_F(InstanceTest, BuildWritesImageAndFingerprint) {
