@@ -1,5 +1,7 @@
 #include "bench_common.h"
 
+#include <fstream>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -82,6 +84,19 @@ ScratchInstance::ScratchInstance(const std::vector<std::string>& programs) {
     for (const std::string& program : programs)
         run_checked({cella_binary(), "add", "-C", path_, "--to", "/usr/local/bin", program});
     run_checked({cella_binary(), "build", "-C", path_});
+}
+
+void ScratchInstance::set_config_string(const std::string& key, const std::string& value) {
+    std::string file = path_ + "/cella.json";
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string quoted = "\"" + key + "\":";
+    std::size_t at = text.find(quoted);
+    if (at == std::string::npos) throw std::runtime_error(file + ": no key " + key);
+    std::size_t open = text.find('"', at + quoted.size());
+    std::size_t close = text.find('"', open + 1);
+    text.replace(open, close - open + 1, "\"" + value + "\"");
+    std::ofstream(file) << text;
 }
 
 ScratchInstance::~ScratchInstance() {

@@ -13,6 +13,8 @@ public:
     explicit ScratchInstance(const std::vector<std::string>& programs);
     ~ScratchInstance();
     const std::string& path() const { return path_; }
+    // Sets a string key of cella.json (the first one of that name).
+    void set_config_string(const std::string& key, const std::string& value);
 
 private:
     std::string path_;

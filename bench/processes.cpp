@@ -1,6 +1,8 @@
 // bench/processes: spawn+wait latency of a small static-pie program and of
-// Debian's dynamic /bin/true, and pipe throughput between two processes at
-// 1 B, 4 KiB and 64 KiB writes — each natively and inside cella in one run.
+// Debian's dynamic /bin/true; fork+wait (process.fork = "sequential") with a
+// child that exits and one that execs; pipe throughput between two
+// processes at 1 B, 4 KiB and 64 KiB writes; and a busybox sh loop of
+// two-stage pipelines — each natively and inside cella in one run.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -23,8 +25,10 @@ void report(const char* title, const char* unit, double native, double enclave, 
 
 int main() {
     std::vector<std::string> programs = {program_path("bench_spawn_wait"), program_path("bench_pipe_throughput"),
-                                         program_path("bench_hello"), "/bin/true"};
+                                         program_path("bench_fork_wait"), program_path("bench_hello"), "/bin/true",
+                                         "/bin/busybox"};
     ScratchInstance instance(programs);
+    instance.set_config_string("fork", "sequential");
     auto in_cella = [&](std::vector<std::string> argv) {
         argv.insert(argv.begin(), {cella_binary(), "run", "-C", instance.path()});
         return std::stod(capture_command(argv));
@@ -43,6 +47,31 @@ int main() {
         double enclave = in_cella({"/usr/local/bin/bench_spawn_wait", c.enclave_target, c.count});
         report(c.title, "us", native, enclave, false);
     }
+    struct ForkCase {
+        const char* title;
+        std::vector<std::string> native_args;
+        std::vector<std::string> enclave_args;
+    } fork_cases[] = {
+        {"fork+wait, child exits (x 200), mean", {"exit", "200"}, {"exit", "200"}},
+        {"fork+exec+wait, static-pie hello (x 200), mean",
+         {"exec", program_path("bench_hello"), "200"},
+         {"exec", "/usr/local/bin/bench_hello", "200"}},
+    };
+    for (const ForkCase& c : fork_cases) {
+        std::vector<std::string> native = {program_path("bench_fork_wait")};
+        native.insert(native.end(), c.native_args.begin(), c.native_args.end());
+        std::vector<std::string> enclave = {"/usr/local/bin/bench_fork_wait"};
+        enclave.insert(enclave.end(), c.enclave_args.begin(), c.enclave_args.end());
+        report(c.title, "us", std::stod(capture_command(native)), in_cella(enclave), false);
+    }
+    // The shell forks for each stage and execs busybox again for `cat`;
+    // timed from outside, so cella's start (a few ms) is in its figure.
+    const std::string loop =
+        "i=0; while [ $i -lt 100 ]; do echo x | busybox cat >/dev/null; i=$((i + 1)); done";
+    double native_shell = time_command_us({"/bin/busybox", "sh", "-c", loop}) / 100;
+    double enclave_shell =
+        time_command_us({cella_binary(), "run", "-C", instance.path(), "/usr/local/bin/busybox", "sh", "-c", loop}) / 100;
+    report("busybox sh: `echo x | busybox cat` (x 100, whole run), mean", "us", native_shell, enclave_shell, false);
     struct PipeCase {
         const char* title;
         const char* chunk;
