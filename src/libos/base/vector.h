@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstring>
 #include <span>
+#include <type_traits>
 #include <utility>
 
 #include "alloc.h"
@@ -72,9 +73,13 @@ public:
         if (wanted > SIZE_MAX / sizeof(T)) return Error::from_errno(ENOMEM);
         T* fresh = static_cast<T*>(allocate(wanted * sizeof(T)));
         if (!fresh) return Error::from_errno(ENOMEM);
-        for (std::size_t i = 0; i < size_; ++i) {
-            new (&fresh[i]) T(std::move(data_[i]));
-            data_[i].~T();
+        if constexpr (std::is_trivially_copyable_v<T>) {
+            if (size_) std::memcpy(fresh, data_, size_ * sizeof(T));
+        } else {
+            for (std::size_t i = 0; i < size_; ++i) {
+                new (&fresh[i]) T(std::move(data_[i]));
+                data_[i].~T();
+            }
         }
         if (data_) deallocate(data_);
         data_ = fresh;
@@ -111,7 +116,10 @@ public:
     Result<void> try_resize(std::size_t new_size) {
         if (new_size > size_) {
             TRY(try_reserve(new_size));
-            for (std::size_t i = size_; i < new_size; ++i) new (&data_[i]) T();
+            if constexpr (std::is_trivially_default_constructible_v<T> && std::is_trivially_copyable_v<T>)
+                std::memset(static_cast<void*>(data_ + size_), 0, (new_size - size_) * sizeof(T));
+            else
+                for (std::size_t i = size_; i < new_size; ++i) new (&data_[i]) T();
         } else {
             for (std::size_t i = new_size; i < size_; ++i) data_[i].~T();
         }

@@ -16,9 +16,6 @@ namespace {
 
 using base::Error;
 
-// Pages asked of the host's mincore at once.
-constexpr std::size_t kResidencyBatch = 256;
-
 // Calls visit(start, end) for each maximal run of pages in [start, end)
 // for which wanted(address) holds.
 template <typename Wanted, typename Visit>
@@ -74,38 +71,23 @@ Result<base::OwnPtr<MemorySnapshot>> MemorySnapshot::take(int owner) {
 Result<void> MemorySnapshot::save(Region& region) {
     const Vma& vma = region.vma;
     if (!saves_pages(vma)) return {};
-    auto keep = [&](std::uint64_t start, std::uint64_t end) -> Result<void> {
-        SavedRun run{start, {}};
-        TRY(run.bytes.try_resize(end - start));
-        TRY(with_host_access(vma, start, end, PROT_READ, [&] {
-            std::memcpy(run.bytes.data(), reinterpret_cast<const void*>(start), end - start);
-        }));
-        saved_bytes_ += end - start;
-        return region.runs.try_append(static_cast<SavedRun&&>(run));
-    };
     // Pages the host never backed read zero and come back as zero; pages
     // not yet read from their file come back unread.
-    std::uint8_t resident[kResidencyBatch];
-    for (std::uint64_t batch = vma.start; batch < vma.end; batch += kResidencyBatch * kPageSize) {
-        std::uint64_t batch_end = vma.end - batch < kResidencyBatch * kPageSize ? vma.end : batch + kResidencyBatch * kPageSize;
-        TRY(host::residency(batch, batch_end - batch, {resident, (batch_end - batch) / kPageSize}));
-        auto wanted = [&](std::uint64_t at) { return resident[(at - batch) / kPageSize] && !vma.is_unfilled(at); };
-        // A run that reaches the batch's end is joined with the next one's start.
-        TRY(for_each_run(batch, batch_end, wanted, [&](std::uint64_t start, std::uint64_t end) -> Result<void> {
-            if (!region.runs.is_empty() && region.runs.last().end() == start) {
-                SavedRun& last = region.runs.last();
-                std::size_t old_size = last.bytes.size();
-                TRY(last.bytes.try_resize(old_size + (end - start)));
-                TRY(with_host_access(vma, start, end, PROT_READ, [&] {
-                    std::memcpy(last.bytes.data() + old_size, reinterpret_cast<const void*>(start), end - start);
-                }));
-                saved_bytes_ += end - start;
-                return {};
-            }
-            return keep(start, end);
+    base::Vector<std::uint8_t> resident;
+    TRY(resident.try_resize(vma.size() / kPageSize));
+    TRY(host::residency(vma.start, vma.size(), resident.span()));
+    auto wanted = [&](std::uint64_t at) { return resident[vma.page_index(at)] && !vma.is_unfilled(at); };
+    return for_each_run(vma.start, vma.end, wanted, [&](std::uint64_t start, std::uint64_t end) -> Result<void> {
+        SavedRun run{start, {}};
+        TRY(run.bytes.try_reserve(end - start));
+        Result<void> copied;
+        TRY(with_host_access(vma, start, end, PROT_READ, [&] {
+            copied = run.bytes.try_append({reinterpret_cast<const std::uint8_t*>(start), end - start});
         }));
-    }
-    return {};
+        TRY(copied);
+        saved_bytes_ += end - start;
+        return region.runs.try_append(static_cast<SavedRun&&>(run));
+    });
 }
 
 Result<void> MemorySnapshot::restore() {
@@ -159,6 +141,10 @@ Result<void> MemorySnapshot::put_back_kept(const Region& region, Vma& current) {
                          [&](std::uint64_t start, std::uint64_t end) { return unfill(current, start, end); }));
     }
     for (const SavedRun& run : region.runs) {
+        // Pages the child only read need no writing, nor their protection lifted.
+        bool readable = (current.prot & PROT_READ) && !any_unfilled(current, run.start, run.end());
+        if (readable && std::memcmp(reinterpret_cast<const void*>(run.start), run.bytes.data(), run.bytes.size()) == 0)
+            continue;
         TRY(with_host_access(current, run.start, run.end(), PROT_WRITE, [&] {
             std::memcpy(reinterpret_cast<void*>(run.start), run.bytes.data(), run.bytes.size());
         }));

@@ -7,10 +7,18 @@
 
 extern "C" {
 
+// Eight bytes at a time: a fork's snapshot compares whole pages with it.
 __attribute__((visibility("hidden"))) int memcmp(const void* a, const void* b, std::size_t n) {
     const auto* x = static_cast<const unsigned char*>(a);
     const auto* y = static_cast<const unsigned char*>(b);
-    for (std::size_t i = 0; i < n; ++i)
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        unsigned long u, v;
+        __builtin_memcpy(&u, x + i, 8);
+        __builtin_memcpy(&v, y + i, 8);
+        if (u != v) break;
+    }
+    for (; i < n; ++i)
         if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
     return 0;
 }
