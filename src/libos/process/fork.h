@@ -8,7 +8,8 @@
 // need: they fork to exec, or run a builtin, a subshell or a command
 // substitution in the child and exit. The limits: a process with more than
 // one thread cannot fork; the parent runs again only once the child has
-// exec'd or exited, so a child that waits for its parent never ends.
+// exec'd or exited, so a background subshell runs to its end before its
+// shell goes on, and a child that waits for its parent never ends.
 #include "libos/base/result.h"
 #include "libos/entry/signal_types.h"
 #include "process.h"
