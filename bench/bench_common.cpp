@@ -19,13 +19,14 @@ extern char** environ;
 namespace cella::bench {
 namespace {
 
-pid_t spawn(const std::vector<std::string>& argv, int stdout_fd) {
+pid_t spawn(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd = -1) {
     std::vector<char*> args;
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
+    if (stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
     pid_t pid;
     int error = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -62,11 +63,15 @@ double time_command_us(const std::vector<std::string>& argv) {
     return std::chrono::duration<double, std::micro>(end - start).count();
 }
 
-std::string capture_command(const std::vector<std::string>& argv) {
+std::string capture_command(const std::vector<std::string>& argv) { return capture_output(argv, 1); }
+
+std::string capture_output(const std::vector<std::string>& argv, int fd) {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    pid_t pid = spawn(argv, pipe_fds[1]);
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    pid_t pid = fd == 2 ? spawn(argv, null_fd, pipe_fds[1]) : spawn(argv, pipe_fds[1]);
     close(pipe_fds[1]);
+    close(null_fd);
     std::string out;
     char buffer[4096];
     ssize_t n;

@@ -24,6 +24,9 @@ private:
 double time_command_us(const std::vector<std::string>& argv);
 // Runs argv and returns its stdout.
 std::string capture_command(const std::vector<std::string>& argv);
+// Runs argv and returns what it wrote to `fd` (1 or 2; stdout goes to
+// /dev/null when it is 2).
+std::string capture_output(const std::vector<std::string>& argv, int fd);
 // Runs argv quietly; throws if it fails.
 void run_checked(const std::vector<std::string>& argv);
 

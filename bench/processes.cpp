@@ -1,5 +1,7 @@
 // bench/processes: spawn+wait latency of a small static-pie program and of
-// Debian's dynamic /bin/true; fork+wait (process.fork = "sequential") with a
+// Debian's dynamic /bin/true, and vfork+execve+wait of a program that only
+// exits, each with the share of cella's figure that its trapped syscalls
+// explain (count x the cost of one trap); fork+wait (process.fork = "sequential") with a
 // child that exits and one that execs; pipe throughput between two
 // processes at 1 B, 4 KiB and 64 KiB writes; and a busybox sh loop of
 // two-stage pipelines — each natively and inside cella in one run.
@@ -21,31 +23,66 @@ void report(const char* title, const char* unit, double native, double enclave, 
                 higher_is_better ? " (throughput: higher is better)" : "");
 }
 
+// Syscalls one start+wait makes inside cella, parent and child together:
+// the --strace lines of 6 iterations less those of 1, over 5.
+double syscalls_per_iteration(const std::vector<std::string>& run, std::vector<std::string> args) {
+    auto count = [&](const char* iterations) {
+        std::vector<std::string> argv = run;
+        argv.push_back("--strace");
+        argv.insert(argv.end(), args.begin(), args.end());
+        argv[argv.size() - (args.back() == "vfork" ? 2 : 1)] = iterations;
+        std::string trace = capture_output(argv, 2);
+        double lines = 0;
+        for (std::size_t at = trace.find("[pid "); at != std::string::npos; at = trace.find("\n[pid ", at + 1)) ++lines;
+        return lines;
+    };
+    return (count("6") - count("1")) / 5;
+}
+
 }  // namespace
 
 int main() {
     std::vector<std::string> programs = {program_path("bench_spawn_wait"), program_path("bench_pipe_throughput"),
-                                         program_path("bench_fork_wait"), program_path("bench_hello"), "/bin/true",
+                                         program_path("bench_fork_wait"), program_path("bench_hello"),
+                                         program_path("bench_exit_only"), program_path("bench_getppid"), "/bin/true",
                                          "/bin/busybox"};
     ScratchInstance instance(programs);
     instance.set_config_string("fork", "sequential");
+    std::vector<std::string> run = {cella_binary(), "run", "-C", instance.path()};
     auto in_cella = [&](std::vector<std::string> argv) {
-        argv.insert(argv.begin(), {cella_binary(), "run", "-C", instance.path()});
+        argv.insert(argv.begin(), run.begin(), run.end());
         return std::stod(capture_command(argv));
     };
+    // What one trapped syscall costs inside cella (bench/syscall's figure).
+    double trap_us = in_cella({"/usr/local/bin/bench_getppid", "200000"}) / 1000;
+    std::printf("one trapped syscall (getppid) inside cella: %.2f us\n", trap_us);
     struct SpawnCase {
         const char* title;
         std::string native_target;
         const char* enclave_target;
         const char* count;
+        bool by_vfork;
     } spawn_cases[] = {
-        {"spawn+wait, static-pie hello (x 200), mean", program_path("bench_hello"), "/usr/local/bin/bench_hello", "200"},
-        {"spawn+wait, dynamic /bin/true (x 100), mean", "/bin/true", "/usr/local/bin/true", "100"},
+        {"spawn+wait, static-pie hello (x 200), mean", program_path("bench_hello"), "/usr/local/bin/bench_hello", "200",
+         false},
+        {"spawn+wait, dynamic /bin/true (x 100), mean", "/bin/true", "/usr/local/bin/true", "100", false},
+        {"vfork+execve+wait, static-pie program that only exits (x 500), mean", program_path("bench_exit_only"),
+         "/usr/local/bin/bench_exit_only", "500", true},
     };
     for (const SpawnCase& c : spawn_cases) {
-        double native = std::stod(capture_command({program_path("bench_spawn_wait"), c.native_target, c.count}));
-        double enclave = in_cella({"/usr/local/bin/bench_spawn_wait", c.enclave_target, c.count});
+        std::vector<std::string> native_args = {program_path("bench_spawn_wait"), c.native_target, c.count};
+        std::vector<std::string> enclave_args = {"/usr/local/bin/bench_spawn_wait", c.enclave_target, c.count};
+        if (c.by_vfork) {
+            native_args.push_back("vfork");
+            enclave_args.push_back("vfork");
+        }
+        double native = std::stod(capture_command(native_args));
+        double enclave = in_cella(enclave_args);
         report(c.title, "us", native, enclave, false);
+        double syscalls = syscalls_per_iteration(run, enclave_args);
+        std::printf("  in cella: %.0f syscalls per iteration x %.2f us = %.0f us trapping (%.0f%%), %.0f us the rest\n",
+                    syscalls, trap_us, syscalls * trap_us, 100 * syscalls * trap_us / enclave,
+                    enclave - syscalls * trap_us);
     }
     struct ForkCase {
         const char* title;
