@@ -128,7 +128,7 @@ Result<std::size_t> Pipe::read(std::uint64_t user_buffer, std::size_t size, bool
             if (!writers_) return std::size_t{0};
             if (nonblocking) return Error::from_errno(EAGAIN);
         }
-        if (waiter.wait(-1) == WaitResult::Interrupted) return interrupted();
+        if (waiter.wait(-1, true) == WaitResult::Interrupted) return interrupted();
     }
 }
 
@@ -169,7 +169,7 @@ Result<std::size_t> Pipe::write(std::uint64_t user_buffer, std::size_t size, boo
             if (done) return done;
             return Error::from_errno(EAGAIN);
         }
-        if (!wrote && waiter.wait(-1) == WaitResult::Interrupted) {
+        if (!wrote && waiter.wait(-1, true) == WaitResult::Interrupted) {
             if (done) return done;
             return interrupted();
         }

@@ -41,13 +41,10 @@ void Waiter::notify() {
     if (__atomic_exchange_n(&word_, 1, __ATOMIC_ACQ_REL) == 2) host::futex_wake(&word_, 1);
 }
 
-WaitResult Waiter::wait(std::int64_t timeout_ns) {
+WaitResult Waiter::wait(std::int64_t timeout_ns, bool spin_first) {
     if (__atomic_exchange_n(&word_, 0, __ATOMIC_ACQ_REL) == 1) return WaitResult::Notified;
-    // The other side of a pipe or eventfd, running on another CPU, often
-    // notifies within microseconds; a host sleep and wake-up costs far
-    // more (a cross-CPU wake is 20-50 us on a VM). A kick that arrives
-    // meanwhile is seen by the blocking call below.
-    if (timeout_ns != 0 && runtime::cpu_count() > 1) {
+    // A kick that arrives while spinning is seen by the blocking call below.
+    if (spin_first && timeout_ns != 0 && runtime::cpu_count() > 1) {
         for (int i = 0; i < kSpinIterations; ++i) {
             if (__atomic_load_n(&word_, __ATOMIC_ACQUIRE) == 1) {
                 __atomic_store_n(&word_, 0, __ATOMIC_RELEASE);

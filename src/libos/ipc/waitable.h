@@ -36,7 +36,12 @@ public:
     void unregister_all();
 
     // Sleeps unless notified since the last call; timeout_ns < 0: no limit.
-    WaitResult wait(std::int64_t timeout_ns);
+    // With spin_first, on a machine with more than one CPU, it first
+    // spins about 25 us: the other end of a pipe usually answers within
+    // microseconds, while a host sleep and a wake-up from another CPU cost
+    // tens of them. Not for waits that usually last (a child's exit, poll):
+    // a spinning CPU also takes the TLB-shootdown IPIs of every unmap.
+    WaitResult wait(std::int64_t timeout_ns, bool spin_first = false);
 
 private:
     friend class Waitable;
