@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -42,6 +43,53 @@ static void* write_later(void* arg) {
     usleep(30000);
     CHECK(write(*(int*)arg, "x", 1) == 1);
     return NULL;
+}
+
+static void* write_after_alarm(void* arg) {
+    usleep(200000);
+    CHECK(write(*(int*)arg, "w", 1) == 1);
+    return NULL;
+}
+
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig) {
+    (void)sig;
+    ++alarms;
+}
+
+/* A signal reaches a reader blocked on an empty pipe (and a writer on a
+   full one): EINTR without SA_RESTART; with it, the read goes on and gets
+   what is written later. */
+static void check_interrupted_waits(void) {
+    int p[2];
+    CHECK(pipe(p) == 0);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+    struct itimerval in_50ms = {{0, 0}, {0, 50000}};
+    char byte;
+    alarms = 0;
+    CHECK(setitimer(ITIMER_REAL, &in_50ms, NULL) == 0);
+    errno = 0;
+    CHECK(read(p[0], &byte, 1) == -1 && errno == EINTR && alarms == 1);
+
+    static char fill[65536];
+    CHECK(write(p[1], fill, sizeof fill) == (ssize_t)sizeof fill);
+    CHECK(setitimer(ITIMER_REAL, &in_50ms, NULL) == 0);
+    errno = 0;
+    CHECK(write(p[1], "z", 1) == -1 && errno == EINTR && alarms == 2);
+    CHECK(read(p[0], fill, sizeof fill) == (ssize_t)sizeof fill);
+
+    sa.sa_flags = SA_RESTART;
+    CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+    pthread_t writer;
+    CHECK(pthread_create(&writer, NULL, write_after_alarm, &p[1]) == 0);
+    CHECK(setitimer(ITIMER_REAL, &in_50ms, NULL) == 0);
+    CHECK(read(p[0], &byte, 1) == 1 && byte == 'w' && alarms == 3);
+    CHECK(pthread_join(writer, NULL) == 0);
+    close(p[0]);
+    close(p[1]);
 }
 
 int main(void) {
@@ -137,6 +185,7 @@ int main(void) {
     CHECK(epoll_wait(ep, out, 4, 1000) == 1 && out[0].data.u64 == 9);
     close(efd);
     close(ep);
+    check_interrupted_waits();
     printf("pipes ok\n");
     return 0;
 }
