@@ -123,7 +123,12 @@ int main(void) {
     static char big[8192];
     errno = 0;
     CHECK(write(fds[1], big, 4096) == -1 && errno == EAGAIN); /* PIPE_BUF: all or nothing */
-    CHECK(write(fds[1], big, 8192) == 4096 - 5);              /* larger: as much as fits */
+    /* Larger: as much as fits, which POSIX allows to be nothing. cella's
+       ring takes the 4091 bytes left; Linux counts whole pages, and the
+       one page holds "hello", so it says EAGAIN. */
+    errno = 0;
+    ssize_t partial = write(fds[1], big, 8192);
+    CHECK(partial == 4096 - 5 || (partial == -1 && errno == EAGAIN));
     struct stat st;
     CHECK(fstat(fds[0], &st) == 0 && S_ISFIFO(st.st_mode));
     signal(SIGPIPE, SIG_IGN);
