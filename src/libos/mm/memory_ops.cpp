@@ -258,10 +258,23 @@ void release_all(process::Process& process) {
     if (process.borrows_memory()) return;
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
+    // Mappings side by side (a program's segments, its heap reserve) go
+    // back to the host in one call: each host unmap costs a TLB shootdown.
+    std::uint64_t run_start = 0, run_end = 0;
+    auto release_run = [&] {
+        if (run_end > run_start) release_at_host(space, run_start, run_end);
+    };
     space.remove_all(process.memory_owner(), [&](Vma& vma) {
         (void)write_back(vma, vma.start, vma.end);
-        release_at_host(space, vma.start, vma.end);
+        bool joins = vma.start == run_end &&
+                     space.in_user_range(vma.start, vma.end) == space.in_user_range(run_start, run_end);
+        if (!joins) {
+            release_run();
+            run_start = vma.start;
+        }
+        run_end = vma.end;
     });
+    release_run();
     process.program_break() = {};
 }
 

@@ -104,9 +104,10 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
             done += n;
         }
     }
-    TRY(mm::protect(process, base, size, PROT_NONE));
-    std::uint64_t previous_end = 0;
-    int previous_prot = 0;
+    // Each segment gets its protection and what lies between segments none,
+    // one host call a piece (each costs a TLB shootdown).
+    std::uint64_t previous_end = base;
+    int previous_prot = PROT_NONE;
     for (const Elf64_Phdr& ph : image.program_headers()) {
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
         int prot = ((ph.p_flags & PF_R) ? PROT_READ : 0) | ((ph.p_flags & PF_W) ? PROT_WRITE : 0) |
@@ -117,11 +118,14 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
             // Two segments share a page: it gets both protections.
             TRY(mm::protect(process, start, mm::kPageSize, prot | previous_prot));
             start += mm::kPageSize;
+        } else if (start > previous_end) {
+            TRY(mm::protect(process, previous_end, start - previous_end, PROT_NONE));
         }
         if (start < end) TRY(mm::protect(process, start, end - start, prot));
-        previous_end = end;
+        if (end > previous_end) previous_end = end;
         previous_prot = prot;
     }
+    if (previous_end < base + size) TRY(mm::protect(process, previous_end, base + size - previous_end, PROT_NONE));
 
     const Elf64_Ehdr& header = image.header();
     loaded.entry = loaded.bias + header.e_entry;
