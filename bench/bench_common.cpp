@@ -68,10 +68,15 @@ std::string capture_command(const std::vector<std::string>& argv) { return captu
 std::string capture_output(const std::vector<std::string>& argv, int fd) {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    pid_t pid = fd == 2 ? spawn(argv, null_fd, pipe_fds[1]) : spawn(argv, pipe_fds[1]);
+    pid_t pid;
+    if (fd == 2) {
+        int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        pid = spawn(argv, null_fd, pipe_fds[1]);
+        close(null_fd);
+    } else {
+        pid = spawn(argv, pipe_fds[1]);
+    }
     close(pipe_fds[1]);
-    close(null_fd);
     std::string out;
     char buffer[4096];
     ssize_t n;

@@ -24,13 +24,15 @@ void report(const char* title, const char* unit, double native, double enclave, 
 }
 
 // Syscalls one start+wait makes inside cella, parent and child together:
-// the --strace lines of 6 iterations less those of 1, over 5.
-double syscalls_per_iteration(const std::vector<std::string>& run, std::vector<std::string> args) {
+// the --strace lines of 6 iterations less those of 1, over 5. `command`
+// gives the command line for a number of iterations.
+template <typename Command>
+double syscalls_per_iteration(const std::vector<std::string>& run, Command command) {
     auto count = [&](const char* iterations) {
         std::vector<std::string> argv = run;
         argv.push_back("--strace");
+        std::vector<std::string> args = command(iterations);
         argv.insert(argv.end(), args.begin(), args.end());
-        argv[argv.size() - (args.back() == "vfork" ? 2 : 1)] = iterations;
         std::string trace = capture_output(argv, 2);
         double lines = 0;
         for (std::size_t at = trace.find("[pid "); at != std::string::npos; at = trace.find("\n[pid ", at + 1)) ++lines;
@@ -70,16 +72,18 @@ int main() {
          "/usr/local/bin/bench_exit_only", "500", true},
     };
     for (const SpawnCase& c : spawn_cases) {
-        std::vector<std::string> native_args = {program_path("bench_spawn_wait"), c.native_target, c.count};
-        std::vector<std::string> enclave_args = {"/usr/local/bin/bench_spawn_wait", c.enclave_target, c.count};
-        if (c.by_vfork) {
-            native_args.push_back("vfork");
-            enclave_args.push_back("vfork");
-        }
-        double native = std::stod(capture_command(native_args));
-        double enclave = in_cella(enclave_args);
+        auto command = [&](const std::string& spawner, const std::string& target, const char* count) {
+            std::vector<std::string> args = {spawner, target, count};
+            if (c.by_vfork) args.push_back("vfork");
+            return args;
+        };
+        auto in_enclave = [&](const char* count) {
+            return command("/usr/local/bin/bench_spawn_wait", c.enclave_target, count);
+        };
+        double native = std::stod(capture_command(command(program_path("bench_spawn_wait"), c.native_target, c.count)));
+        double enclave = in_cella(in_enclave(c.count));
         report(c.title, "us", native, enclave, false);
-        double syscalls = syscalls_per_iteration(run, enclave_args);
+        double syscalls = syscalls_per_iteration(run, in_enclave);
         std::printf("  in cella: %.0f syscalls per iteration x %.2f us = %.0f us trapping (%.0f%%), %.0f us the rest\n",
                     syscalls, trap_us, syscalls * trap_us, 100 * syscalls * trap_us / enclave,
                     enclave - syscalls * trap_us);

@@ -1,7 +1,8 @@
 /* Starts PROGRAM (stdout to /dev/null) and waits for it, N times; prints
    the mean microseconds per start+wait. By posix_spawn, or with `vfork` as
    a third argument by vfork+execve: glibc's posix_spawn child resets every
-   signal's action first (about 130 syscalls), vfork+execve makes two. */
+   signal's action first (about 130 syscalls); the vfork child makes three
+   (open /dev/null, dup2, execve). */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
