@@ -44,6 +44,14 @@ Result<void> protect(std::uint64_t address, std::uint64_t length, int prot);
 Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length);
 // Backs writable pages now (MADV_POPULATE_WRITE): one call instead of a fault per page.
 Result<void> populate_write(std::uint64_t address, std::uint64_t length);
+// Memory several processes map at once (System V shared memory): a host
+// object of `size` zero bytes (a memfd on sim), named by a handle.
+Result<int> create_shared_memory(std::uint64_t size);
+// Maps [offset, offset+length) of it MAP_SHARED at `address`, replacing
+// what the range held.
+Result<void> map_shared_memory(int handle, std::uint64_t offset, std::uint64_t address, std::uint64_t length, int prot);
+// The handle goes; mappings made from it stay until they are replaced.
+void release_shared_memory(int handle);
 // Which pages of the range the host has backed with memory (mincore):
 // out[i] is 1 for a resident page, 0 otherwise; out has one byte per page.
 Result<void> residency(std::uint64_t address, std::uint64_t length, std::span<std::uint8_t> out);

@@ -20,9 +20,9 @@ bool alike(const Vma& a, const Vma& b) {
     if (a.end != b.start || a.prot != b.prot || a.flags != b.flags || a.owner != b.owner || a.kind != b.kind ||
         a.may_write != b.may_write || a.grows_down != b.grows_down || a.file.get() != b.file.get() ||
         a.writes_back() != b.writes_back() || a.fills_lazily() != b.fills_lazily() || a.name.view() != b.name.view() ||
-        a.ever_writable != b.ever_writable)
+        a.ever_writable != b.ever_writable || a.shared.get() != b.shared.get())
         return false;
-    return !a.file || b.offset == a.offset_of(a.end);
+    return (!a.file && !a.shared) || b.offset == a.offset_of(a.end);
 }
 
 }  // namespace
@@ -34,7 +34,8 @@ AddressSpace& address_space() {
 
 Result<Vma> Vma::try_clone() const {
     return Vma{start,  end,       prot,       flags,    owner, kind, TRY(name.try_clone()), file,
-               offset, may_write, grows_down, TRY(page_sums.try_clone()), TRY(unfilled.try_clone()), ever_writable};
+               offset, may_write, grows_down, TRY(page_sums.try_clone()), TRY(unfilled.try_clone()), ever_writable,
+               shared.clone()};
 }
 
 void AddressSpace::init(std::uint64_t user_base, std::uint64_t user_size) {
@@ -129,7 +130,8 @@ Result<void> AddressSpace::split_at(std::uint64_t address) {
               whole.grows_down,
               {},
               {},
-              whole.ever_writable};
+              whole.ever_writable,
+              whole.shared.clone()};
     if (whole.writes_back()) TRY(upper.page_sums.try_append(whole.page_sums.span().subspan(lower_pages)));
     if (whole.fills_lazily()) TRY(upper.unfilled.try_append(whole.unfilled.span().subspan(lower_pages)));
     // Insert first: if that fails, the map is as it was.

@@ -18,6 +18,7 @@
 #include "libos/base/string.h"
 #include "libos/base/vector.h"
 #include "libos/fs/open_file.h"
+#include "shared_memory.h"
 
 namespace cella::mm {
 
@@ -62,6 +63,9 @@ struct Vma {
     // a private mapping can hold bytes neither its file nor zero gives back
     // (a fork's memory snapshot saves those, fork_snapshot.h).
     bool ever_writable = false;
+    // Memory shared with other processes' mappings (System V shared
+    // memory); `offset` is the offset in it of `start`.
+    SharedMapping shared;
 
     bool is_shared() const { return flags & MAP_SHARED; }
     bool is_mapped() const { return kind != VmaKind::HeapReserve; }

@@ -38,11 +38,12 @@ bool unchanged(const Vma& now, const Vma& then) {
     return now.start == then.start && now.end == then.end && now.prot == then.prot && now.flags == then.flags &&
            now.kind == then.kind && now.file.get() == then.file.get() && now.offset == then.offset &&
            now.may_write == then.may_write && now.grows_down == then.grows_down &&
-           now.ever_writable == then.ever_writable;
+           now.ever_writable == then.ever_writable && now.shared.get() == then.shared.get();
 }
 
 bool saves_pages(const Vma& vma) {
-    if (!vma.is_mapped()) return false;
+    // Shared memory's pages are not the parent's alone: they stay as they are.
+    if (!vma.is_mapped() || vma.shared) return false;
     return vma.is_shared() || vma.ever_writable;
 }
 
@@ -175,7 +176,9 @@ Result<void> MemorySnapshot::remake(Region& region) {
                    owner_, static_cast<unsigned long>(vma.start), static_cast<unsigned long>(vma.end));
         return Error::from_errno(EEXIST);
     }
-    if (vma.is_mapped()) {
+    if (vma.shared) {
+        TRY(vma.shared.get()->map_at(vma.start, vma.offset, vma.size(), vma.prot));
+    } else if (vma.is_mapped()) {
         if (space.in_user_range(vma.start, vma.end))
             TRY(host::map_anonymous_fixed(vma.start, vma.size(), PROT_READ | PROT_WRITE));
         else

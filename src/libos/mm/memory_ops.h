@@ -63,6 +63,23 @@ std::uint64_t set_break(process::Process& process, std::uint64_t requested);
 // Reserves the range brk() grows into.
 Result<void> reserve_break(process::Process& process, std::uint64_t size);
 
+struct SharedMapRequest {
+    std::uint64_t address = 0;  // 0: anywhere
+    bool replace = false;       // at `address`, over the caller's own mappings (SHM_REMAP)
+    int prot = 0;
+    bool may_write = true;      // mprotect may add PROT_WRITE later
+    std::string_view name;
+};
+
+// Maps all of `memory` into `process` (shmat). At a given address that is
+// taken, EINVAL unless `replace`.
+Result<std::uint64_t> map_shared(process::Process& process, base::RefPtr<SharedMemory> memory,
+                                 const SharedMapRequest& request);
+
+// Ends the mappings of the shared memory mapped at `address` from its start
+// (shmdt): EINVAL when no shared memory starts there. Returns the memory.
+Result<base::RefPtr<SharedMemory>> unmap_shared(process::Process& process, std::uint64_t address);
+
 // Gives back everything the process holds (exit, exec), writing changed
 // pages of shared file mappings to their files first.
 void release_all(process::Process& process);

@@ -32,6 +32,8 @@ Result<Vma*> mapping_to_resize(AddressSpace& space, int owner, std::uint64_t old
     space.merge_around(old, old + old_len);
     Vma* vma = space.find(old);
     if (!vma || vma->owner != owner || !vma->is_mapped()) return Error::from_errno(EFAULT);
+    // Moving or growing an attached System V segment is not done yet.
+    if (vma->shared) return Error::from_errno(EINVAL);
     // old_len 0 asks for a second mapping of the same pages: only shared
     // mappings have pages to share (Linux), and shared anonymous memory is
     // private to the host here, so only a file can be mapped again.

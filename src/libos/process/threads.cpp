@@ -20,6 +20,7 @@
 #include "libos/runtime/log.h"
 #include "libos/runtime/service_thread.h"
 #include "libos/time/cpu_clocks.h"
+#include "libos/ipc/sysv/sem.h"
 #include "libos/time/timers.h"
 #include "children.h"
 #include "fork.h"
@@ -173,6 +174,7 @@ void end_other_processes(Process& first) {
     Process& process = last.process();
     ThreadRegistry& registry = g_registry.get();
     time::remove_timers(process);
+    ipc::sysv::sem_exit(process.pid());
     return_parent_memory(process);
     mm::release_all(process);
     process.fds().close_all();

@@ -61,6 +61,7 @@ void init_dispatcher(bool strace) {
     install(time_syscalls());
     install(ipc_syscalls());
     install(exec_syscalls());
+    install(sysv_ipc_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

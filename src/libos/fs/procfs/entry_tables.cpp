@@ -4,6 +4,7 @@
 #include "mounts.h"
 #include "process_files.h"
 #include "system_files.h"
+#include "sysvipc_files.h"
 
 namespace cella::fs::procfs {
 namespace {
@@ -13,9 +14,16 @@ namespace {
 constexpr EntrySpec kSysKernel[] = {
     {"cap_last_cap", EntryKind::File, generate_cap_last_cap},
     {"hostname", EntryKind::File, generate_hostname},
+    {"msgmax", EntryKind::File, generate_msgmax},
+    {"msgmnb", EntryKind::File, generate_msgmnb},
+    {"msgmni", EntryKind::File, generate_msgmni},
     {"osrelease", EntryKind::File, generate_osrelease},
     {"ostype", EntryKind::File, generate_ostype},
     {"pid_max", EntryKind::File, generate_pid_max},
+    {"sem", EntryKind::File, generate_sem_limits},
+    {"shmall", EntryKind::File, generate_shmall},
+    {"shmmax", EntryKind::File, generate_shmmax},
+    {"shmmni", EntryKind::File, generate_shmmni},
     {"threads-max", EntryKind::File, generate_threads_max},
     {"version", EntryKind::File, generate_kernel_version},
 };
@@ -30,6 +38,12 @@ constexpr EntrySpec kSys[] = {
     {"vm", EntryKind::Directory, nullptr, kSysVm},
 };
 
+constexpr EntrySpec kSysvipc[] = {
+    {"msg", EntryKind::File, generate_sysvipc_msg},
+    {"sem", EntryKind::File, generate_sysvipc_sem},
+    {"shm", EntryKind::File, generate_sysvipc_shm},
+};
+
 constexpr EntrySpec kSystem[] = {
     {"cpuinfo", EntryKind::File, generate_cpuinfo},
     {"filesystems", EntryKind::File, generate_filesystems},
@@ -39,6 +53,7 @@ constexpr EntrySpec kSystem[] = {
     {"self", EntryKind::Symlink, self_link_target},
     {"stat", EntryKind::File, generate_system_stat},
     {"sys", EntryKind::Directory, nullptr, kSys},
+    {"sysvipc", EntryKind::Directory, nullptr, kSysvipc},
     {"thread-self", EntryKind::Symlink, thread_self_link_target},
     {"uptime", EntryKind::File, generate_uptime},
     {"version", EntryKind::File, generate_version},

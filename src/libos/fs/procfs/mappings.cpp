@@ -19,7 +19,8 @@ Result<base::Vector<Mapping>> mappings_of(int pid) {
             return;
         }
         copied = out.try_append(Mapping{vma.start, vma.end, vma.prot, (vma.flags & MAP_SHARED) != 0, vma.kind,
-                                        name.release_value(), vma.file, vma.offset});
+                                        name.release_value(), vma.file, vma.offset, static_cast<bool>(vma.shared),
+                                        vma.shared ? vma.shared.get()->dev : 0, vma.shared ? vma.shared.get()->ino : 0});
     });
     TRY(copied);
     return out;

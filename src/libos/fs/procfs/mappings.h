@@ -25,6 +25,9 @@ struct Mapping {
     // Programs and libraries are copied in by the loader and have neither.
     base::RefPtr<OpenFile> file;
     std::uint64_t offset;
+    // Shared memory (System V segments): its device and inode; `offset` is in it.
+    bool shared_memory = false;
+    std::uint64_t shared_dev = 0, shared_ino = 0;
 };
 
 // In address order. brk's reserve is left out: the application has not

@@ -49,7 +49,10 @@ Result<void> generate_maps(const Subject& subject, TextBuilder& out) {
         const Mapping& mapping = mappings[i];
         bool is_file = mapping.kind == mm::VmaKind::File;
         const Mapping* previous = i > 0 ? &mappings[i - 1] : nullptr;
-        if (mapping.file) {
+        if (mapping.shared_memory) {
+            offset = mapping.offset;
+            identity = {mapping.shared_dev, mapping.shared_ino};
+        } else if (mapping.file) {
             offset = mapping.offset;
             auto s = mapping.file->stat();
             identity = s.is_error() ? FileIdentity{} : FileIdentity{s.value().dev, s.value().ino};

@@ -108,6 +108,28 @@ Result<void> discard(std::uint64_t address, std::uint64_t length) {
     return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length), MADV_DONTNEED));
 }
 
+Result<int> create_shared_memory(std::uint64_t size) {
+    static const char kName[] = "cella-shm";
+    constexpr long kCloseOnExec = 1;  // MFD_CLOEXEC
+    long fd = TRY(checked(raw_syscall(__NR_memfd_create, reinterpret_cast<long>(kName), kCloseOnExec)));
+    if (fd > 0x7fffffff) return Error::from_errno(EIO);
+    if (auto sized = checked(raw_syscall(__NR_ftruncate, fd, static_cast<long>(size))); sized.is_error()) {
+        raw_syscall(__NR_close, fd);
+        return sized.error();
+    }
+    return static_cast<int>(fd);
+}
+
+Result<void> map_shared_memory(int handle, std::uint64_t offset, std::uint64_t address, std::uint64_t length,
+                               int prot) {
+    long mapped = TRY(checked(raw_syscall(__NR_mmap, static_cast<long>(address), static_cast<long>(length), prot,
+                                          MAP_SHARED | MAP_FIXED, handle, static_cast<long>(offset))));
+    if (static_cast<std::uint64_t>(mapped) != address) return Error::from_errno(EFAULT);
+    return {};
+}
+
+void release_shared_memory(int handle) { raw_syscall(__NR_close, handle); }
+
 Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length) {
     constexpr long kMayMove = 1, kFixed = 2, kDontUnmap = 4;
     long moved = raw_syscall(__NR_mremap, static_cast<long>(from), static_cast<long>(length),

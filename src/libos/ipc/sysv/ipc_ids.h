@@ -1,0 +1,218 @@
+#pragma once
+// What the three System V IPC families share (Linux's ipc/util.c): keys
+// and ids, permissions, the get-or-create rules of semget/msgget/shmget,
+// and the owner checks of IPC_SET/IPC_RMID. Each family keeps its objects
+// in an IpcIds under its own lock.
+//
+// An id is index + 32768 * sequence, as Linux builds it: a slot that is
+// used again gets the next sequence number, so a stale id does not reach
+// the new object (EINVAL).
+#include <asm-generic/errno.h>
+#include <linux/ipc.h>
+
+#include <cstdint>
+
+#include "libos/base/lock.h"
+#include "libos/base/own_ptr.h"
+#include "libos/base/result.h"
+#include "libos/base/vector.h"
+#include "libos/mm/user_memory.h"
+
+namespace cella::ipc::sysv {
+
+using base::Error;
+using base::RefPtr;
+using base::Result;
+
+inline constexpr int kIndexShift = 15;  // IPCMNI_SHIFT
+inline constexpr int kSequenceMax = (1 << 16) - 1;
+
+// Linux's kern_ipc_perm, the part applications can see.
+struct IpcPerm {
+    int key = IPC_PRIVATE;
+    std::uint32_t uid = 0, gid = 0, cuid = 0, cgid = 0;
+    std::uint32_t mode = 0;  // low 9 bits: permissions; above: per-family flags
+    std::uint16_t seq = 0;
+    int id = -1;
+    bool deleted = false;  // IPC_RMID done: waiters answer EIDRM
+};
+
+// The calling process's identity as the permission checks see it.
+struct Caller {
+    int pid = 0;
+    std::uint32_t euid = 0, egid = 0;
+    bool privileged = false;  // CAP_IPC_OWNER / CAP_SYS_ADMIN: effective uid 0
+    const base::Vector<std::uint32_t>* groups = nullptr;
+    bool in_group(std::uint32_t gid) const;
+    static Caller current();
+};
+
+// ipcperms(): `flag` holds the S_IRUGO/S_IWUGO bits asked for.
+bool permitted(const IpcPerm& perm, const Caller& caller, int flag);
+// IPC_SET and IPC_RMID: the creator, the owner or a privileged caller (EPERM).
+Result<void> check_owner(const IpcPerm& perm, const Caller& caller);
+// IPC_SET's uid, gid and low mode bits.
+void set_owner(IpcPerm& perm, std::uint32_t uid, std::uint32_t gid, std::uint32_t mode);
+
+// The kernel's struct ipc64_perm.
+struct UserIpcPerm {
+    int key;
+    std::uint32_t uid, gid, cuid, cgid;
+    std::uint32_t mode;
+    std::uint16_t seq;
+    std::uint16_t pad;
+    std::uint64_t unused1, unused2;
+};
+static_assert(sizeof(UserIpcPerm) == 48);
+UserIpcPerm to_user(const IpcPerm& perm);
+
+// Realtime seconds for the *_otime/*_ctime fields.
+std::int64_t now_seconds();
+
+// The objects of one family. T has a public `IpcPerm perm` and is
+// reference counted. Callers hold the family's lock around every call.
+template <typename T>
+class IpcIds {
+public:
+    explicit IpcIds(int max_count) : max_count_(max_count) {}
+
+    int count() const { return count_; }
+    // Highest index in use, or -1 (what IPC_INFO and *_INFO return).
+    int max_index() const {
+        for (std::size_t i = slots_.size(); i > 0; --i)
+            if (slots_[i - 1]) return static_cast<int>(i - 1);
+        return -1;
+    }
+
+    Result<RefPtr<T>> find_id(int id) const {
+        if (id < 0) return Error::from_errno(EINVAL);
+        std::size_t index = static_cast<std::size_t>(id) & ((1u << kIndexShift) - 1);
+        if (index >= slots_.size() || !slots_[index] || slots_[index]->perm.id != id) return Error::from_errno(EINVAL);
+        return slots_[index];
+    }
+    // *_STAT: by index rather than id.
+    Result<RefPtr<T>> find_index(int index) const {
+        if (index < 0 || static_cast<std::size_t>(index) >= slots_.size() || !slots_[index])
+            return Error::from_errno(EINVAL);
+        return slots_[index];
+    }
+    RefPtr<T> find_key(int key) const {
+        for (const RefPtr<T>& slot : slots_)
+            if (slot && slot->perm.key == key && key != IPC_PRIVATE) return slot;
+        return nullptr;
+    }
+
+    // Gives `object` the lowest free index and its id (ENOSPC when full).
+    Result<int> add(RefPtr<T> object) {
+        if (count_ >= max_count_) return Error::from_errno(ENOSPC);
+        std::size_t index = 0;
+        while (index < slots_.size() && slots_[index]) ++index;
+        if (index == slots_.size()) TRY(slots_.try_append(nullptr));
+        if (static_cast<int>(index) <= last_index_) sequence_ = sequence_ >= kSequenceMax - 1 ? 0 : sequence_ + 1;
+        last_index_ = static_cast<int>(index);
+        object->perm.seq = static_cast<std::uint16_t>(sequence_);
+        object->perm.id = static_cast<int>(index) + (sequence_ << kIndexShift);
+        slots_[index] = static_cast<RefPtr<T>&&>(object);
+        ++count_;
+        return slots_[index]->perm.id;
+    }
+    void remove(const T& object) {
+        std::size_t index = static_cast<std::size_t>(object.perm.id) & ((1u << kIndexShift) - 1);
+        if (index < slots_.size() && slots_[index].get() == &object) {
+            slots_[index] = nullptr;
+            --count_;
+        }
+    }
+
+    template <typename F>
+    void for_each(F&& visit) const {
+        for (const RefPtr<T>& slot : slots_)
+            if (slot) visit(*slot);
+    }
+
+private:
+    int max_count_;
+    int count_ = 0;
+    int last_index_ = -1;
+    int sequence_ = 0;
+    base::Vector<RefPtr<T>> slots_;
+};
+
+// semget/msgget/shmget: an existing object by key, or a new one. `create`
+// makes and adds the object and returns its id; `check` is the family's
+// own test of an existing one (EINVAL for a size it cannot give).
+template <typename T, typename Create, typename Check>
+Result<int> get_or_create(IpcIds<T>& ids, int key, int flags, Create&& create, Check&& check) {
+    if (key == IPC_PRIVATE) return create();
+    RefPtr<T> found = ids.find_key(key);
+    if (!found) {
+        if (!(flags & IPC_CREAT)) return Error::from_errno(ENOENT);
+        return create();
+    }
+    if ((flags & IPC_CREAT) && (flags & IPC_EXCL)) return Error::from_errno(EEXIST);
+    TRY(check(*found));
+    if (!permitted(found->perm, Caller::current(), flags)) return Error::from_errno(EACCES);
+    return found->perm.id;
+}
+
+// A new object's perm: key, owner and creator, mode from the get flags.
+IpcPerm new_perm(int key, int flags);
+
+// IPC_STAT: describe(object) copied to the application, read permission
+// needed when `check`.
+template <typename T, typename Describe>
+Result<void> stat_to_user(const T& object, bool check, const Caller& caller, std::uint64_t address,
+                          Describe&& describe) {
+    if (check && !permitted(object.perm, caller, 0444)) return Error::from_errno(EACCES);
+    auto stat = describe(object);
+    return mm::copy_to_user(address, &stat, sizeof stat);
+}
+
+// *_STAT and *_STAT_ANY (no permission needed): the object at `index`;
+// returns its id.
+template <typename T, typename Describe>
+Result<long> stat_by_index(const IpcIds<T>& ids, int index, bool any, const Caller& caller, std::uint64_t address,
+                           Describe&& describe) {
+    RefPtr<T> object = TRY(ids.find_index(index));
+    TRY(stat_to_user(*object, !any, caller, address, describe));
+    return object->perm.id;
+}
+
+// One row per object, made under the family's lock (for /proc/sysvipc).
+template <typename Row, typename T, typename MakeRow>
+Result<base::Vector<Row>> rows_of(base::Mutex& lock, const IpcIds<T>& ids, MakeRow&& make) {
+    base::ScopedLock guard(lock);
+    base::Vector<Row> rows;
+    Result<void> added;
+    ids.for_each([&](const T& object) {
+        if (!added.is_error()) added = rows.try_append(make(object));
+    });
+    TRY(added);
+    return rows;
+}
+
+}  // namespace cella::ipc::sysv
+
+namespace cella::ipc::sysv {
+
+// Clocks for waits with a time limit.
+std::int64_t monotonic_ns();
+std::int64_t realtime_ns();
+
+// A deadline on the monotonic clock; none when the timeout is negative.
+class Deadline {
+public:
+    explicit Deadline(std::int64_t timeout_ns) : at_(timeout_ns < 0 ? -1 : monotonic_ns() + timeout_ns) {}
+    static Deadline none() { return Deadline(-1); }
+    // Nanoseconds left (0 once passed), or -1 for no limit.
+    std::int64_t left() const {
+        if (at_ < 0) return -1;
+        std::int64_t now = monotonic_ns();
+        return now >= at_ ? 0 : at_ - now;
+    }
+
+private:
+    std::int64_t at_;
+};
+
+}  // namespace cella::ipc::sysv
