@@ -5,3 +5,8 @@ foreach(program sysv_sem sysv_msg sysv_shm sysv_ipcs posix_mq)
     app_test(apps.${variant}.${program} --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})
   endforeach()
 endforeach()
+# A sequential fork keeps the parent's attachments and shares their pages.
+foreach(variant ${VARIANTS})
+  app_test(apps.${variant}.sysv_shm-fork --config-edit "fork=\"sequential\"" --stdout "sysv_shm fork ok"
+           -- /usr/local/bin/tests/${variant}/sysv_shm fork)
+endforeach()

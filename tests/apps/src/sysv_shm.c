@@ -46,6 +46,33 @@ static int child(int id) {
     return 0;
 }
 
+/* fork: the child inherits the attachment (one more in nattch) and its
+   writes reach the parent; its detach leaves the parent's attachment. */
+static int fork_case(void) {
+    int id = shmget(IPC_PRIVATE, 4096, 0600);
+    CHECK(id >= 0);
+    char* text = shmat(id, NULL, 0);
+    CHECK(text != (void*)-1);
+    strcpy(text, "parent");
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        struct shmid_ds ds;
+        if (strcmp(text, "parent") != 0 || shmctl(id, IPC_STAT, &ds) != 0 || ds.shm_nattch != 2) _exit(1);
+        strcpy(text, "child");
+        _exit(shmdt(text) == 0 ? 0 : 2);
+    }
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(strcmp(text, "child") == 0);
+    struct shmid_ds ds;
+    CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 1);
+    strcpy(text, "parent again");
+    CHECK(shmctl(id, IPC_RMID, NULL) == 0 && shmdt(text) == 0);
+    puts("sysv_shm fork ok");
+    return 0;
+}
+
 static sigjmp_buf fault_jump;
 static void on_segv(int signal) {
     (void)signal;
@@ -54,6 +81,7 @@ static void on_segv(int signal) {
 
 int main(int argc, char** argv) {
     if (argc == 3) return child(atoi(argv[2]));
+    if (argc == 2 && strcmp(argv[1], "fork") == 0) return fork_case();
 
     key_t key = 0x54a30000 + (getpid() & 0xffff);
     int id = shmget(key, 10000, IPC_CREAT | IPC_EXCL | 0600);
