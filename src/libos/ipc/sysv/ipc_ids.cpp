@@ -7,9 +7,11 @@ namespace cella::ipc::sysv {
 
 bool Caller::in_group(std::uint32_t gid) const {
     if (gid == egid) return true;
-    if (groups)
-        for (std::uint32_t g : *groups)
-            if (g == gid) return true;
+    if (!process) return false;
+    // Another thread of the process may be changing them (setgroups).
+    base::ScopedLock guard(process->credentials_lock());
+    for (std::uint32_t g : process->credentials.groups())
+        if (g == gid) return true;
     return false;
 }
 
@@ -20,7 +22,7 @@ Caller Caller::current() {
     caller.euid = self.credentials.uids().effective;
     caller.egid = self.credentials.gids().effective;
     caller.privileged = caller.euid == 0;
-    caller.groups = &self.credentials.groups();
+    caller.process = &self;
     return caller;
 }
 

@@ -18,6 +18,10 @@
 #include "libos/base/vector.h"
 #include "libos/mm/user_memory.h"
 
+namespace cella::process {
+class Process;
+}
+
 namespace cella::ipc::sysv {
 
 using base::Error;
@@ -42,7 +46,7 @@ struct Caller {
     int pid = 0;
     std::uint32_t euid = 0, egid = 0;
     bool privileged = false;  // CAP_IPC_OWNER / CAP_SYS_ADMIN: effective uid 0
-    const base::Vector<std::uint32_t>* groups = nullptr;
+    process::Process* process = nullptr;  // for its supplementary groups
     bool in_group(std::uint32_t gid) const;
     static Caller current();
 };
@@ -158,23 +162,40 @@ Result<int> get_or_create(IpcIds<T>& ids, int key, int flags, Create&& create, C
 // A new object's perm: key, owner and creator, mode from the get flags.
 IpcPerm new_perm(int key, int flags);
 
-// IPC_STAT: describe(object) copied to the application, read permission
-// needed when `check`.
+// What a *ctl call gives the application, made under the family's lock
+// and copied out after. Shared memory must copy with its lock released: a
+// copy takes the address space lock, under which a detach takes the
+// shared memory lock.
+struct Reply {
+    alignas(8) std::uint8_t bytes[128];
+    std::size_t size = 0;
+    template <typename T>
+    void set(const T& value) {
+        static_assert(sizeof(T) <= sizeof bytes);
+        __builtin_memcpy(bytes, &value, sizeof value);
+        size = sizeof value;
+    }
+    Result<void> copy_out(std::uint64_t address) const {
+        if (!size) return {};
+        return mm::copy_to_user(address, bytes, size);
+    }
+};
+
+// IPC_STAT: describe(object) into `reply`, read permission needed when `check`.
 template <typename T, typename Describe>
-Result<void> stat_to_user(const T& object, bool check, const Caller& caller, std::uint64_t address,
-                          Describe&& describe) {
+Result<void> stat_into(const T& object, bool check, const Caller& caller, Reply& reply, Describe&& describe) {
     if (check && !permitted(object.perm, caller, 0444)) return Error::from_errno(EACCES);
-    auto stat = describe(object);
-    return mm::copy_to_user(address, &stat, sizeof stat);
+    reply.set(describe(object));
+    return {};
 }
 
 // *_STAT and *_STAT_ANY (no permission needed): the object at `index`;
 // returns its id.
 template <typename T, typename Describe>
-Result<long> stat_by_index(const IpcIds<T>& ids, int index, bool any, const Caller& caller, std::uint64_t address,
+Result<long> stat_by_index(const IpcIds<T>& ids, int index, bool any, const Caller& caller, Reply& reply,
                            Describe&& describe) {
     RefPtr<T> object = TRY(ids.find_index(index));
-    TRY(stat_to_user(*object, !any, caller, address, describe));
+    TRY(stat_into(*object, !any, caller, reply, describe));
     return object->perm.id;
 }
 

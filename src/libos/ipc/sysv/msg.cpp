@@ -198,12 +198,22 @@ Result<long> msg_ctl(int id, int cmd, std::uint64_t address) {
     case IPC_INFO:
     case MSG_INFO: return msg_info(s, cmd, address);
     case MSG_STAT:
-    case MSG_STAT_ANY: return stat_by_index(s.ids, id, cmd == MSG_STAT_ANY, caller, address, stat_of);
+    case MSG_STAT_ANY: {
+        Reply reply;
+        long found = TRY(stat_by_index(s.ids, id, cmd == MSG_STAT_ANY, caller, reply, stat_of));
+        TRY(reply.copy_out(address));
+        return found;
+    }
     default: break;
     }
     RefPtr<MsgQueue> queue = TRY(s.ids.find_id(id));
     switch (cmd) {
-    case IPC_STAT: TRY(stat_to_user(*queue, true, caller, address, stat_of)); return 0;
+    case IPC_STAT: {
+        Reply reply;
+        TRY(stat_into(*queue, true, caller, reply, stat_of));
+        TRY(reply.copy_out(address));
+        return 0;
+    }
     case IPC_SET: {
         UserMsqid wanted = TRY(mm::read_user<UserMsqid>(address));
         TRY(check_owner(queue->perm, caller));

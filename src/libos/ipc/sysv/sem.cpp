@@ -274,7 +274,12 @@ Result<long> sem_ctl(int id, int num, int cmd, std::uint64_t arg) {
     case IPC_INFO:
     case SEM_INFO: return sem_info(s, cmd, arg);
     case SEM_STAT:
-    case SEM_STAT_ANY: return stat_by_index(s.ids, id, cmd == SEM_STAT_ANY, caller, arg, stat_of);
+    case SEM_STAT_ANY: {
+        Reply reply;
+        long found = TRY(stat_by_index(s.ids, id, cmd == SEM_STAT_ANY, caller, reply, stat_of));
+        TRY(reply.copy_out(arg));
+        return found;
+    }
     default: break;
     }
     RefPtr<SemSet> set = TRY(s.ids.find_id(id));
@@ -287,7 +292,12 @@ Result<long> sem_ctl(int id, int num, int cmd, std::uint64_t arg) {
         return &set->sems[static_cast<std::size_t>(num)];
     };
     switch (cmd) {
-    case IPC_STAT: TRY(stat_to_user(*set, true, caller, arg, stat_of)); return 0;
+    case IPC_STAT: {
+        Reply reply;
+        TRY(stat_into(*set, true, caller, reply, stat_of));
+        TRY(reply.copy_out(arg));
+        return 0;
+    }
     case IPC_SET: {
         UserSemid wanted = TRY(mm::read_user<UserSemid>(arg));
         TRY(check_owner(set->perm, caller));

@@ -93,7 +93,7 @@ UserShmid stat_of(const ShmSegment& segment) {
             segment.lpid, static_cast<std::uint64_t>(segment.mappings()), 0, 0};
 }
 
-Result<long> shm_info(ShmState& s, int cmd, std::uint64_t address) {
+Result<long> shm_info(ShmState& s, int cmd, Reply& reply) {
     if (cmd == IPC_INFO) {
         struct shminfo64 info{};
         info.shmmax = kShmMax;
@@ -101,12 +101,12 @@ Result<long> shm_info(ShmState& s, int cmd, std::uint64_t address) {
         info.shmmni = SHMMNI;
         info.shmseg = SHMMNI;
         info.shmall = SHMALL;
-        TRY(mm::copy_to_user(address, &info, sizeof info));
+        reply.set(info);
     } else {
         struct shm_info info{};
         info.used_ids = s.ids.count();
         info.shm_tot = s.total_pages.load(base::MemoryOrder::Relaxed);
-        TRY(mm::copy_to_user(address, &info, sizeof info));
+        reply.set(info);
     }
     int max = s.ids.max_index();
     return max < 0 ? 0 : max;
@@ -177,23 +177,22 @@ Result<void> shm_detach(std::uint64_t address) {
     return {};
 }
 
-Result<long> shm_ctl(int id, int cmd, std::uint64_t address) {
-    cmd &= ~0x100;  // IPC_64
-    ShmState& s = state();
+namespace {
+
+// Lock held; what goes back to the application is left in `reply`.
+Result<long> shm_ctl_locked(ShmState& s, int id, int cmd, const UserShmid& wanted, Reply& reply) {
     Caller caller = Caller::current();
-    base::ScopedLock guard(s.lock);
     switch (cmd) {
     case IPC_INFO:
-    case SHM_INFO: return shm_info(s, cmd, address);
+    case SHM_INFO: return shm_info(s, cmd, reply);
     case SHM_STAT:
-    case SHM_STAT_ANY: return stat_by_index(s.ids, id, cmd == SHM_STAT_ANY, caller, address, stat_of);
+    case SHM_STAT_ANY: return stat_by_index(s.ids, id, cmd == SHM_STAT_ANY, caller, reply, stat_of);
     default: break;
     }
     base::RefPtr<ShmSegment> segment = TRY(s.ids.find_id(id));
     switch (cmd) {
-    case IPC_STAT: TRY(stat_to_user(*segment, true, caller, address, stat_of)); return 0;
+    case IPC_STAT: TRY(stat_into(*segment, true, caller, reply, stat_of)); return 0;
     case IPC_SET: {
-        UserShmid wanted = TRY(mm::read_user<UserShmid>(address));
         TRY(check_owner(segment->perm, caller));
         set_owner(segment->perm, wanted.perm.uid, wanted.perm.gid, wanted.perm.mode);
         segment->ctime = now_seconds();
@@ -214,6 +213,23 @@ Result<long> shm_ctl(int id, int cmd, std::uint64_t address) {
         return 0;
     default: return Error::from_errno(EINVAL);
     }
+}
+
+}  // namespace
+
+Result<long> shm_ctl(int id, int cmd, std::uint64_t address) {
+    cmd &= ~0x100;  // IPC_64
+    UserShmid wanted{};
+    if (cmd == IPC_SET) wanted = TRY(mm::read_user<UserShmid>(address));
+    ShmState& s = state();
+    Reply reply;
+    long result;
+    {
+        base::ScopedLock guard(s.lock);
+        result = TRY(shm_ctl_locked(s, id, cmd, wanted, reply));
+    }
+    TRY(reply.copy_out(address));
+    return result;
 }
 
 Result<base::Vector<ShmRow>> shm_rows() {
