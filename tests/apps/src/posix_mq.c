@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -76,12 +77,21 @@ int main(int argc, char** argv) {
     struct pollfd p = {a, POLLIN | POLLOUT, 0};
     CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLOUT);
 
+    /* epoll sees a message arrive. */
+    int epoll = epoll_create1(EPOLL_CLOEXEC);
+    CHECK(epoll >= 0);
+    struct epoll_event interest = {EPOLLIN, {.u32 = 7}}, ready;
+    CHECK(epoll_ctl(epoll, EPOLL_CTL_ADD, a, &interest) == 0);
+    CHECK(epoll_wait(epoll, &ready, 1, 0) == 0);
+
     /* Highest priority first, arrival order within one. */
     CHECK(mq_send(a, "one", 3, 1) == 0);
     CHECK(mq_send(a, "five", 4, 5) == 0);
     CHECK(mq_send(a, "three", 5, 3) == 0);
     CHECK(mq_send(a, "five again", 10, 5) == 0);
     CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLIN);
+    CHECK(epoll_wait(epoll, &ready, 1, 0) == 1 && ready.events == EPOLLIN && ready.data.u32 == 7);
+    CHECK(close(epoll) == 0);
     CHECK(mq_getattr(a, &got) == 0 && got.mq_curmsgs == 4);
     /* Full: O_NONBLOCK says EAGAIN, a time limit ETIMEDOUT. */
     struct mq_attr nonblocking = {0};
