@@ -33,7 +33,20 @@ constexpr EntrySpec kSysVm[] = {
     {"overcommit_memory", EntryKind::File, generate_overcommit_memory},
 };
 
+constexpr EntrySpec kSysFsMqueue[] = {
+    {"msg_default", EntryKind::File, generate_mq_msg_default},
+    {"msg_max", EntryKind::File, generate_mq_msg_max},
+    {"msgsize_default", EntryKind::File, generate_mq_msgsize_default},
+    {"msgsize_max", EntryKind::File, generate_mq_msgsize_max},
+    {"queues_max", EntryKind::File, generate_mq_queues_max},
+};
+
+constexpr EntrySpec kSysFs[] = {
+    {"mqueue", EntryKind::Directory, nullptr, kSysFsMqueue},
+};
+
 constexpr EntrySpec kSys[] = {
+    {"fs", EntryKind::Directory, nullptr, kSysFs},
     {"kernel", EntryKind::Directory, nullptr, kSysKernel},
     {"vm", EntryKind::Directory, nullptr, kSysVm},
 };

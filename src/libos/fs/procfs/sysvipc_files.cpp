@@ -5,6 +5,7 @@
 #include <linux/sem.h>
 #include <linux/shm.h>
 
+#include "libos/ipc/mqueue/mqueue.h"
 #include "libos/ipc/sysv/msg.h"
 #include "libos/ipc/sysv/sem.h"
 #include "libos/ipc/sysv/shm.h"
@@ -72,5 +73,19 @@ Result<void> generate_sem_limits(const Subject&, TextBuilder& out) {
 Result<void> generate_msgmax(const Subject&, TextBuilder& out) { return out.appendf("%d\n", MSGMAX); }
 Result<void> generate_msgmnb(const Subject&, TextBuilder& out) { return out.appendf("%d\n", MSGMNB); }
 Result<void> generate_msgmni(const Subject&, TextBuilder& out) { return out.appendf("%d\n", MSGMNI); }
+
+Result<void> generate_mq_msg_max(const Subject&, TextBuilder& out) { return out.appendf("%ld\n", ipc::mqueue::kMsgMax); }
+Result<void> generate_mq_msgsize_max(const Subject&, TextBuilder& out) {
+    return out.appendf("%ld\n", ipc::mqueue::kMsgSizeMax);
+}
+Result<void> generate_mq_msg_default(const Subject&, TextBuilder& out) {
+    return out.appendf("%ld\n", ipc::mqueue::kMsgDefault);
+}
+Result<void> generate_mq_msgsize_default(const Subject&, TextBuilder& out) {
+    return out.appendf("%ld\n", ipc::mqueue::kMsgSizeDefault);
+}
+Result<void> generate_mq_queues_max(const Subject&, TextBuilder& out) {
+    return out.appendf("%ld\n", ipc::mqueue::kQueuesMax);
+}
 
 }  // namespace cella::fs::procfs

@@ -21,12 +21,6 @@ namespace {
 using base::Error;
 using base::RefPtr;
 
-// Linux's defaults (/proc/sys/fs/mqueue) and the limits a privileged
-// process may go up to.
-constexpr long kMsgMax = 10, kMsgSizeMax = 8192;
-constexpr long kMsgDefault = 10, kMsgSizeDefault = 8192;
-constexpr long kHardMsgMax = 65536, kHardMsgSizeMax = 16 * 1024 * 1024;
-constexpr std::size_t kQueuesMax = 256;
 constexpr std::size_t kNameMax = 255;
 constexpr std::uint32_t kPriorityMax = 32768;  // MQ_PRIO_MAX
 constexpr int kSigevSignal = 0, kSigevNone = 1, kSigevThread = 2;
@@ -192,7 +186,7 @@ Result<RefPtr<fs::OpenFile>> open(std::string_view name, int flags, std::uint32_
             wanted = *attr;
             TRY(check_attr(wanted, caller.privileged));
         }
-        if (s.queues.size() >= kQueuesMax && !caller.privileged) return Error::from_errno(ENOSPC);
+        if (s.queues.size() >= static_cast<std::size_t>(kQueuesMax) && !caller.privileged) return Error::from_errno(ENOSPC);
         queue = TRY(base::make_ref<Queue>());
         queue->name = TRY(base::String::from(name));
         queue->ino = s.next_ino++;

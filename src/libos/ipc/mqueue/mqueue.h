@@ -14,6 +14,13 @@ namespace cella::ipc::mqueue {
 
 using base::Result;
 
+// Linux's defaults (/proc/sys/fs/mqueue); a privileged process may go up
+// to the hard limits.
+inline constexpr long kMsgMax = 10, kMsgSizeMax = 8192;
+inline constexpr long kMsgDefault = 10, kMsgSizeDefault = 8192;
+inline constexpr long kHardMsgMax = 65536, kHardMsgSizeMax = 16 * 1024 * 1024;
+inline constexpr long kQueuesMax = 256;
+
 struct Attr {  // struct mq_attr
     long flags;
     long maxmsg;
