@@ -50,6 +50,9 @@ Result<int> create_shared_memory(std::uint64_t size);
 // Maps [offset, offset+length) of it MAP_SHARED at `address`, replacing
 // what the range held.
 Result<void> map_shared_memory(int handle, std::uint64_t offset, std::uint64_t address, std::uint64_t length, int prot);
+// Frees pages of such a mapping in the object itself: every mapping of
+// them reads zero afterwards (MADV_REMOVE).
+Result<void> remove_shared_pages(std::uint64_t address, std::uint64_t length);
 // The handle goes; mappings made from it stay until they are replaced.
 void release_shared_memory(int handle);
 // Which pages of the range the host has backed with memory (mincore):

@@ -82,8 +82,9 @@ Result<void> apply(Vma& vma, std::uint64_t start, std::uint64_t end, int advice,
         if (vma.file)
             TRY(refills.try_append(PendingFill{vma.file, vma.owner, start, end - start, vma.offset_of(start), false}));
         return {};
-    case MADV_FREE:
-    case MADV_REMOVE: return host::discard(start, end - start);
+    case MADV_FREE: return host::discard(start, end - start);
+    // Shared memory's pages go for every process that maps them.
+    case MADV_REMOVE: return vma.shared ? host::remove_shared_pages(start, end - start) : host::discard(start, end - start);
     default: return {};
     }
 }

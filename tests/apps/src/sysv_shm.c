@@ -146,6 +146,11 @@ int main(int argc, char** argv) {
     char* writable = shmat(ro, NULL, 0);
     char* readable = shmat(ro, NULL, SHM_RDONLY);
     CHECK(writable != (void*)-1 && readable != (void*)-1);
+    writable[100] = 'y';
+    CHECK(readable[100] == 'y');
+    /* MADV_REMOVE frees the segment's pages for every attachment. */
+    CHECK(madvise(writable, 4096, MADV_REMOVE) == 0);
+    CHECK(readable[100] == 0);
     writable[100] = 'x';
     CHECK(readable[100] == 'x');
     CHECK(mprotect(readable, 4096, PROT_READ | PROT_WRITE) == -1 && errno == EACCES);

@@ -128,6 +128,10 @@ Result<void> map_shared_memory(int handle, std::uint64_t offset, std::uint64_t a
     return {};
 }
 
+Result<void> remove_shared_pages(std::uint64_t address, std::uint64_t length) {
+    return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length), MADV_REMOVE));
+}
+
 void release_shared_memory(int handle) { raw_syscall(__NR_close, handle); }
 
 Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length) {
