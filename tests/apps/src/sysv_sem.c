@@ -69,6 +69,14 @@ static int child(const char* role, int id) {
         CHECK(semop(id, both, 2) == 0);
         return 0;
     }
+    if (strcmp(role, "nobody") == 0) {
+        /* Another user: the 0600 set is closed to it, and not its to remove. */
+        CHECK(setgid(65534) == 0 && setuid(65534) == 0);
+        CHECK(op(id, 0, 1, IPC_NOWAIT) == -1 && errno == EACCES);
+        CHECK(semctl(id, 0, GETVAL) == -1 && errno == EACCES);
+        CHECK(semctl(id, 0, IPC_RMID) == -1 && errno == EPERM);
+        return 0;
+    }
     if (strcmp(role, "remove") == 0) {
         wait_for_ncnt(id, 0, 1);
         CHECK(semctl(id, 0, IPC_RMID) == 0);
@@ -147,6 +155,8 @@ int main(int argc, char** argv) {
     CHECK(op(id, 0, -2, 0) == 0);
     CHECK(semctl(id, 0, GETVAL) == 0);
     reap(poster);
+
+    reap(spawn_role("nobody", id));
 
     /* IPC_STAT, IPC_SET, the info calls. */
     struct semid_ds ds;
