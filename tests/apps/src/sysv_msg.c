@@ -13,6 +13,10 @@
 
 #include "check.h"
 
+#ifndef MSG_COPY
+#define MSG_COPY 040000 /* musl leaves it out */
+#endif
+
 extern char** environ;
 
 struct message {
@@ -65,6 +69,13 @@ int main(int argc, char** argv) {
     expect(id, 0, IPC_NOWAIT, 1, "one again");
     struct message m;
     CHECK(msgrcv(id, &m, sizeof m.text, 0, IPC_NOWAIT) == -1 && errno == ENOMSG);
+
+    /* MSG_COPY: the message at an index, left in the queue. */
+    CHECK(send(id, 8, "copied", 0) == 0);
+    CHECK(msgrcv(id, &m, sizeof m.text, 0, IPC_NOWAIT | MSG_COPY) == 7 && m.type == 8);
+    CHECK(msgrcv(id, &m, sizeof m.text, 1, IPC_NOWAIT | MSG_COPY) == -1 && errno == ENOMSG);
+    CHECK(msgrcv(id, &m, sizeof m.text, 0, MSG_COPY) == -1 && errno == EINVAL);
+    expect(id, 8, IPC_NOWAIT, 8, "copied");
 
     /* Too long for the buffer: E2BIG leaves it queued, MSG_NOERROR truncates. */
     CHECK(send(id, 4, "a longer text", 0) == 0);

@@ -63,6 +63,10 @@ static int child(const char* role, int id) {
         CHECK(op(id, 1, 1, 0) == 0);
         return 0;
     }
+    if (strcmp(role, "wait") == 0) {
+        CHECK(op(id, 0, -1, 0) == 0);
+        return 0;
+    }
     if (strcmp(role, "post") == 0) {
         wait_for_ncnt(id, 0, 1);
         struct sembuf both[2] = {{0, 1, 0}, {0, 1, 0}};
@@ -157,6 +161,18 @@ int main(int argc, char** argv) {
     reap(poster);
 
     reap(spawn_role("nobody", id));
+
+    /* Waiters are served in the order they came, as Linux does. */
+    pid_t first = spawn_role("wait", id);
+    wait_for_ncnt(id, 0, 1);
+    pid_t second = spawn_role("wait", id);
+    wait_for_ncnt(id, 0, 2);
+    int status;
+    CHECK(op(id, 0, 1, 0) == 0);
+    CHECK(waitpid(-1, &status, 0) == first && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(semctl(id, 0, GETNCNT) == 1);
+    CHECK(op(id, 0, 1, 0) == 0);
+    reap(second);
 
     /* IPC_STAT, IPC_SET, the info calls. */
     struct semid_ds ds;

@@ -46,6 +46,28 @@ static int child(int id) {
     return 0;
 }
 
+/* exec detaches: this process attaches, then becomes the "after-exec" role. */
+static int attach_then_exec(int id) {
+    CHECK(shmat(id, NULL, 0) != (void*)-1);
+    struct shmid_ds ds;
+    CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 2);
+    char number[16];
+    snprintf(number, sizeof number, "%d", id);
+    char* argv[] = {(char*)"sysv_shm", (char*)"after-exec", number, NULL};
+    execve("/proc/self/exe", argv, environ);
+    CHECK(!"execve failed");
+    return 1;
+}
+
+static int after_exec(int id) {
+    struct shmid_ds ds;
+    CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 1);
+    char maps[16384];
+    read_whole_file("/proc/self/maps", maps, sizeof maps);
+    CHECK(strstr(maps, "/SYSV") == NULL);
+    return 0;
+}
+
 /* fork: the child inherits the attachment (one more in nattch) and its
    writes reach the parent; its detach leaves the parent's attachment. */
 static int fork_case(void) {
@@ -80,6 +102,8 @@ static void on_segv(int signal) {
 }
 
 int main(int argc, char** argv) {
+    if (argc == 3 && strcmp(argv[1], "attach-exec") == 0) return attach_then_exec(atoi(argv[2]));
+    if (argc == 3 && strcmp(argv[1], "after-exec") == 0) return after_exec(atoi(argv[2]));
     if (argc == 3) return child(atoi(argv[2]));
     if (argc == 2 && strcmp(argv[1], "fork") == 0) return fork_case();
 
@@ -175,6 +199,10 @@ int main(int argc, char** argv) {
     /* munmap detaches too. */
     CHECK(munmap(at, 4096) == 0);
     CHECK(shmctl(ro, IPC_STAT, &ds) == 0 && ds.shm_nattch == 1);
+    snprintf(number, sizeof number, "%d", ro);
+    char* exec_argv[] = {(char*)"sysv_shm", (char*)"attach-exec", number, NULL};
+    CHECK(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, exec_argv, environ) == 0);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CHECK(shmctl(ro, SHM_LOCK, NULL) == 0);
     CHECK(shmctl(ro, IPC_STAT, &ds) == 0 && (ds.shm_perm.mode & 02000));
     CHECK(shmctl(ro, SHM_UNLOCK, NULL) == 0);
