@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +49,8 @@ static int child(const char* to_parent, const char* to_child) {
     CHECK(mq_send(a, "high", 4, 9) == 0);
     return 0;
 }
+
+static void on_alarm(int signal) { (void)signal; }
 
 int main(int argc, char** argv) {
     if (argc == 4) return child(argv[2], argv[3]);
@@ -122,6 +125,14 @@ int main(int argc, char** argv) {
     CHECK(mq_timedreceive(a, buffer, sizeof buffer, NULL, &soon) == -1 && errno == ETIMEDOUT);
     struct timespec invalid = {0, 1000000000};
     CHECK(mq_timedreceive(a, buffer, sizeof buffer, NULL, &invalid) == -1 && errno == EINVAL);
+
+    /* A handler without SA_RESTART ends a wait with EINTR. */
+    struct sigaction action = {0};
+    action.sa_handler = on_alarm;
+    CHECK(sigaction(SIGALRM, &action, NULL) == 0);
+    struct itimerval timer = {{0, 0}, {0, 20000}};
+    CHECK(setitimer(ITIMER_REAL, &timer, NULL) == 0);
+    CHECK(mq_receive(a, buffer, sizeof buffer, NULL) == -1 && errno == EINTR);
 
     /* A signal announces the first message on the empty queue. */
     sigset_t usr1;

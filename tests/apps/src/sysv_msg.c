@@ -2,12 +2,14 @@
    MSG_NOERROR and E2BIG, the limits, msgctl, and two processes (this
    program run again as the child) blocking on each other both ways. */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,6 +50,8 @@ static int child(int id) {
     return 0;
 }
 
+static void on_alarm(int signal) { (void)signal; }
+
 int main(int argc, char** argv) {
     if (argc == 3) return child(atoi(argv[2]));
 
@@ -69,6 +73,15 @@ int main(int argc, char** argv) {
     expect(id, 0, IPC_NOWAIT, 1, "one again");
     struct message m;
     CHECK(msgrcv(id, &m, sizeof m.text, 0, IPC_NOWAIT) == -1 && errno == ENOMSG);
+
+    /* A handler ends a wait with EINTR, even under SA_RESTART (signal(7)). */
+    struct sigaction action = {0};
+    action.sa_handler = on_alarm;
+    action.sa_flags = SA_RESTART;
+    CHECK(sigaction(SIGALRM, &action, NULL) == 0);
+    struct itimerval timer = {{0, 0}, {0, 20000}};
+    CHECK(setitimer(ITIMER_REAL, &timer, NULL) == 0);
+    CHECK(msgrcv(id, &m, sizeof m.text, 0, 0) == -1 && errno == EINTR);
 
     /* MSG_COPY: the message at an index, left in the queue. */
     CHECK(send(id, 8, "copied", 0) == 0);
