@@ -7,7 +7,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   musl-tools musl-dev binutils python3.11
-  coreutils busybox
+  coreutils busybox util-linux
 )
 missing=()
 for package in "${packages[@]}"; do
