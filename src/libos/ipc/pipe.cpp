@@ -4,6 +4,8 @@
 #include <asm/ioctls.h>
 #include <linux/fcntl.h>
 
+#include <cstring>
+
 #include "libos/base/format.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
@@ -19,6 +21,18 @@ constexpr std::uint32_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup 
 std::uint64_t g_next_pipe_id = 1;
 
 Error interrupted() { return Error::from_errno(static_cast<int>(process::kRestartSys)); }
+
+Result<void> copy_out(PipeIo io, std::size_t at, const std::uint8_t* from, std::size_t n) {
+    if (io.user) return mm::copy_to_user(io.address + at, from, n);
+    std::memcpy(reinterpret_cast<std::uint8_t*>(io.address) + at, from, n);
+    return {};
+}
+
+Result<void> copy_in(std::uint8_t* to, PipeIo io, std::size_t at, std::size_t n) {
+    if (io.user) return mm::copy_from_user(to, io.address + at, n);
+    std::memcpy(to, reinterpret_cast<const std::uint8_t*>(io.address) + at, n);
+    return {};
+}
 
 }  // namespace
 
@@ -105,7 +119,7 @@ std::uint32_t Pipe::poll_events(bool write_end) {
     return events;
 }
 
-Result<std::size_t> Pipe::read(std::uint64_t user_buffer, std::size_t size, bool nonblocking) {
+Result<std::size_t> Pipe::read(PipeIo io, std::size_t size, bool nonblocking) {
     if (size == 0) return std::size_t{0};
     Waiter waiter;
     waiter.watch(changed_);
@@ -115,8 +129,9 @@ Result<std::size_t> Pipe::read(std::uint64_t user_buffer, std::size_t size, bool
             if (used_) {
                 std::size_t n = size < used_ ? size : used_;
                 std::size_t first = buffer_.size() - head_ < n ? buffer_.size() - head_ : n;
-                TRY(mm::copy_to_user(user_buffer, buffer_.data() + head_, first));
-                if (n > first) TRY(mm::copy_to_user(user_buffer + first, buffer_.data(), n - first));
+                TRY(copy_out(io, 0, buffer_.data() + head_, first));
+                if (n > first) TRY(copy_out(io, first, buffer_.data(), n - first));
+                if (!io.consume) return n;
                 head_ = (head_ + n) % buffer_.size();
                 used_ -= n;
                 if (!used_) head_ = 0;
@@ -132,7 +147,7 @@ Result<std::size_t> Pipe::read(std::uint64_t user_buffer, std::size_t size, bool
     }
 }
 
-Result<std::size_t> Pipe::write(std::uint64_t user_buffer, std::size_t size, bool nonblocking) {
+Result<std::size_t> Pipe::write(PipeIo io, std::size_t size, bool nonblocking) {
     if (size == 0) return std::size_t{0};
     Waiter waiter;
     waiter.watch(changed_);
@@ -142,29 +157,30 @@ Result<std::size_t> Pipe::write(std::uint64_t user_buffer, std::size_t size, boo
         {
             base::ScopedLock guard(lock_);
             if (!readers_) {
-                (void)process::send_to_thread(process::current_thread(),
-                                              process::kill_siginfo(13 /* SIGPIPE */, process::kSiUser,
-                                                                    process::current_pid()));
+                if (io.sigpipe)
+                    (void)process::send_to_thread(process::current_thread(),
+                                                  process::kill_siginfo(13 /* SIGPIPE */, process::kSiUser,
+                                                                        process::current_pid()));
                 if (done) return done;
                 return Error::from_errno(EPIPE);
             }
             std::size_t left = size - done;
             // Up to PIPE_BUF bytes go in at once or not at all.
-            bool fits = left <= kPipeBuf ? space() >= left : space() > 0;
+            bool fits = left <= kPipeBuf && !io.partial ? space() >= left : space() > 0;
             if (!fits && !nonblocking && grow_for_fork_child(left)) fits = true;
             if (fits) {
                 std::size_t n = left < space() ? left : space();
                 std::size_t tail = (head_ + used_) % buffer_.size();
                 std::size_t first = buffer_.size() - tail < n ? buffer_.size() - tail : n;
-                TRY(mm::copy_from_user(buffer_.data() + tail, user_buffer + done, first));
-                if (n > first) TRY(mm::copy_from_user(buffer_.data(), user_buffer + done + first, n - first));
+                TRY(copy_in(buffer_.data() + tail, io, done, first));
+                if (n > first) TRY(copy_in(buffer_.data(), io, done + first, n - first));
                 used_ += n;
                 done += n;
                 wrote = true;
             }
         }
         if (wrote) changed_.notify_all();
-        if (done == size) return done;
+        if (done == size || (io.partial && done)) return done;
         if (nonblocking) {
             if (done) return done;
             return Error::from_errno(EAGAIN);
@@ -185,12 +201,12 @@ PipeEnd::~PipeEnd() { pipe_->detach(write_end_); }
 
 Result<std::size_t> PipeEnd::read(std::span<std::uint8_t> out) {
     if (write_end_) return Error::from_errno(EBADF);
-    return pipe_->read(reinterpret_cast<std::uint64_t>(out.data()), out.size(), flags() & O_NONBLOCK);
+    return pipe_->read({reinterpret_cast<std::uint64_t>(out.data())}, out.size(), flags() & O_NONBLOCK);
 }
 
 Result<std::size_t> PipeEnd::write(std::span<const std::uint8_t> data) {
     if (!write_end_) return Error::from_errno(EBADF);
-    return pipe_->write(reinterpret_cast<std::uint64_t>(data.data()), data.size(), flags() & O_NONBLOCK);
+    return pipe_->write({reinterpret_cast<std::uint64_t>(data.data())}, data.size(), flags() & O_NONBLOCK);
 }
 
 Result<fs::FileStat> PipeEnd::stat() {

@@ -22,12 +22,21 @@ inline constexpr std::size_t kMaxPipeCapacity = 1 << 20;  // /proc/sys/fs/pipe-m
 // waits for room (Pipe::grow_for_fork_child).
 inline constexpr std::size_t kForkChildPipeLimit = 16 << 20;
 
+// Where the bytes of one pipe read or write come from or go to, and how.
+struct PipeIo {
+    std::uint64_t address;
+    bool user = true;      // application memory (checked copies) or a LibOS buffer (splice, sendfile)
+    bool consume = true;   // reads: false leaves the bytes in the pipe (tee)
+    bool partial = false;  // writes: once there is room, put what fits and return (splice)
+    bool sigpipe = true;   // writes: SIGPIPE with EPIPE (not with RWF_NOSIGNAL)
+};
+
 class Pipe : public base::RefCounted<Pipe> {
 public:
     static Result<base::RefPtr<Pipe>> create();
 
-    Result<std::size_t> read(std::uint64_t user_buffer, std::size_t size, bool nonblocking);
-    Result<std::size_t> write(std::uint64_t user_buffer, std::size_t size, bool nonblocking);
+    Result<std::size_t> read(PipeIo io, std::size_t size, bool nonblocking);
+    Result<std::size_t> write(PipeIo io, std::size_t size, bool nonblocking);
     std::uint32_t poll_events(bool write_end);
     std::size_t available();
     std::size_t capacity();
@@ -68,7 +77,9 @@ public:
     std::uint32_t poll_events() override { return pipe_->poll_events(write_end_); }
     Waitable* waitable() override { return &pipe_->waitable(); }
     Result<long> fcntl_special(int command, std::uint64_t arg) override;
+    fs::FileKind kind() const override { return fs::FileKind::Pipe; }
     Pipe& pipe() { return *pipe_; }
+    bool write_end() const { return write_end_; }
 
 private:
     base::RefPtr<Pipe> pipe_;

@@ -62,6 +62,8 @@ void init_dispatcher(bool strace) {
     install(ipc_syscalls());
     install(exec_syscalls());
     install(sysv_ipc_syscalls());
+    install(vectored_syscalls());
+    install(transfer_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -8,6 +8,7 @@
 #include "libos/host/host.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
+#include "fs_args.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -16,18 +17,6 @@ namespace {
 using base::RefPtr;
 using fs::OpenFile;
 using process::current_process;
-
-constexpr std::size_t kMaxIoCount = 0x7ffff000;  // Linux's MAX_RW_COUNT
-constexpr std::size_t kMaxIovecs = 1024;
-
-struct Iovec {
-    std::uint64_t base;
-    std::uint64_t length;
-};
-
-std::size_t clamp_count(std::uint64_t count) { return count > kMaxIoCount ? kMaxIoCount : count; }
-
-Result<RefPtr<OpenFile>> file_of(int fd) { return current_process().fds().get(fd); }
 
 Result<base::String> path_arg(const SyscallArgs& a, int i) { return mm::copy_string_from_user(a.address(i)); }
 
@@ -42,57 +31,6 @@ Result<long> sys_write(SyscallArgs& a) {
     auto data = TRY(mm::user_readable(a.address(1), clamp_count(a.size(2))));
     return static_cast<long>(TRY(file->write(data)));
 }
-
-Result<long> sys_pread64(SyscallArgs& a) {
-    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
-    if (static_cast<std::int64_t>(a.arg[3]) < 0) return Error::from_errno(EINVAL);
-    auto buffer = TRY(mm::user_writable(a.address(1), clamp_count(a.size(2))));
-    return static_cast<long>(TRY(file->pread(buffer, a.arg[3])));
-}
-
-Result<long> sys_pwrite64(SyscallArgs& a) {
-    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
-    if (static_cast<std::int64_t>(a.arg[3]) < 0) return Error::from_errno(EINVAL);
-    auto data = TRY(mm::user_readable(a.address(1), clamp_count(a.size(2))));
-    return static_cast<long>(TRY(file->pwrite(data, a.arg[3])));
-}
-
-// readv/writev: each segment in turn; a short transfer ends the call, and
-// an error after some bytes moved reports the bytes, as Linux does.
-template <bool kWrite>
-Result<long> vectored(SyscallArgs& a) {
-    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
-    std::uint64_t count = a.size(2);
-    if (count > kMaxIovecs) return Error::from_errno(EINVAL);
-    Iovec iov[kMaxIovecs > 64 ? 64 : kMaxIovecs];
-    std::size_t total = 0;
-    for (std::uint64_t done = 0; done < count;) {
-        std::size_t batch = count - done < 64 ? count - done : 64;
-        TRY(mm::copy_from_user(iov, a.address(1) + done * sizeof(Iovec), batch * sizeof(Iovec)));
-        for (std::size_t i = 0; i < batch; ++i) {
-            if (iov[i].length == 0) continue;
-            std::size_t want = clamp_count(iov[i].length);
-            Result<std::size_t> moved = std::size_t{0};
-            if constexpr (kWrite) {
-                auto data = mm::user_readable(iov[i].base, want);
-                if (data.is_error()) return total ? Result<long>(static_cast<long>(total)) : data.error();
-                moved = file->write(data.value());
-            } else {
-                auto buffer = mm::user_writable(iov[i].base, want);
-                if (buffer.is_error()) return total ? Result<long>(static_cast<long>(total)) : buffer.error();
-                moved = file->read(buffer.value());
-            }
-            if (moved.is_error()) return total ? Result<long>(static_cast<long>(total)) : moved.error();
-            total += moved.value();
-            if (moved.value() < want) return static_cast<long>(total);
-        }
-        done += batch;
-    }
-    return static_cast<long>(total);
-}
-
-Result<long> sys_readv(SyscallArgs& a) { return vectored<false>(a); }
-Result<long> sys_writev(SyscallArgs& a) { return vectored<true>(a); }
 
 Result<long> sys_openat(SyscallArgs& a) {
     base::String path = TRY(path_arg(a, 1));
@@ -357,14 +295,6 @@ Result<long> sys_ftruncate(SyscallArgs& a) {
     return 0;
 }
 
-// Every file system in the enclave is in memory or read-only: nothing to flush.
-Result<long> sys_fsync(SyscallArgs& a) {
-    TRY(file_of(a.fd(0)));
-    return 0;
-}
-
-Result<long> sys_sync(SyscallArgs&) { return 0; }
-
 Result<long> sys_chmod(SyscallArgs& a) {
     base::String path = TRY(path_arg(a, 0));
     TRY(fs::chmod_at(current_process(), AT_FDCWD, path.view(), static_cast<std::uint32_t>(a.arg[1]), 0));
@@ -447,10 +377,6 @@ Result<long> sys_no_xattrs(SyscallArgs&) { return Error::from_errno(EOPNOTSUPP);
 constexpr SyscallSpec kSpecs[] = {
     {__NR_read, sys_read, "dBu"},
     {__NR_write, sys_write, "dbu"},
-    {__NR_pread64, sys_pread64, "dBul"},
-    {__NR_pwrite64, sys_pwrite64, "dbul"},
-    {__NR_readv, sys_readv, "dpu"},
-    {__NR_writev, sys_writev, "dpu"},
     {__NR_open, sys_open, "sOo"},
     {__NR_openat, sys_openat, "DsOo"},
     {__NR_close, sys_close, "d"},
@@ -489,9 +415,6 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_linkat, sys_linkat, "DsDsx"},
     {__NR_truncate, sys_truncate, "sl"},
     {__NR_ftruncate, sys_ftruncate, "dl"},
-    {__NR_fsync, sys_fsync, "d"},
-    {__NR_fdatasync, sys_fsync, "d"},
-    {__NR_sync, sys_sync, ""},
     {__NR_chmod, sys_chmod, "so"},
     {__NR_fchmod, sys_fchmod, "do"},
     {__NR_fchmodat, sys_fchmodat, "Dso"},

@@ -49,6 +49,8 @@ std::span<const SyscallSpec> time_syscalls();
 std::span<const SyscallSpec> ipc_syscalls();
 std::span<const SyscallSpec> exec_syscalls();
 std::span<const SyscallSpec> sysv_ipc_syscalls();
+std::span<const SyscallSpec> vectored_syscalls();
+std::span<const SyscallSpec> transfer_syscalls();
 
 void init_dispatcher(bool strace);
 // Serves one trapped syscall; the result is what the application's rax gets.
