@@ -9,7 +9,7 @@ rm -rf "$instance"
 "$cella" new "$instance" >/dev/null
 "$cella" add -C "$instance" /usr/bin/python3 /usr/lib/python3.11 >/dev/null
 # Programs the subprocess tests start (Debian's /bin/sh is dash).
-"$cella" add -C "$instance" --to /bin /bin/dash /bin/echo /bin/cat /usr/bin/tr >/dev/null
+"$cella" add -C "$instance" --to /bin /bin/dash /bin/echo /bin/cat /usr/bin/tr /bin/cp >/dev/null
 ln -sf dash "$instance/image/bin/sh"
 cp "$scripts"/*.py "$instance/image/root/"
 "$cella" build -C "$instance" >/dev/null

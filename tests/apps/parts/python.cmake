@@ -16,6 +16,8 @@ if(PYTHON3_11)
   python_test(subprocess --stdout "python subprocess ok" -- /usr/bin/python3 /root/subprocesses.py)
   python_test(fork --config-edit "fork=\"sequential\"" --stdout "python fork ok" -- /usr/bin/python3 /root/fork.py)
   python_test(mmap-time --stdout "python mmap/time ok" -- /usr/bin/python3 /root/mmap_time.py)
+  # shutil.copyfile (sendfile) and coreutils cp (copy_file_range).
+  python_test(transfer --stdout "python transfer ok" -- /usr/bin/python3 /root/transfer.py)
 else()
   message(WARNING "python3.11 not found: the Python app tests are skipped")
 endif()
