@@ -3,6 +3,7 @@
 #include <asm-generic/errno.h>
 #include <linux/fcntl.h>
 
+#include "libos/base/format.h"
 #include "libos/process/process.h"
 
 namespace cella::fs {
@@ -13,8 +14,11 @@ using base::Error;
 constexpr int kAccessReadOk = 4, kAccessWriteOk = 2, kAccessExecOk = 1;
 
 // The directory a relative path starts from: the cwd, or what dirfd names.
-Result<base::String> start_directory(process::Process& process, int dirfd, std::string_view path) {
-    if (!path.empty() && path[0] == '/') return base::String{};
+// A scoped walk (RESOLVE_BENEATH, RESOLVE_IN_ROOT) needs it for absolute paths too.
+Result<base::String> start_directory(process::Process& process, int dirfd, std::string_view path,
+                                     unsigned resolve_flags = 0) {
+    bool scoped = resolve_flags & (kResolveBeneath | kResolveInRoot);
+    if (!path.empty() && path[0] == '/' && !scoped) return base::String{};
     if (dirfd == AT_FDCWD) return process.cwd().try_clone();
     RefPtr<OpenFile> file = TRY(process.fds().get(dirfd));
     Inode* inode = file->inode();
@@ -24,7 +28,8 @@ Result<base::String> start_directory(process::Process& process, int dirfd, std::
 
 }  // namespace
 
-Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string_view path, int at_flags) {
+Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string_view path, int at_flags,
+                               unsigned resolve_flags) {
     if (path.empty()) {
         if (!(at_flags & AT_EMPTY_PATH)) return Error::from_errno(ENOENT);
         if (dirfd == AT_FDCWD) return vfs().resolve(process.cwd().view(), ".", true);
@@ -32,13 +37,14 @@ Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string
         if (!file->inode()) return Error::from_errno(EBADF);
         return ResolvedPath{RefPtr<Inode>(file->inode()), TRY(file->path().try_clone())};
     }
-    base::String start = TRY(start_directory(process, dirfd, path));
-    return vfs().resolve(start.view(), path, !(at_flags & AT_SYMLINK_NOFOLLOW));
+    base::String start = TRY(start_directory(process, dirfd, path, resolve_flags));
+    return vfs().resolve(start.view(), path, !(at_flags & AT_SYMLINK_NOFOLLOW), resolve_flags);
 }
 
-Result<Vfs::Parent> parent_at(process::Process& process, int dirfd, std::string_view path) {
-    base::String start = TRY(start_directory(process, dirfd, path));
-    return vfs().resolve_parent(start.view(), path);
+Result<Vfs::Parent> parent_at(process::Process& process, int dirfd, std::string_view path,
+                              unsigned resolve_flags = 0) {
+    base::String start = TRY(start_directory(process, dirfd, path, resolve_flags));
+    return vfs().resolve_parent(start.view(), path, resolve_flags);
 }
 
 Result<base::String> join_path(std::string_view directory, std::string_view name) {
@@ -50,13 +56,13 @@ Result<base::String> join_path(std::string_view directory, std::string_view name
 
 // O_CREAT: the file at `path`, made if missing. `created` tells which.
 Result<ResolvedPath> open_or_create(process::Process& process, int dirfd, std::string_view path, int flags,
-                                    std::uint32_t mode, bool& created) {
+                                    std::uint32_t mode, unsigned resolve_flags, bool& created) {
     created = false;
-    Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
+    Vfs::Parent parent = TRY(parent_at(process, dirfd, path, resolve_flags));
     if (parent.trailing_slash) return Error::from_errno(EISDIR);
     std::string_view name = parent.name.view();
     if (name == "." || name == "..") return Error::from_errno(EISDIR);
-    auto existing = lookup_at(process, dirfd, path, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0);
+    auto existing = lookup_at(process, dirfd, path, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0, resolve_flags);
     if (!existing.is_error()) {
         if (flags & O_EXCL) return Error::from_errno(EEXIST);
         return existing;
@@ -69,11 +75,29 @@ Result<ResolvedPath> open_or_create(process::Process& process, int dirfd, std::s
     return ResolvedPath{made, TRY(join_path(parent.directory.path.view(), name))};
 }
 
-Result<int> open_at(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t mode) {
+// O_TMPFILE: an unnamed file in the directory `path` names.
+Result<int> open_unnamed(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t mode,
+                         unsigned resolve_flags) {
+    if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY) return Error::from_errno(EINVAL);
+    ResolvedPath directory = TRY(lookup_at(process, dirfd, path, 0, resolve_flags));
+    if (!directory.inode->is_directory()) return Error::from_errno(ENOTDIR);
+    RefPtr<Inode> inode = TRY(directory.inode->create_unnamed(mode & ~process.umask(), !(flags & O_EXCL)));
+    RefPtr<OpenFile> file = TRY(inode->open(flags & ~(O_TMPFILE | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)));
+    // Linux names it "#INODE (deleted)" in its directory.
+    char name[48];
+    base::format_to(name, sizeof name, "#%lu (deleted)", static_cast<unsigned long>(inode->stat().ino));
+    TRY(file->set_path(TRY(join_path(directory.path.view(), name)).view()));
+    return process.fds().install(file, flags & O_CLOEXEC);
+}
+
+Result<int> open_at(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t mode,
+                    unsigned resolve_flags) {
+    if (flags & __O_TMPFILE)
+        return open_unnamed(process, dirfd, path, flags, mode, resolve_flags);
     int at_flags = (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0;
     bool created = false;
-    auto resolved = (flags & O_CREAT) ? open_or_create(process, dirfd, path, flags, mode, created)
-                                      : lookup_at(process, dirfd, path, at_flags);
+    auto resolved = (flags & O_CREAT) ? open_or_create(process, dirfd, path, flags, mode, resolve_flags, created)
+                                      : lookup_at(process, dirfd, path, at_flags, resolve_flags);
     if (resolved.is_error()) return resolved.error();
     ResolvedPath found = resolved.release_value();
     Inode& inode = *found.inode;

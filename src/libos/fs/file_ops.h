@@ -14,8 +14,12 @@ class Process;
 namespace cella::fs {
 
 // at_flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH (an empty path names dirfd itself).
-Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string_view path, int at_flags);
-Result<int> open_at(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t mode);
+// resolve_flags: openat2's RESOLVE_* (vfs.h).
+Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string_view path, int at_flags,
+                               unsigned resolve_flags = 0);
+// O_TMPFILE makes an unnamed file in the directory `path` names.
+Result<int> open_at(process::Process& process, int dirfd, std::string_view path, int flags, std::uint32_t mode,
+                    unsigned resolve_flags = 0);
 Result<FileStat> stat_at(process::Process& process, int dirfd, std::string_view path, int at_flags);
 Result<std::size_t> read_link_at(process::Process& process, int dirfd, std::string_view path, std::span<char> out);
 // mode: F_OK or a mask of R_OK/W_OK/X_OK; checked against the owner bits

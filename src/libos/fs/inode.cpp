@@ -11,6 +11,7 @@ using base::Error;
 Result<RefPtr<Inode>> Inode::lookup(std::string_view) { return Error::from_errno(ENOTDIR); }
 Result<bool> Inode::entry_at(std::size_t, DirEntry&) { return Error::from_errno(ENOTDIR); }
 Result<std::size_t> Inode::read_link(std::span<char>) { return Error::from_errno(EINVAL); }
+RefPtr<OpenFile> Inode::magic_link_target() { return nullptr; }
 
 namespace {
 Error cannot_change(const Inode& inode) { return Error::from_errno(inode.read_only() ? EROFS : ENOTDIR); }
@@ -23,6 +24,11 @@ Result<RefPtr<Inode>> Inode::make_symlink(std::string_view, std::string_view) { 
 Result<void> Inode::add_link(std::string_view, Inode&) { return cannot_change(*this); }
 Result<void> Inode::remove(std::string_view, bool) { return cannot_change(*this); }
 Result<void> Inode::rename(std::string_view, Inode&, std::string_view, bool) { return cannot_change(*this); }
+Result<RefPtr<Inode>> Inode::create_unnamed(std::uint32_t, bool) {
+    if (!is_directory()) return Error::from_errno(ENOTDIR);
+    return Error::from_errno(read_only() ? EROFS : EOPNOTSUPP);
+}
+Result<long> Inode::fcntl_special(int, std::uint64_t, const OpenFile&) { return Error::from_errno(EINVAL); }
 Result<void> Inode::truncate(std::uint64_t) {
     if (is_directory()) return Error::from_errno(EISDIR);
     return Error::from_errno(read_only() ? EROFS : EINVAL);

@@ -53,9 +53,16 @@ public:
     virtual Result<void> remove(std::string_view name, bool directory);
     // Moves `name` to `new_parent`/`new_name`, replacing what is there as rename(2) does.
     virtual Result<void> rename(std::string_view name, Inode& new_parent, std::string_view new_name, bool no_replace);
+    // O_TMPFILE: a file of this directory's file system with no name (link
+    // count 0). `linkable`: linkat may give it one (not with O_EXCL). The
+    // default is EROFS on a read-only file system, EOPNOTSUPP otherwise.
+    virtual Result<RefPtr<Inode>> create_unnamed(std::uint32_t mode, bool linkable);
 
     // Symlinks
     virtual Result<std::size_t> read_link(std::span<char> out);
+    // Magic links (/proc/PID/fd/N): following one reaches this open file
+    // itself, whatever its path says. nullptr for every other link.
+    virtual RefPtr<OpenFile> magic_link_target();
 
     // Regular files and devices
     virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out);
@@ -68,6 +75,13 @@ public:
 
     // Whether the file system beneath refuses every change (EROFS).
     virtual bool read_only() const { return false; }
+
+    // fcntl commands that belong to a kind of file (memfd seals), asked
+    // through `file`, an open file of this inode. EINVAL by default.
+    virtual Result<long> fcntl_special(int command, std::uint64_t arg, const OpenFile& file);
+    // Whether a MAP_SHARED mapping that may be written can be made (memfd
+    // write seals refuse it with EPERM).
+    virtual Result<void> check_shared_writable_map() { return {}; }
 
     // Makes the open file description. The default serves regular files
     // and directories through the calls above.

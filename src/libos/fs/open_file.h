@@ -68,6 +68,9 @@ public:
     Result<FileStat> stat() override { return inode_->stat(); }
     Result<std::size_t> getdents64(std::span<std::uint8_t> out) override;
     Inode* inode() override { return inode_.get(); }
+    Result<long> fcntl_special(int command, std::uint64_t arg) override {
+        return inode_->fcntl_special(command, arg, *this);
+    }
 
 private:
     RefPtr<Inode> inode_;

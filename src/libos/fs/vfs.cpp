@@ -3,6 +3,7 @@
 #include <asm-generic/errno.h>
 
 #include "libos/base/global.h"
+#include "open_file.h"
 
 namespace cella::fs {
 namespace {
@@ -69,22 +70,54 @@ RefPtr<Inode> Vfs::mount_at(std::string_view path) {
 }
 
 Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, bool follow_last) {
+    return resolve(base, path, follow_last, 0);
+}
+
+Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, bool follow_last,
+                                  unsigned resolve_flags) {
     if (path.empty()) return Error::from_errno(ENOENT);
     if (path.size() >= kMaxPath) return Error::from_errno(ENAMETOOLONG);
+    bool beneath = resolve_flags & kResolveBeneath;
+    bool in_root = resolve_flags & kResolveInRoot;
+    bool scoped = beneath || in_root;
+    if (beneath && path[0] == '/') return Error::from_errno(EXDEV);
     base::ScopedLock guard(lock_);
     if (!root_) return Error::from_errno(ENOENT);
-
-    base::String remaining;
-    if (path[0] != '/') {
-        TRY(remaining.try_append(base));
-        TRY(remaining.try_append('/'));
-    }
-    TRY(remaining.try_append(path));
-    bool wants_directory = path.back() == '/';
 
     base::Vector<RefPtr<Inode>> nodes;
     base::Vector<base::String> names;
     TRY(nodes.try_append(root_));
+    // The base directory comes first (it is canonical: no links), so that
+    // a scoped walk knows where its root is: `floor` nodes deep.
+    if (path[0] != '/' || scoped) {
+        std::size_t pos = 0;
+        while (true) {
+            std::string_view component = next_component(base, pos);
+            if (component.empty()) break;
+            TRY(names.try_append(TRY(base::String::from(component))));
+            base::String here = TRY(join(names));
+            RefPtr<Inode> child = mount_at(here.view());
+            if (!child) child = TRY(nodes.last()->lookup(component));
+            TRY(nodes.try_append(child));
+        }
+    }
+    std::size_t floor = scoped ? nodes.size() : 1;
+    std::uint64_t start_device = nodes.last()->stat().dev;
+    auto check_device = [&](Inode& node) -> Result<void> {
+        if ((resolve_flags & kResolveNoXdev) && node.stat().dev != start_device) return Error::from_errno(EXDEV);
+        return {};
+    };
+    // Back to the root of the walk: "/" or, in a scoped walk, the base.
+    auto to_root = [&]() {
+        while (nodes.size() > floor) {
+            nodes.take_last();
+            names.take_last();
+        }
+    };
+    if (path[0] == '/') to_root();
+
+    base::String remaining = TRY(base::String::from(path));
+    bool wants_directory = path.back() == '/';
     int symlinks = 0;
     std::size_t pos = 0;
     while (true) {
@@ -93,9 +126,12 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
         bool is_last = only_slashes_after(remaining.view(), pos);
         if (component == ".") continue;
         if (component == "..") {
-            if (nodes.size() > 1) {
+            if (nodes.size() > floor) {
                 nodes.take_last();
                 names.take_last();
+                TRY(check_device(*nodes.last()));
+            } else if (beneath) {
+                return Error::from_errno(EXDEV);
             }
             continue;
         }
@@ -115,7 +151,21 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
         }
 
         if (child->is_symlink() && (!is_last || follow_last || wants_directory)) {
+            if (resolve_flags & kResolveNoSymlinks) return Error::from_errno(ELOOP);
             if (++symlinks > kMaxSymlinks) return Error::from_errno(ELOOP);
+            if (RefPtr<OpenFile> file = child->magic_link_target(); file && file->inode()) {
+                if (resolve_flags & kResolveNoMagicLinks) return Error::from_errno(ELOOP);
+                if (scoped) return Error::from_errno(EXDEV);
+                // The open file itself, named by its path as one component.
+                names.take_last();
+                std::string_view named = file->path().view();
+                while (!named.empty() && named[0] == '/') named.remove_prefix(1);
+                to_root();
+                TRY(names.try_append(TRY(base::String::from(named))));
+                TRY(nodes.try_append(RefPtr<Inode>(file->inode())));
+                TRY(check_device(*nodes.last()));
+                continue;
+            }
             char target[kMaxPath];
             std::size_t length = TRY(child->read_link({target, sizeof target}));
             if (length == 0) return Error::from_errno(ENOENT);
@@ -125,14 +175,15 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
             TRY(spliced.try_append('/'));
             TRY(spliced.try_append(remaining.view().substr(pos)));
             if (target[0] == '/') {
-                nodes.clear();
-                names.clear();
-                TRY(nodes.try_append(root_));
+                if (beneath) return Error::from_errno(EXDEV);
+                to_root();
+                TRY(check_device(*nodes.last()));
             }
             remaining = static_cast<base::String&&>(spliced);
             pos = 0;
             continue;
         }
+        TRY(check_device(*child));
         TRY(nodes.try_append(child));
     }
     RefPtr<Inode> result = nodes.last();
@@ -140,7 +191,7 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
     return ResolvedPath{result, TRY(join(names))};
 }
 
-Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view path) {
+Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags) {
     if (path.empty()) return Error::from_errno(ENOENT);
     std::size_t end = path.size();
     while (end > 1 && path[end - 1] == '/') --end;
@@ -153,7 +204,7 @@ Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view 
                                  : slash == 0                    ? std::string_view("/")
                                                                  : trimmed.substr(0, slash);
     if (name.size() > 255) return Error::from_errno(ENAMETOOLONG);
-    ResolvedPath parent = TRY(resolve(base, directory, true));
+    ResolvedPath parent = TRY(resolve(base, directory, true, resolve_flags));
     if (!parent.inode->is_directory()) return Error::from_errno(ENOTDIR);
     return Parent{static_cast<ResolvedPath&&>(parent), TRY(base::String::from(name)), trailing_slash};
 }

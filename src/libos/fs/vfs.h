@@ -17,6 +17,10 @@ struct ResolvedPath {
     base::String path;  // canonical absolute path, symlinks resolved
 };
 
+// openat2's RESOLVE_* flags, as the resolver applies them.
+inline constexpr unsigned kResolveNoXdev = 0x1, kResolveNoMagicLinks = 0x2, kResolveNoSymlinks = 0x4,
+                          kResolveBeneath = 0x8, kResolveInRoot = 0x10, kResolveCached = 0x20;
+
 class Vfs {
 public:
     Result<void> mount(std::string_view target, RefPtr<Inode> root);
@@ -25,6 +29,12 @@ public:
     // Resolves `path` against `base` (an absolute canonical path) when
     // relative. follow_last: follow a symlink in the last component.
     Result<ResolvedPath> resolve(std::string_view base, std::string_view path, bool follow_last);
+    // The same with RESOLVE_* flags: with kResolveBeneath or kResolveInRoot
+    // `base` is the directory the walk may not leave (EXDEV) or is rooted
+    // at; kResolveNoXdev refuses to cross a mount (EXDEV); kResolveNoSymlinks
+    // and kResolveNoMagicLinks refuse to follow links (ELOOP). Magic links
+    // (/proc/PID/fd/N) reach the open file itself.
+    Result<ResolvedPath> resolve(std::string_view base, std::string_view path, bool follow_last, unsigned resolve_flags);
 
     // For calls that create or remove a name: the directory that holds the
     // last component, and that component. A last component of "." or ".."
@@ -35,7 +45,7 @@ public:
         base::String name;
         bool trailing_slash;
     };
-    Result<Parent> resolve_parent(std::string_view base, std::string_view path);
+    Result<Parent> resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags = 0);
 
     // Visits "/" and then every mount in the order they were made, under
     // the table's lock: the callback must not resolve paths.

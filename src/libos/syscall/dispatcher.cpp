@@ -64,6 +64,7 @@ void init_dispatcher(bool strace) {
     install(sysv_ipc_syscalls());
     install(vectored_syscalls());
     install(transfer_syscalls());
+    install(open_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -65,6 +65,8 @@ Result<std::size_t> GeneratedSymlink::read_link(std::span<char> out) {
     return n;
 }
 
+RefPtr<OpenFile> GeneratedSymlink::magic_link_target() { return magic_ ? magic_(subject_) : nullptr; }
+
 FileStat ProcDirectory::stat() const {
     FileStat s;
     s.dev = kProcDevice;

@@ -36,19 +36,25 @@ private:
     Generator generator_;
 };
 
+// What a magic link (/proc/PID/fd/N) reaches when followed, or nullptr.
+using MagicTarget = RefPtr<OpenFile> (*)(const Subject& subject);
+
 class GeneratedSymlink final : public Inode {
 public:
-    GeneratedSymlink(std::uint64_t ino, Subject subject, Generator generator, std::uint32_t permissions)
-        : ino_(ino), subject_(subject), generator_(generator), permissions_(permissions) {}
+    GeneratedSymlink(std::uint64_t ino, Subject subject, Generator generator, std::uint32_t permissions,
+                     MagicTarget magic = nullptr)
+        : ino_(ino), subject_(subject), generator_(generator), permissions_(permissions), magic_(magic) {}
 
     FileStat stat() const override;
     Result<std::size_t> read_link(std::span<char> out) override;
+    RefPtr<OpenFile> magic_link_target() override;
 
 private:
     std::uint64_t ino_;
     Subject subject_;
     Generator generator_;
     std::uint32_t permissions_;
+    MagicTarget magic_;
 };
 
 struct ListedEntry {

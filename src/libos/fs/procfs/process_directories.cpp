@@ -27,7 +27,8 @@ Result<RefPtr<Inode>> FdDirectory::lookup(std::string_view name) {
     std::uint32_t permissions = (file.value()->readable() ? 0500 : 0) | (file.value()->writable() ? 0300 : 0);
     Subject entry = subject_;
     entry.fd = *fd;
-    return make_node<GeneratedSymlink>(inode_number(subject_, fd_slot(*fd)), entry, fd_link_target, permissions);
+    return make_node<GeneratedSymlink>(inode_number(subject_, fd_slot(*fd)), entry, fd_link_target, permissions,
+                                       fd_link_file);
 }
 
 Result<void> FdDirectory::list(base::Vector<ListedEntry>& out) {

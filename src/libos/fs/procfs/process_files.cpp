@@ -189,6 +189,13 @@ Result<void> cwd_link_target(const Subject& subject, TextBuilder& out) {
 // One file-system namespace for every process.
 Result<void> root_link_target(const Subject&, TextBuilder& out) { return out.append("/"); }
 
+RefPtr<OpenFile> fd_link_file(const Subject& subject) {
+    auto process = find_live_process(subject.pid);
+    if (process.is_error()) return nullptr;
+    auto file = process.value()->fds().get(subject.fd);
+    return file.is_error() ? nullptr : file.release_value();
+}
+
 Result<void> fd_link_target(const Subject& subject, TextBuilder& out) {
     auto process = TRY(find_live_process(subject.pid));
     auto file = process->fds().get(subject.fd);

@@ -15,5 +15,7 @@ Result<void> exe_link_target(const Subject& subject, TextBuilder& out);
 Result<void> cwd_link_target(const Subject& subject, TextBuilder& out);
 Result<void> root_link_target(const Subject& subject, TextBuilder& out);
 Result<void> fd_link_target(const Subject& subject, TextBuilder& out);
+// The open file /proc/PID/fd/N names, for following it as a magic link.
+RefPtr<OpenFile> fd_link_file(const Subject& subject);
 
 }  // namespace cella::fs::procfs

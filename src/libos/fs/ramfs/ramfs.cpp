@@ -84,14 +84,26 @@ public:
         return add_new(name, abi::kModeSymlink | 0777, target);
     }
 
+    Result<RefPtr<Inode>> create_unnamed(std::uint32_t mode, bool linkable) override {
+        if (!is_dir()) return Error::from_errno(ENOTDIR);
+        auto node = TRY(base::make_ref<RamInode>(volume_, abi::kModeRegular | (mode & 07777)));
+        node->links_ = 0;
+        node->linkable_ = linkable;
+        return RefPtr<Inode>(node.get());
+    }
+
     Result<void> add_link(std::string_view name, Inode& existing) override {
         if (!is_dir()) return Error::from_errno(ENOTDIR);
         auto* target = same_volume(existing);
         if (!target) return Error::from_errno(EXDEV);
         if (target->is_dir()) return Error::from_errno(EPERM);
         base::ScopedLock guard(volume_->lock);
+        // A file whose last name is gone gets no new one, unless it was
+        // made nameless on purpose (O_TMPFILE without O_EXCL).
+        if (target->links_ == 0 && !target->linkable_) return Error::from_errno(ENOENT);
         TRY(check_new_name(name));
         TRY(entries_.try_append(Entry{TRY(base::String::from(name)), RefPtr<RamInode>(target)}));
+        target->linkable_ = false;
         ++target->links_;
         target->ctime_ = mtime_ = ctime_ = now();
         return {};
@@ -272,6 +284,7 @@ private:
     std::uint64_t ino_;
     std::uint32_t mode_;
     std::uint32_t links_ = 1;
+    bool linkable_ = false;  // O_TMPFILE files linkat may name
     std::uint32_t subdirectories_ = 0;
     RamInode* parent_ = nullptr;  // directories: for the rename loop check
     Timestamp atime_, mtime_, ctime_;

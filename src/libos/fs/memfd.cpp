@@ -1,0 +1,121 @@
+#include "memfd.h"
+
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+
+#include "libos/base/atomic.h"
+#include "libos/base/format.h"
+#include "libos/base/global.h"
+#include "libos/base/lock.h"
+#include "libos/mm/address_space.h"
+#include "ramfs/ramfs.h"
+
+namespace cella::fs {
+namespace {
+
+using base::Error;
+
+constexpr unsigned kSealSeal = 0x1, kSealShrink = 0x2, kSealGrow = 0x4, kSealWrite = 0x8, kSealFutureWrite = 0x10,
+                   kSealExec = 0x20, kAllSeals = 0x3f;
+constexpr int kAddSeals = 1033, kGetSeals = 1034;  // F_LINUX_SPECIFIC_BASE + 9, + 10
+
+// Where memfd data lives: one ramfs no path reaches (Linux's internal shm mount).
+base::Global<RefPtr<Inode>> g_volume;
+base::Mutex g_volume_lock;
+
+Result<RefPtr<Inode>> volume() {
+    base::ScopedLock guard(g_volume_lock);
+    if (!g_volume.is_constructed()) g_volume.construct(TRY(ramfs::make_root(01777)));
+    return g_volume.get();
+}
+
+// The memfd's inode: the unnamed ramfs file's data and metadata, with the
+// seals checked in front of every change.
+class MemfdInode final : public Inode {
+public:
+    MemfdInode(RefPtr<Inode> data, unsigned seals) : data_(static_cast<RefPtr<Inode>&&>(data)), seals_(seals) {}
+
+    FileStat stat() const override { return data_->stat(); }
+    Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out) override {
+        return data_->read_at(offset, out);
+    }
+
+    Result<std::size_t> write_at(std::uint64_t offset, std::span<const std::uint8_t> data) override {
+        unsigned seals = seals_.load();
+        if (seals & (kSealWrite | kSealFutureWrite)) return Error::from_errno(EPERM);
+        if ((seals & kSealGrow) && offset + data.size() > data_->stat().size) return Error::from_errno(EPERM);
+        return data_->write_at(offset, data);
+    }
+
+    Result<void> truncate(std::uint64_t size) override {
+        unsigned seals = seals_.load();
+        std::uint64_t current = data_->stat().size;
+        if ((seals & kSealShrink) && size < current) return Error::from_errno(EPERM);
+        if ((seals & kSealGrow) && size > current) return Error::from_errno(EPERM);
+        return data_->truncate(size);
+    }
+
+    Result<void> set_mode(std::uint32_t mode) override {
+        if ((seals_.load() & kSealExec) && ((mode ^ data_->stat().mode) & 0111)) return Error::from_errno(EPERM);
+        return data_->set_mode(mode);
+    }
+    Result<void> set_times(const Timestamp* access, const Timestamp* modify) override {
+        return data_->set_times(access, modify);
+    }
+
+    Result<long> fcntl_special(int command, std::uint64_t arg, const OpenFile& file) override {
+        if (command == kGetSeals) return static_cast<long>(seals_.load());
+        if (command != kAddSeals) return Error::from_errno(EINVAL);
+        if (!file.writable()) return Error::from_errno(EPERM);
+        if (arg & ~std::uint64_t{kAllSeals}) return Error::from_errno(EINVAL);
+        base::ScopedLock guard(seal_lock_);
+        unsigned seals = seals_.load();
+        if (seals & kSealSeal) return Error::from_errno(EPERM);
+        // F_SEAL_WRITE cannot hold while a shared mapping may still write.
+        if ((arg & kSealWrite) && !(seals & kSealWrite) && has_writable_shared_mapping())
+            return Error::from_errno(EBUSY);
+        seals_.store(seals | static_cast<unsigned>(arg));
+        return 0;
+    }
+
+    Result<void> check_shared_writable_map() override {
+        if (seals_.load() & (kSealWrite | kSealFutureWrite)) return Error::from_errno(EPERM);
+        return {};
+    }
+
+private:
+    // Linux counts VM_SHARED mappings with VM_MAYWRITE: a read-only
+    // mapping of an fd opened for writing could become writable.
+    bool has_writable_shared_mapping() {
+        mm::AddressSpace& space = mm::address_space();
+        base::ScopedLock guard(space.lock());
+        bool found = false;
+        space.for_each_in(0, ~std::uint64_t{0}, [&](const mm::Vma& vma) {
+            if (vma.file && vma.is_shared() && vma.may_write && vma.file->inode() == this) found = true;
+        });
+        return found;
+    }
+
+    RefPtr<Inode> data_;
+    base::Atomic<unsigned> seals_;
+    base::Mutex seal_lock_;  // serialises F_ADD_SEALS
+};
+
+}  // namespace
+
+Result<RefPtr<OpenFile>> create_memfd(std::string_view name, unsigned flags) {
+    if (flags & kMfdHugetlb) return Error::from_errno(EINVAL);
+    bool noexec = flags & kMfdNoexecSeal;
+    RefPtr<Inode> data = TRY(TRY(volume())->create_unnamed(noexec ? 0666 : 0777, false));
+    // Without MFD_ALLOW_SEALING the file is sealed against more seals.
+    unsigned seals = noexec ? kSealExec : (flags & kMfdAllowSealing) ? 0 : kSealSeal;
+    auto inode = TRY(base::make_ref<MemfdInode>(static_cast<RefPtr<Inode>&&>(data), seals));
+    RefPtr<OpenFile> file = TRY(inode->open(O_RDWR | O_LARGEFILE));
+    base::String path = TRY(base::String::from("/memfd:"));
+    TRY(path.try_append(name));
+    TRY(path.try_append(" (deleted)"));
+    TRY(file->set_path(path.view()));
+    return file;
+}
+
+}  // namespace cella::fs
