@@ -101,7 +101,8 @@ Result<int> open_at(process::Process& process, int dirfd, std::string_view path,
     if (resolved.is_error()) return resolved.error();
     ResolvedPath found = resolved.release_value();
     Inode& inode = *found.inode;
-    if (inode.is_symlink()) return Error::from_errno(ELOOP);  // O_NOFOLLOW hit a link
+    // O_NOFOLLOW hit a link: only O_PATH opens the link itself.
+    if (inode.is_symlink() && !(flags & O_PATH)) return Error::from_errno(ELOOP);
     if ((flags & O_DIRECTORY) && !inode.is_directory()) return Error::from_errno(ENOTDIR);
     bool wants_write = (flags & 3) != O_RDONLY || (flags & O_TRUNC);
     if (!(flags & O_PATH) && wants_write) {
