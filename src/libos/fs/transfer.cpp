@@ -228,6 +228,10 @@ Result<std::size_t> copy_file_range(TransferEnd in, TransferEnd out, std::size_t
     if (in_type == abi::kModeDirectory || out_type == abi::kModeDirectory) return Error::from_errno(EISDIR);
     if (in_type != abi::kModeRegular || out_type != abi::kModeRegular) return Error::from_errno(EINVAL);
     if (!in.file.readable() || !out.file.writable() || (out.file.flags() & O_APPEND)) return Error::from_errno(EBADF);
+    // Linux copies between two file systems only when one driver serves both.
+    auto in_stat = TRY(in.file.stat());
+    auto out_stat = TRY(out.file.stat());
+    if (in_stat.dev != out_stat.dev) return Error::from_errno(EXDEV);
     std::int64_t in_position = 0, out_position = 0;
     if (in.offset)
         in_position = *in.offset;
@@ -243,7 +247,7 @@ Result<std::size_t> copy_file_range(TransferEnd in, TransferEnd out, std::size_t
     if (__builtin_add_overflow(static_cast<std::uint64_t>(in_position), length, &end) ||
         __builtin_add_overflow(static_cast<std::uint64_t>(out_position), length, &end))
         return Error::from_errno(EOVERFLOW);
-    std::uint64_t in_size = TRY(in.file.stat()).size;
+    std::uint64_t in_size = in_stat.size;
     std::uint64_t in_start = static_cast<std::uint64_t>(in_position);
     if (in_start >= in_size) length = 0;
     else if (length > in_size - in_start) length = in_size - in_start;

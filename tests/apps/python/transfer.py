@@ -18,6 +18,12 @@ subprocess.run(["/bin/cp", source, target], check=True)
 with open(target, "rb") as f:
     assert f.read() == data, "cp"
 
+# From another file system: copy_file_range says EXDEV and cp falls back.
+subprocess.run(["/bin/cp", "/usr/bin/python3", "/tmp/transfer_other"], check=True)
+with open("/usr/bin/python3", "rb") as a, open("/tmp/transfer_other", "rb") as b:
+    assert a.read() == b.read(), "cp across file systems"
+os.unlink("/tmp/transfer_other")
+
 with open(source, "rb") as src, open(target, "r+b") as dst:
     assert os.copy_file_range(src.fileno(), dst.fileno(), 1000, 500, 0) == 1000
     assert os.pread(dst.fileno(), 1000, 0) == data[500:1500]
