@@ -1,5 +1,5 @@
 # System V IPC and POSIX message queues (issue 9): each between two processes.
-foreach(program sysv_sem sysv_msg sysv_shm sysv_ipcs posix_mq)
+foreach(program sysv_sem sysv_msg sysv_shm sysv_mutex sysv_ipcs posix_mq)
   list(APPEND APP_PROGRAMS ${program})
   foreach(variant ${VARIANTS})
     app_test(apps.${variant}.${program} --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})
