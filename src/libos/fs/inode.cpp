@@ -2,6 +2,7 @@
 
 #include <asm-generic/errno.h>
 
+#include "libos/mm/shared_pages.h"
 #include "open_file.h"
 
 namespace cella::fs {
@@ -43,6 +44,16 @@ Result<std::size_t> Inode::read_at(std::uint64_t, std::span<std::uint8_t>) {
 Result<std::size_t> Inode::write_at(std::uint64_t, std::span<const std::uint8_t>) {
     return Error::from_errno(is_directory() ? EISDIR : EINVAL);
 }
+
+Result<void> Inode::allocate(int, std::uint64_t, std::uint64_t) { return Error::from_errno(EOPNOTSUPP); }
+
+Result<std::uint64_t> Inode::seek_data(std::uint64_t offset, bool hole) {
+    std::uint64_t size = stat().size;
+    if (offset >= size) return Error::from_errno(ENXIO);
+    return hole ? size : offset;
+}
+
+Result<RefPtr<mm::SharedPages>> Inode::shared_pages() { return RefPtr<mm::SharedPages>(nullptr); }
 
 Result<RefPtr<OpenFile>> Inode::open(int flags) {
     auto file = TRY(base::make_ref<InodeFile>(RefPtr<Inode>(this), flags));

@@ -10,6 +10,10 @@
 #include "libos/base/own_ptr.h"
 #include "libos/base/result.h"
 
+namespace cella::mm {
+class SharedPages;
+}
+
 namespace cella::fs {
 
 using base::RefPtr;
@@ -68,6 +72,16 @@ public:
     virtual Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out);
     virtual Result<std::size_t> write_at(std::uint64_t offset, std::span<const std::uint8_t> data);
     virtual Result<void> truncate(std::uint64_t size);
+    // fallocate(2) for a regular file opened for writing, its mode
+    // checked as the VFS does; the default is a file system without it.
+    virtual Result<void> allocate(int mode, std::uint64_t offset, std::uint64_t length);
+    // lseek's SEEK_DATA (hole false) and SEEK_HOLE; the default knows no
+    // holes: all of the file is data, and its end the only hole.
+    virtual Result<std::uint64_t> seek_data(std::uint64_t offset, bool hole);
+    // The pages every MAP_SHARED mapping of the file maps and read/write
+    // go through (its page cache), or nullptr for a file system whose
+    // files never change, whose shared mappings may then hold copies.
+    virtual Result<RefPtr<mm::SharedPages>> shared_pages();
 
     // Metadata
     virtual Result<void> set_mode(std::uint32_t mode);

@@ -1,6 +1,7 @@
 #include "memfd.h"
 
 #include <asm-generic/errno.h>
+#include <linux/falloc.h>
 #include <linux/fcntl.h>
 
 #include "libos/base/atomic.h"
@@ -54,6 +55,21 @@ public:
         if ((seals & kSealGrow) && size > current) return Error::from_errno(EPERM);
         return data_->truncate(size);
     }
+
+    Result<void> allocate(int mode, std::uint64_t offset, std::uint64_t length) override {
+        unsigned seals = seals_.load();
+        // As shmem_fallocate: a hole is a write, and allocating past the end grows.
+        if ((mode & FALLOC_FL_PUNCH_HOLE) && (seals & (kSealWrite | kSealFutureWrite)))
+            return Error::from_errno(EPERM);
+        if (!(mode & FALLOC_FL_PUNCH_HOLE) && (seals & kSealGrow) && offset + length > data_->stat().size)
+            return Error::from_errno(EPERM);
+        return data_->allocate(mode, offset, length);
+    }
+    Result<std::uint64_t> seek_data(std::uint64_t offset, bool hole) override {
+        return data_->seek_data(offset, hole);
+    }
+    // Every shared mapping maps the data's page cache.
+    Result<RefPtr<mm::SharedPages>> shared_pages() override { return data_->shared_pages(); }
 
     Result<void> set_mode(std::uint32_t mode) override {
         if ((seals_.load() & kSealExec) && ((mode ^ data_->stat().mode) & 0111)) return Error::from_errno(EPERM);

@@ -72,6 +72,16 @@ Result<std::int64_t> InodeFile::seek(std::int64_t offset, int whence) {
     case SEEK_SET: base = 0; break;
     case SEEK_CUR: base = static_cast<std::int64_t>(offset_); break;
     case SEEK_END: base = static_cast<std::int64_t>(inode_->stat().size); break;
+    case SEEK_DATA:
+    case SEEK_HOLE: {
+        if (!inode_->is_regular()) return Error::from_errno(EINVAL);
+        // As tmpfs: a search from before the start finds nothing.
+        if (offset < 0) return Error::from_errno(ENXIO);
+        std::uint64_t found = TRY(inode_->seek_data(static_cast<std::uint64_t>(offset), whence == SEEK_HOLE));
+        if (found > static_cast<std::uint64_t>(INT64_MAX)) return Error::from_errno(EOVERFLOW);
+        offset_ = found;
+        return static_cast<std::int64_t>(found);
+    }
     default: return Error::from_errno(EINVAL);
     }
     if (inode_->is_directory() && whence != SEEK_SET) return Error::from_errno(EINVAL);

@@ -44,17 +44,28 @@ Result<void> protect(std::uint64_t address, std::uint64_t length, int prot);
 Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length);
 // Backs writable pages now (MADV_POPULATE_WRITE): one call instead of a fault per page.
 Result<void> populate_write(std::uint64_t address, std::uint64_t length);
-// Memory several processes map at once (System V shared memory): a host
-// object of `size` zero bytes (a memfd on sim), named by a handle.
-Result<int> create_shared_memory(std::uint64_t size);
-// Maps [offset, offset+length) of it MAP_SHARED at `address`, replacing
-// what the range held.
-Result<void> map_shared_memory(int handle, std::uint64_t offset, std::uint64_t address, std::uint64_t length, int prot);
-// Frees pages of such a mapping in the object itself: every mapping of
-// them reads zero afterwards (MADV_REMOVE).
-Result<void> remove_shared_pages(std::uint64_t address, std::uint64_t length);
-// The handle goes; mappings made from it stay until they are replaced.
-void release_shared_memory(int handle);
+// Shared memory: pages that every mapping of them, in any process, sees
+// as one copy at once (a host memfd in sim). The page cache of a file and
+// shared anonymous memory live in them (mm/shared_pages.h). `handle` is
+// what shared_memory_create returned; holes read zero and cost nothing.
+Result<int> shared_memory_create();
+void shared_memory_close(int handle);
+Result<void> shared_memory_resize(int handle, std::uint64_t size);
+struct SharedMemoryUsage {
+    std::uint64_t size;       // bytes
+    std::uint64_t allocated;  // bytes the host holds pages for
+};
+Result<SharedMemoryUsage> shared_memory_usage(int handle);
+Result<std::size_t> shared_memory_read(int handle, std::uint64_t offset, std::span<std::uint8_t> out);
+Result<std::size_t> shared_memory_write(int handle, std::uint64_t offset, std::span<const std::uint8_t> data);
+// fallocate(2) with tmpfs's modes: 0, FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE.
+Result<void> shared_memory_allocate(int handle, int mode, std::uint64_t offset, std::uint64_t length);
+// The first byte at or after `offset` that is data (or a hole: SEEK_HOLE).
+Result<std::uint64_t> shared_memory_seek(int handle, std::uint64_t offset, bool hole);
+// Maps [offset, offset+length) of the pages at `address`, replacing what
+// is there (`replace`) or failing with EEXIST if anything is.
+Result<void> map_shared(std::uint64_t address, std::uint64_t length, int prot, int handle, std::uint64_t offset,
+                        bool replace);
 // Which pages of the range the host has backed with memory (mincore):
 // out[i] is 1 for a resident page, 0 otherwise; out has one byte per page.
 Result<void> residency(std::uint64_t address, std::uint64_t length, std::span<std::uint8_t> out);

@@ -19,10 +19,10 @@ std::uint64_t claimed_start(const Vma& vma) {
 bool alike(const Vma& a, const Vma& b) {
     if (a.end != b.start || a.prot != b.prot || a.flags != b.flags || a.owner != b.owner || a.kind != b.kind ||
         a.may_write != b.may_write || a.grows_down != b.grows_down || a.file.get() != b.file.get() ||
-        a.writes_back() != b.writes_back() || a.fills_lazily() != b.fills_lazily() || a.name.view() != b.name.view() ||
+        a.pages.get() != b.pages.get() || a.fills_lazily() != b.fills_lazily() || a.name.view() != b.name.view() ||
         a.ever_writable != b.ever_writable || a.shared.get() != b.shared.get())
         return false;
-    return (!a.file && !a.shared) || b.offset == a.offset_of(a.end);
+    return (!a.file && !a.pages) || b.offset == a.offset_of(a.end);
 }
 
 }  // namespace
@@ -34,8 +34,7 @@ AddressSpace& address_space() {
 
 Result<Vma> Vma::try_clone() const {
     return Vma{start,  end,       prot,       flags,    owner, kind, TRY(name.try_clone()), file,
-               offset, may_write, grows_down, TRY(page_sums.try_clone()), TRY(unfilled.try_clone()), ever_writable,
-               shared.clone()};
+               offset, may_write, grows_down, pages, TRY(unfilled.try_clone()), ever_writable, shared.clone()};
 }
 
 void AddressSpace::init(std::uint64_t user_base, std::uint64_t user_size) {
@@ -128,18 +127,16 @@ Result<void> AddressSpace::split_at(std::uint64_t address) {
               whole.offset_of(address),
               whole.may_write,
               whole.grows_down,
-              {},
+              whole.pages,
               {},
               whole.ever_writable,
               whole.shared.clone()};
-    if (whole.writes_back()) TRY(upper.page_sums.try_append(whole.page_sums.span().subspan(lower_pages)));
     if (whole.fills_lazily()) TRY(upper.unfilled.try_append(whole.unfilled.span().subspan(lower_pages)));
     // Insert first: if that fails, the map is as it was.
     TRY(vmas_.try_insert(i + 1, std::move(upper)));
     Vma& lower = vmas_[i];
     lower.end = address;
     // Shrinking cannot fail.
-    if (lower.writes_back()) MUST(lower.page_sums.try_resize(lower_pages));
     if (lower.fills_lazily()) MUST(lower.unfilled.try_resize(lower_pages));
     return {};
 }
@@ -181,10 +178,8 @@ void AddressSpace::merge_around(std::uint64_t start, std::uint64_t end) {
         Vma& a = vmas_[i];
         Vma& b = vmas_[i + 1];
         if (a.start > end) break;
-        // Joining checksums or fill marks needs memory; without it the two
-        // just stay apart. (A mapping has one or the other: shared or private.)
-        if (alike(a, b) && (!a.writes_back() || !a.page_sums.try_append(b.page_sums.span()).is_error()) &&
-            (!a.fills_lazily() || !a.unfilled.try_append(b.unfilled.span()).is_error())) {
+        // Joining fill marks needs memory; without it the two just stay apart.
+        if (alike(a, b) && (!a.fills_lazily() || !a.unfilled.try_append(b.unfilled.span()).is_error())) {
             a.end = b.end;
             vmas_.remove(i + 1);
         } else {

@@ -19,6 +19,7 @@
 #include "libos/base/vector.h"
 #include "libos/fs/open_file.h"
 #include "shared_memory.h"
+#include "shared_pages.h"
 
 namespace cella::mm {
 
@@ -44,17 +45,18 @@ struct Vma {
     int owner;  // pid
     VmaKind kind;
     base::String name;  // file path, "[stack]", "[heap]", or empty
-    // File mappings: the file and the offset in it of `start`.
+    // File mappings: the file and the offset in it of `start` (also the
+    // offset in `pages`, which a shared anonymous mapping has alone).
     base::RefPtr<fs::OpenFile> file = nullptr;
     std::uint64_t offset = 0;
     // Linux's VM_MAYWRITE: mprotect may add PROT_WRITE (false for a shared
     // mapping of a file opened read-only).
     bool may_write = true;
     bool grows_down = false;  // MAP_GROWSDOWN
-    // Shared, writable file mappings: one checksum per page of what the
-    // page held when it last matched the file, so that write-back sends
-    // only the pages the application changed (see file_backing.h).
-    base::Vector<std::uint64_t> page_sums;
+    // Shared mappings of pages that are one copy for every process (a
+    // file's page cache, shared anonymous memory, shared_pages.h): the
+    // host maps them here directly, from `offset` in them.
+    base::RefPtr<SharedPages> pages = nullptr;
     // Private file mappings: one entry per page, nonzero while the page has
     // not been read from the file yet; the host keeps such a page
     // inaccessible and zero until it is first touched (lazy_fill.h).
@@ -69,7 +71,6 @@ struct Vma {
 
     bool is_shared() const { return flags & MAP_SHARED; }
     bool is_mapped() const { return kind != VmaKind::HeapReserve; }
-    bool writes_back() const { return !page_sums.is_empty(); }
     bool fills_lazily() const { return !unfilled.is_empty(); }
     std::size_t page_index(std::uint64_t address) const { return (address - start) / kPageSize; }
     bool is_unfilled(std::uint64_t address) const { return fills_lazily() && unfilled[page_index(address)]; }

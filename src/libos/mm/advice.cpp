@@ -1,8 +1,8 @@
 // madvise(2). Most advice is about paging the host decides on, so it is
 // accepted and changes nothing the application can observe. What can be
 // observed is done: MADV_DONTNEED empties private pages (anonymous ones
-// read zero afterwards, file ones the file again), MADV_FREE and
-// MADV_REMOVE zero what they may.
+// read zero afterwards, file ones the file again), MADV_FREE zeroes
+// private anonymous pages, MADV_REMOVE punches a hole in shared pages.
 #include <asm-generic/errno.h>
 #include <linux/mman.h>
 
@@ -60,8 +60,8 @@ Result<void> check_mapping(const Vma& vma, int advice) {
     case MADV_REMOVE:
         if (!vma.is_shared()) return Error::from_errno(EINVAL);
         if (!vma.may_write || !(vma.prot & PROT_WRITE)) return Error::from_errno(EACCES);
-        // Punching a hole in a file is not offered by the LibOS's file systems.
-        if (vma.file) return Error::from_errno(EOPNOTSUPP);
+        // A copy of a file that never changes has no page cache to punch.
+        if (!vma.pages) return Error::from_errno(EOPNOTSUPP);
         return {};
     default: return {};
     }
@@ -80,11 +80,12 @@ Result<void> apply(Vma& vma, std::uint64_t start, std::uint64_t end, int advice,
         if (vma.fills_lazily()) return unfill(vma, start, end);
         TRY(host::discard(start, end - start));
         if (vma.file)
-            TRY(refills.try_append(PendingFill{vma.file, vma.owner, start, end - start, vma.offset_of(start), false}));
+            TRY(refills.try_append(PendingFill{vma.file, vma.owner, start, end - start, vma.offset_of(start)}));
         return {};
     case MADV_FREE: return host::discard(start, end - start);
-    // Shared memory's pages go for every process that maps them.
-    case MADV_REMOVE: return vma.shared ? host::remove_shared_pages(start, end - start) : host::discard(start, end - start);
+    // The pages go from the file (or shared memory) itself, for every
+    // mapping of them, as Linux punches a hole in tmpfs.
+    case MADV_REMOVE: return vma.pages->punch_hole(vma.offset_of(start), end - start);
     default: return {};
     }
 }

@@ -4,7 +4,6 @@
 
 #include <cstring>
 
-#include "file_backing.h"
 #include "host_access.h"
 #include "lazy_fill.h"
 #include "libos/host/host.h"
@@ -37,13 +36,13 @@ Result<void> for_each_run(std::uint64_t start, std::uint64_t end, Wanted&& wante
 bool unchanged(const Vma& now, const Vma& then) {
     return now.start == then.start && now.end == then.end && now.prot == then.prot && now.flags == then.flags &&
            now.kind == then.kind && now.file.get() == then.file.get() && now.offset == then.offset &&
-           now.may_write == then.may_write && now.grows_down == then.grows_down &&
+           now.may_write == then.may_write && now.grows_down == then.grows_down && now.pages == then.pages &&
            now.ever_writable == then.ever_writable && now.shared.get() == then.shared.get();
 }
 
 bool saves_pages(const Vma& vma) {
-    // Shared memory's pages are not the parent's alone: they stay as they are.
-    if (!vma.is_mapped() || vma.shared) return false;
+    // Shared pages are the parent's and the child's alike, never parked.
+    if (!vma.is_mapped() || vma.pages) return false;
     return vma.is_shared() || vma.ever_writable;
 }
 
@@ -119,7 +118,6 @@ Result<void> MemorySnapshot::restore() {
                 result = put;
             continue;
         }
-        (void)write_back(*vma, vma->start, vma->end);
         release_at_host(space, vma->start, vma->end);
         if (auto removed = space.remove(range.start, range.end, owner_); removed.is_error() && !result.is_error())
             result = removed;
@@ -176,8 +174,9 @@ Result<void> MemorySnapshot::remake(Region& region) {
                    owner_, static_cast<unsigned long>(vma.start), static_cast<unsigned long>(vma.end));
         return Error::from_errno(EEXIST);
     }
-    if (vma.shared) {
-        TRY(vma.shared.get()->map_at(vma.start, vma.offset, vma.size(), vma.prot));
+    if (vma.pages) {
+        // What the child wrote to shared pages stays, as on Linux.
+        TRY(vma.pages->map(vma.start, vma.size(), vma.prot, vma.offset, space.in_user_range(vma.start, vma.end)));
     } else if (vma.is_mapped()) {
         if (space.in_user_range(vma.start, vma.end))
             TRY(host::map_anonymous_fixed(vma.start, vma.size(), PROT_READ | PROT_WRITE));

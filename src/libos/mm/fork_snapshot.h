@@ -8,9 +8,11 @@
 //
 // What a snapshot saves: the contents of the pages only the parent's own
 // writes could have made — private mappings that have ever been writable
-// (Vma::ever_writable), and shared anonymous ones — and only the pages the
-// host has backed; everything else is zero or the file's bytes and comes
-// back from there. It keeps a copy of every mapping record, so whatever
+// (Vma::ever_writable), and shared copies of a read-only file — and only
+// the pages the host has backed; everything else is zero or the file's
+// bytes and comes back from there. Shared pages (Vma::pages) are never
+// saved: the parent sees what the child wrote to them, as on Linux, and
+// a shared mapping the child took away is mapped onto them again. It keeps a copy of every mapping record, so whatever
 // the child maps, unmaps, protects or moves is undone: a mapping the child
 // left exactly as it was keeps its pages (only the saved ones are copied
 // back), any other is remade from the saved pages, zero and its file.

@@ -122,6 +122,15 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
     int flags = request.flags;
     bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
     base::RefPtr<fs::OpenFile> file = backing == Backing::File ? request.file : nullptr;
+    // A shared mapping maps pages every other mapping of them sees too:
+    // the file's page cache, pages the caller has (a System V segment),
+    // or fresh shared memory. A file system whose files never change has
+    // no page cache: its shared mappings hold copies.
+    base::RefPtr<SharedPages> pages = shared && !file ? request.pages : nullptr;
+    std::uint64_t offset = file || pages ? request.offset : 0;
+    if (shared && file) pages = TRY(file->inode()->shared_pages());
+    if (shared && file && !pages && file->writable()) return Error::from_errno(ENODEV);
+    if (shared && !file && !pages) pages = TRY(SharedPages::create(length));
 
     AddressSpace& space = address_space();
     std::uint64_t start;
@@ -145,7 +154,14 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
         bool direct_fill = file && !shared && populate;
         bool lazy_fill = file && !shared && !direct_fill;
         int host_prot = direct_fill ? PROT_READ | PROT_WRITE : lazy_fill ? PROT_NONE : request.prot;
-        if (space.in_user_range(start, end)) {
+        if (pages) {
+            bool inside = space.in_user_range(start, end);
+            auto mapped = pages->map(start, length, request.prot, offset, inside);
+            if (mapped.is_error())
+                return Error::from_errno(mapped.error().code() == EEXIST && !inside && !(flags & MAP_FIXED_NOREPLACE)
+                                             ? ENOMEM
+                                             : mapped.error().code());
+        } else if (space.in_user_range(start, end)) {
             TRY(host::map_anonymous_fixed(start, length, host_prot, populate && !file));
         } else {
             auto mapped = host::map_anonymous_noreplace(start, length, host_prot);
@@ -163,14 +179,13 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
                 file ? VmaKind::File : request.kind,
                 {},
                 file,
-                file ? request.offset : 0,
+                offset,
                 !(shared && file && !file->writable()),
                 (flags & MAP_GROWSDOWN) != 0,
-                {},
+                pages,
                 {}};
         auto prepared = [&]() -> Result<void> {
             vma.name = TRY(base::String::from(backing == Backing::Anonymous && request.file ? "" : request.name));
-            if (shared && file && vma.may_write) TRY(start_tracking(vma));
             if (file && !shared) TRY(track_fill(vma, direct_fill));
             return space.insert(static_cast<Vma&&>(vma));
         }();
@@ -195,14 +210,51 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
         if (lazy_fill) return start;
     }
 
-    if (file) {
-        auto filled = fill_from_file({file, process.memory_owner(), start, length, request.offset, false});
+    if (file && !pages) {
+        auto filled = fill_from_file({file, process.memory_owner(), start, length, request.offset});
         if (filled.is_error()) {
             discard_unfilled(process, file, start, start + length);
             return filled.error();
         }
     }
     return start;
+}
+
+Result<void> remap_file_pages(process::Process& process, std::uint64_t start, std::uint64_t size, int prot,
+                              std::uint64_t pgoff) {
+    if (prot) return Error::from_errno(EINVAL);
+    start = page_round_down(start);
+    size = page_round_down(size);
+    if (start + size <= start) return Error::from_errno(EINVAL);
+    if (pgoff + size / kPageSize < pgoff || pgoff > (~std::uint64_t{0} >> 12)) return Error::from_errno(EINVAL);
+    MapRequest request;
+    request.address = start;
+    request.length = size;
+    request.offset = pgoff * kPageSize;
+    {
+        AddressSpace& space = address_space();
+        base::ScopedLock guard(space.lock());
+        // One shared mapping, or neighbours alike, must hold the whole range.
+        const Vma* first = space.find(start);
+        // (An attached System V segment is left to shmat and shmdt.)
+        if (!first || first->owner != process.memory_owner() || !first->is_mapped() || !first->is_shared() ||
+            first->shared)
+            return Error::from_errno(EINVAL);
+        bool alike = space.covered(start, start + size, process.memory_owner());
+        space.for_each_in(start, start + size, [&](const Vma& vma) {
+            alike &= vma.file.get() == first->file.get() && vma.pages.get() == first->pages.get() &&
+                     vma.prot == first->prot;
+        });
+        if (!alike) return Error::from_errno(EINVAL);
+        request.prot = first->prot;
+        request.flags = MAP_SHARED | MAP_FIXED | MAP_POPULATE;
+        request.file = first->file;
+        request.pages = first->pages;
+        request.kind = first->kind;
+    }
+    if (request.file) request.name = request.file->path().view();
+    TRY(map(process, request));
+    return {};
 }
 
 Result<void> unmap(process::Process& process, std::uint64_t address, std::uint64_t length) {
@@ -267,7 +319,6 @@ void release_all(process::Process& process) {
         if (run_end > run_start) release_at_host(space, run_start, run_end);
     };
     space.remove_all(process.memory_owner(), [&](Vma& vma) {
-        (void)write_back(vma, vma.start, vma.end);
         bool joins = vma.start == run_end &&
                      space.in_user_range(vma.start, vma.end) == space.in_user_range(run_start, run_end);
         if (!joins) {

@@ -3,9 +3,10 @@
 // munmap, mprotect, mremap, msync, madvise, mincore and brk, with Linux's
 // semantics. A mapping is made at the host without committing it; the
 // host kernel backs a page only once it is touched, so a large mapping
-// that is barely used costs little (the EDMM idea). File mappings hold a
-// copy of the file (file_backing.h); a private one reads each part of the
-// file when it is first touched (lazy_fill.h).
+// that is barely used costs little (the EDMM idea). A shared mapping maps
+// pages every mapping of them sees (shared_pages.h); a private file
+// mapping reads each part of the file when it is first touched
+// (lazy_fill.h).
 #include <cstdint>
 #include <span>
 
@@ -31,6 +32,9 @@ struct MapRequest {
     std::uint64_t alignment = kPageSize;
     // Commit every page at once: the caller fills the whole mapping.
     bool populate = false;
+    // MAP_SHARED | MAP_ANONYMOUS: map these (a System V segment, say),
+    // from `offset` in them, instead of fresh shared memory.
+    base::RefPtr<SharedPages> pages;
 };
 
 Result<std::uint64_t> map(process::Process& process, const MapRequest& request);
@@ -46,7 +50,12 @@ struct RemapRequest {
 };
 Result<std::uint64_t> remap(process::Process& process, const RemapRequest& request);
 
-// msync(2): MS_ASYNC and MS_SYNC both write back at once.
+// remap_file_pages(2), as Linux 6.x still serves it: a new MAP_SHARED
+// mapping of the same file over [start, start+size), from page `pgoff`.
+Result<void> remap_file_pages(process::Process& process, std::uint64_t start, std::uint64_t size, int prot,
+                              std::uint64_t pgoff);
+
+// msync(2): shared pages are one copy, so there is nothing to write back.
 Result<void> sync(process::Process& process, std::uint64_t address, std::uint64_t length, int flags);
 // madvise(2).
 Result<void> advise(process::Process& process, std::uint64_t address, std::uint64_t length, int advice);
@@ -80,8 +89,7 @@ Result<std::uint64_t> map_shared(process::Process& process, base::RefPtr<SharedM
 // (shmdt): EINVAL when no shared memory starts there. Returns the memory.
 Result<base::RefPtr<SharedMemory>> unmap_shared(process::Process& process, std::uint64_t address);
 
-// Gives back everything the process holds (exit, exec), writing changed
-// pages of shared file mappings to their files first.
+// Gives back everything the process holds (exit, exec).
 void release_all(process::Process& process);
 
 }  // namespace cella::mm

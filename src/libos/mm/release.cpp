@@ -1,6 +1,5 @@
 #include "release.h"
 
-#include "file_backing.h"
 #include "libos/host/host.h"
 
 namespace cella::mm {
@@ -16,11 +15,7 @@ Result<void> drop_range(AddressSpace& space, int owner, std::uint64_t start, std
     TRY(space.isolate(start, end));
     auto ends = [&](const Vma& vma) { return vma.owner == owner && (reserve_too || vma.is_mapped()); };
     space.for_each_in(start, end, [&](Vma& vma) {
-        if (!ends(vma)) return;
-        // Like Linux's page cache, unmapping does not report a failed
-        // write-back; msync is where the application learns of it.
-        (void)write_back(vma, vma.start, vma.end);
-        release_at_host(space, vma.start, vma.end);
+        if (ends(vma)) release_at_host(space, vma.start, vma.end);
     });
     space.remove_if(start, end, ends);
     // Other owners' mappings split by isolate() join up again.

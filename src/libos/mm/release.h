@@ -10,9 +10,8 @@ namespace cella::mm {
 // unmapped.
 void release_at_host(AddressSpace& space, std::uint64_t start, std::uint64_t end);
 
-// Lock held. Ends `owner`'s mappings in [start, end): changed pages of
-// shared file mappings go to the file, the memory back to the host, the
-// records away. The brk reserve is kept unless `reserve_too`: for the
+// Lock held. Ends `owner`'s mappings in [start, end): the memory goes
+// back to the host, the records away. The brk reserve is kept unless `reserve_too`: for the
 // application it is not mapped, so munmap leaves it alone.
 Result<void> drop_range(AddressSpace& space, int owner, std::uint64_t start, std::uint64_t end,
                         bool reserve_too = false);

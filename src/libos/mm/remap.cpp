@@ -27,7 +27,7 @@ constexpr std::size_t kResidencyBatch = 256;  // pages asked about per host call
 // Lock held. The mapping that holds [old, old+old_len), checked as Linux's
 // vma_to_resize does.
 Result<Vma*> mapping_to_resize(AddressSpace& space, int owner, std::uint64_t old, std::uint64_t old_len,
-                               std::uint64_t new_len, int flags) {
+                               std::uint64_t new_len) {
     // Pieces left apart by earlier splits would fail the one-mapping rule below.
     space.merge_around(old, old + old_len);
     Vma* vma = space.find(old);
@@ -35,12 +35,8 @@ Result<Vma*> mapping_to_resize(AddressSpace& space, int owner, std::uint64_t old
     // Moving or growing an attached System V segment is not done yet.
     if (vma->shared) return Error::from_errno(EINVAL);
     // old_len 0 asks for a second mapping of the same pages: only shared
-    // mappings have pages to share (Linux), and shared anonymous memory is
-    // private to the host here, so only a file can be mapped again.
-    if (old_len == 0 && (!vma->is_shared() || !vma->file)) return Error::from_errno(EINVAL);
-    // For the same reason the pages a shared anonymous mapping leaves
-    // behind cannot stay visible at the old address.
-    if ((flags & MREMAP_DONTUNMAP) && vma->is_shared() && !vma->file) return Error::from_errno(EINVAL);
+    // mappings have pages to share (Linux).
+    if (old_len == 0 && !vma->is_shared()) return Error::from_errno(EINVAL);
     if (old_len > vma->end - old) return Error::from_errno(EFAULT);
     if (vma->file && vma->offset_of(old) + new_len < vma->offset_of(old)) return Error::from_errno(EINVAL);
     return vma;
@@ -70,12 +66,6 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
                           std::uint64_t new_len, std::uint64_t to, bool keep_old, PendingFill& fill) {
     if (old_len) TRY(space.isolate(old, old + old_len));
     Vma* source = space.find(old);
-    // Bring the file up to date first: the new mapping's pages, and the
-    // ones DONTUNMAP leaves behind, then agree with it.
-    if (source->writes_back()) {
-        std::uint64_t covered_end = old + (old_len ? old_len : new_len);
-        (void)write_back(*source, old, covered_end < source->end ? covered_end : source->end);
-    }
     Vma moved{to,
               to + new_len,
               source->prot,
@@ -88,14 +78,8 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
               source->offset_of(old),
               source->may_write,
               source->grows_down,
-              {},
+              source->pages,
               {}};
-    if (source->writes_back()) {
-        std::size_t first = (old - source->start) / kPageSize;
-        TRY(moved.page_sums.try_append(source->page_sums.span().subspan(first, old_len / kPageSize)));
-        for (std::uint64_t at = old_len; at < new_len; at += kPageSize)
-            TRY(moved.page_sums.try_append(zero_page_checksum()));
-    }
     if (source->fills_lazily()) {
         // Pages not read yet move as they are; those it grows into are
         // read from the file when touched too.
@@ -104,15 +88,23 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
         for (std::uint64_t at = old_len; at < new_len; at += kPageSize) TRY(moved.unfilled.try_append(1));
     }
 
-    TRY(host::map_anonymous_fixed(to, new_len, PROT_READ | PROT_WRITE));
-    Result<void> copied;
-    Result<void> placed = with_host_access(*source, old, old + old_len, PROT_READ,
-                                           [&] { copied = copy_backed_pages(old, to, old_len); });
-    if (!placed.is_error()) placed = copied.is_error() ? copied : protect_at_host(moved, to, to + new_len, moved.prot);
+    Result<void> placed;
+    if (moved.pages) {
+        // Shared pages are mapped again at the new place; past their end
+        // (a shared anonymous mapping grown) they give SIGBUS, as on Linux.
+        placed = moved.pages->map(to, new_len, moved.prot, moved.offset, true);
+    } else {
+        TRY(host::map_anonymous_fixed(to, new_len, PROT_READ | PROT_WRITE));
+        Result<void> copied;
+        placed = with_host_access(*source, old, old + old_len, PROT_READ,
+                                  [&] { copied = copy_backed_pages(old, to, old_len); });
+        if (!placed.is_error())
+            placed = copied.is_error() ? copied : protect_at_host(moved, to, to + new_len, moved.prot);
+    }
     const bool private_file = source->file && !source->is_shared();
     const bool lazy = source->fills_lazily();
     const bool private_anonymous = !source->file && !source->is_shared();
-    const base::RefPtr<fs::OpenFile> file = source->file;
+    const base::RefPtr<fs::OpenFile> file = source->pages ? nullptr : source->file;
     const std::uint64_t old_offset = source->offset_of(old);
     if (!placed.is_error()) placed = space.insert(static_cast<Vma&&>(moved));  // `source` is stale from here
     if (placed.is_error()) {
@@ -121,7 +113,7 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
     }
 
     if (file && !lazy && new_len > old_len)
-        fill = {file, owner, to + old_len, new_len - old_len, old_offset + old_len, false};
+        fill = {file, owner, to + old_len, new_len - old_len, old_offset + old_len};
     if (old_len && !keep_old) {
         release_at_host(space, old, old + old_len);
         space.remove_if(old, old + old_len, [&](const Vma& vma) { return vma.owner == owner; });
@@ -132,7 +124,7 @@ Result<void> move_mapping(AddressSpace& space, int owner, std::uint64_t old, std
             (void)unfill(*left, old, old + old_len);
         else
             (void)host::discard(old, old_len);
-        if (private_file && !left) fill = {file, owner, old, old_len, old_offset, false};
+        if (private_file && !left) fill = {file, owner, old, old_len, old_offset};
     }
     space.merge_around(to, to + new_len);
     return {};
@@ -158,17 +150,13 @@ bool grow_in_place(AddressSpace& space, Vma& vma, std::uint64_t new_end, Pending
         space.merge_around(from, new_end);
         return true;
     }
-    if (host::map_anonymous_fixed(from, new_end - from, vma.prot).is_error()) return false;
-    if (vma.writes_back()) {
-        for (std::uint64_t at = from; at < new_end; at += kPageSize)
-            if (vma.page_sums.try_append(zero_page_checksum()).is_error()) {
-                MUST(vma.page_sums.try_resize((from - vma.start) / kPageSize));
-                release_at_host(space, from, new_end);
-                return false;
-            }
+    if (vma.pages) {
+        if (vma.pages->map(from, new_end - from, vma.prot, vma.offset_of(from), true).is_error()) return false;
+    } else if (host::map_anonymous_fixed(from, new_end - from, vma.prot).is_error()) {
+        return false;
     }
     space.extend(vma, vma.start, new_end);
-    if (vma.file) fill = {vma.file, vma.owner, from, new_end - from, vma.offset_of(from), false};
+    if (vma.file && !vma.pages) fill = {vma.file, vma.owner, from, new_end - from, vma.offset_of(from)};
     space.merge_around(from, new_end);
     return true;
 }
@@ -192,7 +180,7 @@ Result<std::uint64_t> remap_to(AddressSpace& space, int owner, const RemapReques
         TRY(drop_range(space, owner, old + new_len, old + old_len));
         old_len = new_len;
     }
-    TRY(mapping_to_resize(space, owner, old, old_len, new_len, request.flags));
+    TRY(mapping_to_resize(space, owner, old, old_len, new_len));
     if (!(request.flags & MREMAP_FIXED)) to = TRY(space.find_free(new_len, kPageSize));
     TRY(move_mapping(space, owner, old, old_len, new_len, to, request.flags & MREMAP_DONTUNMAP, fill));
     return to;
@@ -208,7 +196,7 @@ Result<std::uint64_t> remap_locked(AddressSpace& space, int owner, const RemapRe
         if (old_len > new_len) TRY(drop_range(space, owner, old + new_len, old + old_len));
         return old;
     }
-    Vma* vma = TRY(mapping_to_resize(space, owner, old, old_len, new_len, request.flags));
+    Vma* vma = TRY(mapping_to_resize(space, owner, old, old_len, new_len));
     if (old_len == vma->end - old && old + new_len > old && grow_in_place(space, *vma, old + new_len, fill))
         return old;
     if (!(request.flags & MREMAP_MAYMOVE)) return Error::from_errno(ENOMEM);

@@ -3,7 +3,6 @@
 #include <asm-generic/errno.h>
 
 #include "address_space.h"
-#include "libos/host/host.h"
 #include "libos/process/process.h"
 #include "memory_ops.h"
 #include "release.h"
@@ -12,22 +11,14 @@ namespace cella::mm {
 
 using base::Error;
 
-SharedMemory::~SharedMemory() {
-    if (handle_ >= 0) host::release_shared_memory(handle_);
-}
+SharedMemory::~SharedMemory() = default;
 
 Result<void> SharedMemory::create(std::uint64_t size) {
     std::uint64_t rounded = page_round_up(size);
     if (rounded < size) return Error::from_errno(ENOMEM);
-    handle_ = TRY(host::create_shared_memory(rounded));
+    pages_ = TRY(SharedPages::create(rounded));
     size_ = size;
     return {};
-}
-
-Result<void> SharedMemory::map_at(std::uint64_t address, std::uint64_t offset, std::uint64_t length, int prot) {
-    if (handle_ < 0 || offset > page_round_up(size_) || length > page_round_up(size_) - offset)
-        return Error::from_errno(EINVAL);
-    return host::map_shared_memory(handle_, offset, address, length, prot);
 }
 
 SharedMapping::SharedMapping(base::RefPtr<SharedMemory> memory) : memory_(static_cast<base::RefPtr<SharedMemory>&&>(memory)) {
@@ -71,10 +62,11 @@ Result<std::uint64_t> map_shared(process::Process& process, base::RefPtr<SharedM
         start = TRY(space.find_free(length, kPageSize));
     }
     std::uint64_t end = start + length;
-    TRY(memory->map_at(start, 0, length, request.prot));
+    TRY(memory->pages()->map(start, length, request.prot, 0, true));
     Vma vma{start, end, request.prot, MAP_SHARED, owner, VmaKind::Anonymous, {}, nullptr, 0, request.may_write};
     auto inserted = [&]() -> Result<void> {
         vma.name = TRY(base::String::from(request.name));
+        vma.pages = memory->pages();
         vma.shared = SharedMapping(memory);
         return space.insert(static_cast<Vma&&>(vma));
     }();

@@ -1,8 +1,8 @@
 #pragma once
-// Memory that several processes map at once and that stays one copy: the
-// pages of one host shared-memory object (a memfd on `sim`), mapped
-// MAP_SHARED at each mapping's own address. System V shared memory
-// segments are built on it (ipc/sysv/shm.h).
+// A System V shared memory segment's side of its pages (ipc/sysv/shm.h):
+// the pages themselves are SharedPages (shared_pages.h), as for every
+// shared mapping, and each mapping's Vma::pages points at them; this
+// counts the mappings that shmat made.
 //
 // Every Vma that maps such memory holds a SharedMapping, which counts it:
 // like Linux's shm_nattch, a mapping split in two counts twice. When the
@@ -13,6 +13,7 @@
 #include "libos/base/atomic.h"
 #include "libos/base/own_ptr.h"
 #include "libos/base/result.h"
+#include "shared_pages.h"
 
 namespace cella::mm {
 
@@ -25,12 +26,10 @@ public:
     SharedMemory& operator=(const SharedMemory&) = delete;
     virtual ~SharedMemory();
 
-    // Makes the host object: `size` bytes, reading zero.
+    // Makes the pages: `size` bytes (whole pages of them), reading zero.
     Result<void> create(std::uint64_t size);
     std::uint64_t size() const { return size_; }
-    // Maps [offset, offset+length) at `address` at the host; the caller
-    // holds the address space lock and records the mapping.
-    Result<void> map_at(std::uint64_t address, std::uint64_t offset, std::uint64_t length, int prot);
+    const base::RefPtr<SharedPages>& pages() const { return pages_; }
     // Mappings (Vmas) of it in every process.
     int mappings() const { return mappings_.load(base::MemoryOrder::Acquire); }
 
@@ -49,7 +48,7 @@ protected:
 
 private:
     friend class SharedMapping;
-    int handle_ = -1;
+    base::RefPtr<SharedPages> pages_;
     std::uint64_t size_ = 0;
     base::Atomic<int> mappings_{0};
 };

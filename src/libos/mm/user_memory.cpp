@@ -14,13 +14,29 @@ namespace {
 
 using base::Error;
 
+// Lock held. Whether every shared page of [start, end) exists: past the
+// end of a file (or of shared memory) an access gives SIGBUS, which in
+// the LibOS would be a crash; Linux answers EFAULT.
+bool shared_pages_exist(AddressSpace& space, std::uint64_t start, std::uint64_t end) {
+    bool exist = true;
+    space.for_each_in(start, end, [&](const Vma& vma) {
+        if (!vma.pages) return;
+        std::uint64_t from = vma.start > start ? vma.start : start;
+        std::uint64_t to = vma.end < end ? vma.end : end;
+        exist &= vma.pages->holds(vma.offset_of(from), to - from);
+    });
+    return exist;
+}
+
 bool accessible(std::uint64_t address, std::size_t length, int prot) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
     int pid = process::current_process().memory_owner();
     // Pages of private file mappings not read yet are read now, as the
     // application's own touch would (lazy_fill.h).
-    if (space.check(address, length, prot, pid)) return !fill_range(space, pid, address, address + length).is_error();
+    if (space.check(address, length, prot, pid))
+        return shared_pages_exist(space, address, address + length) &&
+               !fill_range(space, pid, address, address + length).is_error();
     // A buffer just below a MAP_GROWSDOWN stack: Linux grows the stack
     // when the kernel touches it, as it would for the application.
     return grow_stack_to(space, pid, address, prot) && space.check(address, length, prot, pid);

@@ -65,6 +65,7 @@ void init_dispatcher(bool strace) {
     install(vectored_syscalls());
     install(transfer_syscalls());
     install(open_syscalls());
+    install(file_space_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -75,6 +75,11 @@ Result<long> sys_mincore(SyscallArgs& a) {
     return 0;
 }
 
+Result<long> sys_remap_file_pages(SyscallArgs& a) {
+    TRY(mm::remap_file_pages(current_process(), a.address(0), a.size(1), a.integer(2), a.arg[3]));
+    return 0;
+}
+
 Result<long> sys_brk(SyscallArgs& a) { return static_cast<long>(mm::set_break(current_process(), a.address(0))); }
 
 constexpr SyscallSpec kSpecs[] = {
@@ -86,6 +91,7 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_madvise, sys_madvise, "pud"},
     {__NR_mincore, sys_mincore, "pup"},
     {__NR_brk, sys_brk, "p"},
+    {__NR_remap_file_pages, sys_remap_file_pages, "puxux"},
 };
 
 }  // namespace

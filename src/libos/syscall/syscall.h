@@ -52,6 +52,7 @@ std::span<const SyscallSpec> sysv_ipc_syscalls();
 std::span<const SyscallSpec> vectored_syscalls();
 std::span<const SyscallSpec> transfer_syscalls();
 std::span<const SyscallSpec> open_syscalls();
+std::span<const SyscallSpec> file_space_syscalls();
 
 void init_dispatcher(bool strace);
 // Serves one trapped syscall; the result is what the application's rax gets.

@@ -18,6 +18,7 @@ if(PYTHON3_11)
   python_test(mmap-time --stdout "python mmap/time ok" -- /usr/bin/python3 /root/mmap_time.py)
   # shutil.copyfile (sendfile) and coreutils cp (copy_file_range).
   python_test(transfer --stdout "python transfer ok" -- /usr/bin/python3 /root/transfer.py)
+  python_test(shared-mmap --stdout "python shared mmap ok" -- /usr/bin/python3 /root/shared_mmap.py)
 else()
   message(WARNING "python3.11 not found: the Python app tests are skipped")
 endif()

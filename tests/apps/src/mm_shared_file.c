@@ -65,9 +65,8 @@ static void test_two_mappings(int fd) {
     char* first = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     char* second = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     CHECK(first != MAP_FAILED && second != MAP_FAILED && first != second);
-    /* Each changes its own page; both changes reach the file. (Inside
-       cella the two agree with each other only through the file, after
-       msync; Linux shares the pages.) */
+    /* Each changes its own page; both changes reach the file (at once:
+       mm_page_cache checks that without msync). */
     first[100] = '1';
     second[PAGE + 100] = '2';
     CHECK(msync(first, 2 * PAGE, MS_SYNC) == 0 && msync(second, 2 * PAGE, MS_SYNC) == 0);

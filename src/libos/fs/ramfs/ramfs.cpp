@@ -9,13 +9,13 @@
 #include "libos/base/string.h"
 #include "libos/base/vector.h"
 #include "libos/host/host.h"
+#include "file_data.h"
 
 namespace cella::fs::ramfs {
 namespace {
 
 using base::Error;
 
-constexpr std::uint64_t kMaxFileSize = std::uint64_t{1} << 40;
 constexpr std::size_t kMaxNameLength = 255;
 
 Timestamp now() {
@@ -49,7 +49,7 @@ public:
         s.mode = mode_;
         s.nlink = is_dir() ? 2 + subdirectories_ : links_;
         s.size = is_dir() ? entries_.size() * 32 : is_link() ? target_.size() : data_.size();
-        s.blocks = (s.size + 511) / 512;
+        s.blocks = (is_dir() || is_link() ? s.size + 511 : data_.allocated()) / 512;
         s.atime = atime_;
         s.mtime = mtime_;
         s.ctime = ctime_;
@@ -171,35 +171,32 @@ public:
 
     Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out) override {
         if (is_dir()) return Error::from_errno(EISDIR);
-        base::ScopedLock guard(data_lock_);
-        if (offset >= data_.size()) return std::size_t{0};
-        std::size_t n = data_.size() - offset < out.size() ? data_.size() - offset : out.size();
-        std::memcpy(out.data(), data_.data() + offset, n);
-        return n;
+        return data_.read(offset, out);
     }
 
     Result<std::size_t> write_at(std::uint64_t offset, std::span<const std::uint8_t> data) override {
         if (is_dir()) return Error::from_errno(EISDIR);
-        if (offset > kMaxFileSize || data.size() > kMaxFileSize - offset) return Error::from_errno(EFBIG);
-        base::ScopedLock guard(data_lock_);
-        std::uint64_t end = offset + data.size();
-        if (end > data_.size()) TRY(grow(end));
-        std::memcpy(data_.data() + offset, data.data(), data.size());
+        std::size_t n = TRY(data_.write(offset, data));
         mtime_ = ctime_ = now();
-        return data.size();
+        return n;
     }
 
     Result<void> truncate(std::uint64_t size) override {
         if (is_dir()) return Error::from_errno(EISDIR);
-        if (size > kMaxFileSize) return Error::from_errno(EFBIG);
-        base::ScopedLock guard(data_lock_);
-        if (size > data_.size())
-            TRY(grow(size));
-        else
-            TRY(data_.try_resize(size));
+        TRY(data_.resize(size));
         mtime_ = ctime_ = now();
         return {};
     }
+
+    Result<void> allocate(int mode, std::uint64_t offset, std::uint64_t length) override {
+        TRY(data_.allocate(mode, offset, length));
+        mtime_ = ctime_ = now();
+        return {};
+    }
+
+    Result<std::uint64_t> seek_data(std::uint64_t offset, bool hole) override { return data_.seek(offset, hole); }
+
+    Result<base::RefPtr<mm::SharedPages>> shared_pages() override { return data_.shared_pages(); }
 
     Result<void> set_mode(std::uint32_t mode) override {
         mode_ = (mode_ & abi::kModeTypeMask) | (mode & 07777);
@@ -272,14 +269,6 @@ private:
         mtime_ = ctime_ = now();
     }
 
-    Result<void> grow(std::uint64_t size) {
-        std::size_t old = data_.size();
-        if (size > data_.capacity()) TRY(data_.try_reserve(size < 2 * data_.capacity() ? 2 * data_.capacity() : size));
-        TRY(data_.try_resize(size));
-        std::memset(data_.data() + old, 0, size - old);
-        return {};
-    }
-
     base::RefPtr<Volume> volume_;
     std::uint64_t ino_;
     std::uint32_t mode_;
@@ -289,8 +278,7 @@ private:
     RamInode* parent_ = nullptr;  // directories: for the rename loop check
     Timestamp atime_, mtime_, ctime_;
     base::Vector<Entry> entries_;   // directories
-    base::Mutex data_lock_;         // files
-    base::Vector<std::uint8_t> data_;
+    FileData data_;                 // files
     base::String target_;           // symlinks
 };
 

@@ -108,32 +108,6 @@ Result<void> discard(std::uint64_t address, std::uint64_t length) {
     return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length), MADV_DONTNEED));
 }
 
-Result<int> create_shared_memory(std::uint64_t size) {
-    static const char kName[] = "cella-shm";
-    constexpr long kCloseOnExec = 1;  // MFD_CLOEXEC
-    long fd = TRY(checked(raw_syscall(__NR_memfd_create, reinterpret_cast<long>(kName), kCloseOnExec)));
-    if (fd > 0x7fffffff) return Error::from_errno(EIO);
-    if (auto sized = checked(raw_syscall(__NR_ftruncate, fd, static_cast<long>(size))); sized.is_error()) {
-        raw_syscall(__NR_close, fd);
-        return sized.error();
-    }
-    return static_cast<int>(fd);
-}
-
-Result<void> map_shared_memory(int handle, std::uint64_t offset, std::uint64_t address, std::uint64_t length,
-                               int prot) {
-    long mapped = TRY(checked(raw_syscall(__NR_mmap, static_cast<long>(address), static_cast<long>(length), prot,
-                                          MAP_SHARED | MAP_FIXED, handle, static_cast<long>(offset))));
-    if (static_cast<std::uint64_t>(mapped) != address) return Error::from_errno(EFAULT);
-    return {};
-}
-
-Result<void> remove_shared_pages(std::uint64_t address, std::uint64_t length) {
-    return checked_void(raw_syscall(__NR_madvise, static_cast<long>(address), static_cast<long>(length), MADV_REMOVE));
-}
-
-void release_shared_memory(int handle) { raw_syscall(__NR_close, handle); }
-
 Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length) {
     constexpr long kMayMove = 1, kFixed = 2, kDontUnmap = 4;
     long moved = raw_syscall(__NR_mremap, static_cast<long>(from), static_cast<long>(length),
@@ -159,6 +133,64 @@ Result<void> residency(std::uint64_t address, std::uint64_t length, std::span<st
                             reinterpret_cast<long>(out.data()))));
     // Only bit 0 means anything; the rest is the host's to fill as it likes.
     for (std::uint8_t& page : out) page &= 1;
+    return {};
+}
+
+Result<int> shared_memory_create() {
+    constexpr unsigned kCloseOnExec = 1;  // MFD_CLOEXEC
+    long fd = TRY(checked(raw_syscall(__NR_memfd_create, reinterpret_cast<long>("cella-shared"), kCloseOnExec)));
+    if (fd > 0x7fffffff) return Error::from_errno(EIO);
+    return static_cast<int>(fd);
+}
+
+void shared_memory_close(int handle) { raw_syscall(__NR_close, handle); }
+
+Result<void> shared_memory_resize(int handle, std::uint64_t size) {
+    if (size > (~0ull >> 1)) return Error::from_errno(EFBIG);
+    return checked_void(raw_syscall(__NR_ftruncate, handle, static_cast<long>(size)));
+}
+
+Result<SharedMemoryUsage> shared_memory_usage(int handle) {
+    struct ::stat st {};
+    TRY(fstat(handle, st));
+    if (st.st_size < 0 || st.st_blocks < 0 || static_cast<std::uint64_t>(st.st_blocks) > (~0ull >> 9))
+        return Error::from_errno(EIO);
+    return SharedMemoryUsage{static_cast<std::uint64_t>(st.st_size), static_cast<std::uint64_t>(st.st_blocks) << 9};
+}
+
+Result<std::size_t> shared_memory_read(int handle, std::uint64_t offset, std::span<std::uint8_t> out) {
+    return pread(handle, out, offset);
+}
+
+Result<std::size_t> shared_memory_write(int handle, std::uint64_t offset, std::span<const std::uint8_t> data) {
+    return checked_count(raw_syscall(__NR_pwrite64, handle, reinterpret_cast<long>(data.data()), data.size(),
+                                     static_cast<long>(offset)),
+                         data.size());
+}
+
+Result<void> shared_memory_allocate(int handle, int mode, std::uint64_t offset, std::uint64_t length) {
+    return checked_void(
+        raw_syscall(__NR_fallocate, handle, mode, static_cast<long>(offset), static_cast<long>(length)));
+}
+
+Result<std::uint64_t> shared_memory_seek(int handle, std::uint64_t offset, bool hole) {
+    constexpr int kSeekData = 3, kSeekHole = 4;
+    long at = TRY(checked(raw_syscall(__NR_lseek, handle, static_cast<long>(offset), hole ? kSeekHole : kSeekData)));
+    // The answer lies at or after where the search began.
+    if (static_cast<std::uint64_t>(at) < offset) return Error::from_errno(EIO);
+    return static_cast<std::uint64_t>(at);
+}
+
+Result<void> map_shared(std::uint64_t address, std::uint64_t length, int prot, int handle, std::uint64_t offset,
+                        bool replace) {
+    long result = raw_syscall(__NR_mmap, static_cast<long>(address), static_cast<long>(length), prot,
+                              MAP_SHARED | (replace ? MAP_FIXED : MAP_FIXED_NOREPLACE), handle,
+                              static_cast<long>(offset));
+    long mapped = TRY(checked(result));
+    if (static_cast<std::uint64_t>(mapped) != address) {
+        raw_syscall(__NR_munmap, mapped, static_cast<long>(length));
+        return Error::from_errno(EEXIST);
+    }
     return {};
 }
 
