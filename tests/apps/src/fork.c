@@ -50,6 +50,8 @@ static void check_memory_comes_back(void) {
     char* shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     CHECK(shared != MAP_FAILED);
     strcpy(shared, "before");
+    char* shared_unmapped = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(shared_unmapped != MAP_FAILED);
     void* break_before = sbrk(0);
     pid_t parent = getpid();
     int report[2];
@@ -72,6 +74,8 @@ static void check_memory_comes_back(void) {
         mprotect(read_only, 4096, PROT_READ | PROT_WRITE);
         strcpy(read_only, "child");
         strcpy(shared, "after");
+        strcpy(shared_unmapped, "stays");
+        munmap(shared_unmapped, 4096);  /* the parent's view of the pages stays */
         for (int i = 0; i < 64; ++i) {
             char* junk = malloc(100000);
             if (junk) memset(junk, 'j', 100000);
@@ -96,7 +100,7 @@ static void check_memory_comes_back(void) {
     CHECK(strcmp(read_only, "written, then read-only") == 0);
     CHECK(sbrk(0) == break_before);
     /* Shared memory is shared: the child's write stays. */
-    CHECK(strcmp(shared, "after") == 0);
+    CHECK(strcmp(shared, "after") == 0 && strcmp(shared_unmapped, "stays") == 0);
     /* The parent's protection is its own again: its mapping is writable. */
     memset(mapped, 'p', 8 * 4096);
     free(big);
@@ -104,6 +108,7 @@ static void check_memory_comes_back(void) {
     munmap(mapped, 8 * 4096);
     munmap(read_only, 4096);
     munmap(shared, 4096);
+    munmap(shared_unmapped, 4096);
 }
 
 static void check_exec(const char* self) {
