@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -127,9 +128,34 @@ static void test_fallocate(void) {
     CHECK(close(fd) == 0 && unlink(PATH) == 0);
 }
 
+/* A memfd is tmpfs natively too: its answers are tmpfs's everywhere. */
+static void test_memfd(void) {
+    int fd = memfd_create("file_sparse", MFD_ALLOW_SEALING);
+    CHECK(fd >= 0);
+    CHECK(pwrite(fd, "end", 3, 8 * MiB) == 3 && blocks_of(fd) <= 64);
+    CHECK(lseek(fd, 0, SEEK_DATA) == 8 * MiB && lseek(fd, 0, SEEK_HOLE) == 0);
+    errno = 0;
+    CHECK(fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, PAGE) == -1 && errno == EOPNOTSUPP);
+    /* Allocated pages not written yet are holes to SEEK_DATA on tmpfs. */
+    long long before = blocks_of(fd);
+    CHECK(fallocate(fd, 0, 0, 2 * PAGE) == 0 && blocks_of(fd) >= before + 2 * PAGE / 512);
+    CHECK(lseek(fd, 0, SEEK_DATA) == 8 * MiB);
+    CHECK(pwrite(fd, "data", 4, 0) == 4 && lseek(fd, 0, SEEK_DATA) == 0 && lseek(fd, 0, SEEK_HOLE) == PAGE);
+    /* Seals: no growing past the end; no hole once writes are sealed. */
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_GROW) == 0);
+    CHECK(fallocate(fd, 0, 8 * MiB, MiB) == -1 && errno == EPERM);
+    CHECK(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, PAGE) == 0);
+    CHECK(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, PAGE) == 0);
+    CHECK(lseek(fd, 0, SEEK_DATA) == 8 * MiB);
+    CHECK(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) == 0);
+    CHECK(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, PAGE, PAGE) == -1 && errno == EPERM);
+    CHECK(close(fd) == 0);
+}
+
 int main(void) {
     test_sparse();
     test_fallocate();
+    test_memfd();
     puts("file_sparse ok");
     return 0;
 }
