@@ -78,9 +78,9 @@ public:
     // lseek's SEEK_DATA (hole false) and SEEK_HOLE; the default knows no
     // holes: all of the file is data, and its end the only hole.
     virtual Result<std::uint64_t> seek_data(std::uint64_t offset, bool hole);
-    // The pages every MAP_SHARED mapping of the file maps and read/write
-    // go through (its page cache), or nullptr for a file system whose
-    // files never change, whose shared mappings may then hold copies.
+    // The pages every MAP_SHARED mapping of the file maps (its page
+    // cache), or nullptr for a file system without one, whose files can
+    // only be mapped shared read-only, as copies.
     virtual Result<RefPtr<mm::SharedPages>> shared_pages();
 
     // Metadata

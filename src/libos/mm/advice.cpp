@@ -60,7 +60,7 @@ Result<void> check_mapping(const Vma& vma, int advice) {
     case MADV_REMOVE:
         if (!vma.is_shared()) return Error::from_errno(EINVAL);
         if (!vma.may_write || !(vma.prot & PROT_WRITE)) return Error::from_errno(EACCES);
-        // A copy of a file that never changes has no page cache to punch.
+        // A copy of a file (procfs) has no page cache to punch.
         if (!vma.pages) return Error::from_errno(EOPNOTSUPP);
         return {};
     default: return {};

@@ -1,9 +1,8 @@
 #pragma once
 // File mappings that hold a copy of their file: private ones asked to
-// populate or grown by mremap, and shared ones of a file system whose
-// files never change (the image), which has no page cache to map. A
-// shared mapping of a file that can change maps its page cache instead
-// (shared_pages.h), so every view of the file agrees at once.
+// populate or grown by mremap, and read-only shared ones of a file
+// system with no page cache (procfs). Other shared mappings map the
+// file's page cache (shared_pages.h), so every view of it agrees at once.
 #include <cstdint>
 
 #include "address_space.h"

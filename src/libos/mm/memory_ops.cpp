@@ -124,8 +124,8 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
     base::RefPtr<fs::OpenFile> file = backing == Backing::File ? request.file : nullptr;
     // A shared mapping maps pages every other mapping of them sees too:
     // the file's page cache, pages the caller has (a System V segment),
-    // or fresh shared memory. A file system whose files never change has
-    // no page cache: its shared mappings hold copies.
+    // or fresh shared memory. A file system with no page cache (procfs)
+    // gets read-only copies.
     base::RefPtr<SharedPages> pages = shared && !file ? request.pages : nullptr;
     std::uint64_t offset = file || pages ? request.offset : 0;
     if (shared && file) pages = TRY(file->inode()->shared_pages());

@@ -3,7 +3,8 @@
    and in other mappings at once, with no msync; truncating drops the
    pages past the end (SIGBUS there, the tail of the last page reads zero)
    and growing brings them back as zeros; MADV_REMOVE punches a hole;
-   remap_file_pages and mremap(old_size 0) map the same pages again. */
+   remap_file_pages and mremap(old_size 0) map the same pages again; a
+   file of the read-only image mapped shared stays read-only. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
@@ -153,6 +154,26 @@ static void test_shared_anonymous(void) {
     CHECK(munmap(p, 2 * PAGE) == 0 && munmap(grown, 3 * PAGE) == 0);
 }
 
+/* A file of the read-only image (this program) mapped MAP_SHARED twice:
+   both mappings show it, and neither can be made writable. */
+static void test_read_only_file(void) {
+    int fd = open("/proc/self/exe", O_RDONLY);
+    CHECK(fd >= 0);
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && st.st_size > PAGE);
+    char* a = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    char* b = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    CHECK(a != MAP_FAILED && b != MAP_FAILED && a != b);
+    CHECK(memcmp(a, "\177ELF", 4) == 0 && memcmp(a, b, st.st_size) == 0);
+    char last = 0;
+    CHECK(pread(fd, &last, 1, st.st_size - 1) == 1 && a[st.st_size - 1] == last);
+    errno = 0;
+    CHECK(mprotect(a, PAGE, PROT_READ | PROT_WRITE) == -1 && errno == EACCES);
+    CHECK(madvise(b, PAGE, MADV_REMOVE) == -1 && errno == EACCES);
+    CHECK(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED && errno == EACCES);
+    CHECK(munmap(a, st.st_size) == 0 && munmap(b, st.st_size) == 0 && close(fd) == 0);
+}
+
 int main(void) {
     struct sigaction action = {0};
     action.sa_sigaction = on_fault;
@@ -165,6 +186,7 @@ int main(void) {
     test_truncate(fd);
     test_remap(fd);
     test_shared_anonymous();
+    test_read_only_file();
     CHECK(close(fd) == 0 && unlink(PATH) == 0);
     puts("mm_page_cache ok");
     return 0;

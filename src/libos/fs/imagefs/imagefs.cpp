@@ -4,7 +4,9 @@
 
 #include "libos/base/global.h"
 #include "libos/base/lock.h"
+#include "libos/base/vector.h"
 #include "libos/host/host.h"
+#include "libos/mm/shared_pages.h"
 
 namespace cella::fs::imagefs {
 namespace {
@@ -34,11 +36,60 @@ private:
     int fd_;
 };
 
+// The page cache of image files mapped MAP_SHARED: one copy of a file
+// however many mappings of it there are, in whatever processes (so a
+// shared futex in it meets too). Read in whole when first mapped; kept
+// while a mapping holds it.
+class PageCache {
+public:
+    Result<RefPtr<mm::SharedPages>> pages_of(std::uint32_t number, Inode& file) {
+        base::ScopedLock guard(lock_);
+        for (const Entry& entry : entries_)
+            if (entry.number == number) return entry.pages;
+        // Files no mapping holds any more go first.
+        for (std::size_t i = 0; i < entries_.size();) {
+            if (entries_[i].pages->ref_count() == 1)
+                entries_.remove(i);
+            else
+                ++i;
+        }
+        RefPtr<mm::SharedPages> pages = TRY(read_in(file));
+        TRY(entries_.try_append(Entry{number, pages}));
+        return pages;
+    }
+
+private:
+    struct Entry {
+        std::uint32_t number;
+        RefPtr<mm::SharedPages> pages;
+    };
+
+    static Result<RefPtr<mm::SharedPages>> read_in(Inode& file) {
+        constexpr std::size_t kChunk = 128 * 1024;
+        std::uint64_t size = file.stat().size;
+        RefPtr<mm::SharedPages> pages = TRY(mm::SharedPages::create(size));
+        base::Vector<std::uint8_t> buffer;
+        TRY(buffer.try_resize(kChunk));
+        for (std::uint64_t done = 0; done < size;) {
+            std::size_t want = size - done < kChunk ? size - done : kChunk;
+            std::size_t n = TRY(file.read_at(done, buffer.span().first(want)));
+            if (n == 0) return Error::from_errno(EIO);  // the image is shorter than its inode says
+            TRY(pages->write(done, buffer.span().first(n)));
+            done += n;
+        }
+        return pages;
+    }
+
+    base::Mutex lock_;
+    base::Vector<Entry> entries_;
+};
+
 struct ImageFileSystem {
     explicit ImageFileSystem(int fd) : source(fd) {}
     HostImageSource source;
     base::OwnPtr<image::ImageReader> reader;
     base::Mutex lock;  // the reader caches directories
+    PageCache page_cache;
 };
 
 class ImageNode final : public Inode {
@@ -86,6 +137,11 @@ public:
     }
 
     bool read_only() const override { return true; }
+
+    Result<RefPtr<mm::SharedPages>> shared_pages() override {
+        if (!is_regular()) return RefPtr<mm::SharedPages>(nullptr);
+        return fs_.page_cache.pages_of(number_, *this);
+    }
 
     Result<std::size_t> write_at(std::uint64_t, std::span<const std::uint8_t>) override {
         return Error::from_errno(is_directory() ? EISDIR : EROFS);
