@@ -27,6 +27,7 @@ struct BootMount {
 inline constexpr std::uint32_t kBootFlagStrace = 1u << 0;
 inline constexpr std::uint32_t kBootFlagLogDebug = 1u << 1;
 inline constexpr std::uint32_t kBootFlagSequentialFork = 1u << 2;  // cella.json process.fork = "sequential"
+inline constexpr std::uint32_t kBootFlagNoSyscallRewrite = 1u << 3;  // feature.syscall_rewrite false, or CELLA_SYSCALL_REWRITE=0
 
 struct BootInfo {
     std::uint64_t magic;

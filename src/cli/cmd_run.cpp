@@ -90,6 +90,9 @@ int run(const RunOptions& options) {
     spec.default_heap_size = config.default_heap_size;
     spec.default_mmap_size = config.default_mmap_size;
     spec.sequential_fork = config.sequential_fork;
+    // CELLA_SYSCALL_REWRITE=0 turns rewriting off for one run, for debugging.
+    const char* rewrite = std::getenv("CELLA_SYSCALL_REWRITE");
+    spec.syscall_rewrite = config.syscall_rewrite && !(rewrite && std::strcmp(rewrite, "0") == 0);
     spec.max_threads = config.max_num_of_threads;
     spec.hostname = config.hostname;
     for (const MountConfig& mount : config.mounts) {

@@ -51,6 +51,7 @@ nlohmann::ordered_json default_document() {
     document["metadata"] = {{"product_id", 0}, {"version_number", 0}, {"debuggable", true}};
     document["hostname"] = "cella";
     document["mount"] = nlohmann::ordered_json::array({{{"target", "/tmp"}, {"type", "ramfs"}}});
+    document["feature"] = {{"syscall_rewrite", true}};
     return document;
 }
 
@@ -148,7 +149,7 @@ public:
     void read(const Json& document, Config& config) const {
         if (!document.is_object()) fail_plain("must hold a JSON object, not " + describe_type(document));
         check_known_keys(document, "",
-                         {"resource_limits", "process", "entry_points", "env", "metadata", "hostname", "mount"});
+                         {"resource_limits", "process", "entry_points", "env", "metadata", "hostname", "mount", "feature"});
         if (const Json* section = find(document, "resource_limits")) read_resource_limits(*section, config);
         if (const Json* section = find(document, "process")) read_process(*section, config);
         if (const Json* value = find(document, "entry_points")) read_entry_points(*value, config);
@@ -156,6 +157,7 @@ public:
         if (const Json* section = find(document, "metadata")) read_metadata(*section, config);
         if (const Json* value = find(document, "hostname")) read_hostname(*value, config);
         if (const Json* value = find(document, "mount")) read_mounts(*value, config);
+        if (const Json* section = find(document, "feature")) read_feature(*section, config);
         check_process_sizes_fit(config);
     }
 
@@ -254,6 +256,13 @@ private:
 
     // Upper bounds come from check_process_sizes_fit, once user_space_size
     // is known whatever the order of the sections.
+    void read_feature(const Json& section, Config& config) const {
+        require_object(section, "feature");
+        check_known_keys(section, "feature", {"syscall_rewrite"});
+        if (const Json* value = find(section, "syscall_rewrite"))
+            config.syscall_rewrite = read_bool(*value, "feature.syscall_rewrite");
+    }
+
     void read_process(const Json& section, Config& config) const {
         require_object(section, "process");
         check_known_keys(section, "process", {"default_stack_size", "default_heap_size", "default_mmap_size", "fork"});

@@ -38,6 +38,8 @@ struct Config {
     std::uint32_t version_number = 0;
     bool debuggable = true;
     std::string hostname;
+    // feature
+    bool syscall_rewrite = true;  // rewrite syscall sites into direct LibOS entries
     std::vector<MountConfig> mounts;
 };
 

@@ -88,7 +88,8 @@ std::vector<std::uint8_t> make_boot_record(const EnclaveSpec& spec, const Loaded
     info.default_mmap_size = spec.default_mmap_size;
     info.max_threads = spec.max_threads;
     info.flags = (spec.strace ? abi::kBootFlagStrace : 0) | (spec.debug_log ? abi::kBootFlagLogDebug : 0) |
-                 (spec.sequential_fork ? abi::kBootFlagSequentialFork : 0);
+                 (spec.sequential_fork ? abi::kBootFlagSequentialFork : 0) |
+                 (spec.syscall_rewrite ? 0 : abi::kBootFlagNoSyscallRewrite);
     info.image_fd = image_fd;
     info.stdio_fds[0] = 0;
     info.stdio_fds[1] = 1;

@@ -22,6 +22,7 @@ struct EnclaveSpec {
     std::uint64_t default_heap_size = 0;
     std::uint64_t default_mmap_size = 0;
     bool sequential_fork = false;
+    bool syscall_rewrite = true;
     std::uint32_t max_threads = 0;
     std::string hostname;
     std::vector<MountSpec> mounts;

@@ -40,6 +40,7 @@ TEST(ConfigDefaultsTest, DocumentedDefaults) {
     EXPECT_EQ(config.default_heap_size, 32 * kMiB);
     EXPECT_EQ(config.default_mmap_size, 256 * kMiB);
     EXPECT_FALSE(config.sequential_fork);
+    EXPECT_TRUE(config.syscall_rewrite);
     EXPECT_EQ(config.entry_points,
               (std::vector<std::string>{"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin"}));
     EXPECT_EQ(config.env_default,
@@ -60,7 +61,7 @@ TEST(ConfigDefaultsTest, DefaultTextKeepsSectionOrder) {
     std::vector<std::string> keys;
     for (const auto& [key, value] : document.items()) keys.push_back(key);
     EXPECT_EQ(keys, (std::vector<std::string>{"resource_limits", "process", "entry_points", "env", "metadata",
-                                              "hostname", "mount"}));
+                                              "hostname", "mount", "feature"}));
 }
 
 TEST_F(ConfigFileTest, DefaultTextLoadsAsTheDefaults) {
@@ -151,6 +152,14 @@ TEST_F(ConfigFileTest, ForkMode) {
     EXPECT_TRUE(contains(error_for(R"({"process": {"fork": true}})"), "'process.fork' must be a string"));
 }
 
+TEST_F(ConfigFileTest, SyscallRewrite) {
+    EXPECT_TRUE(load(R"({})").syscall_rewrite);
+    EXPECT_FALSE(load(R"({"feature": {"syscall_rewrite": false}})").syscall_rewrite);
+    EXPECT_TRUE(contains(error_for(R"({"feature": {"syscall_rewrite": 1}})"),
+                         "'feature.syscall_rewrite' must be true or false"));
+    EXPECT_TRUE(contains(error_for(R"({"feature": {"io_uring": 1}})"), "unknown key 'feature.io_uring'"));
+}
+
 TEST_F(ConfigFileTest, UnknownKeysNameTheirFullPath) {
     std::string message = error_for(R"({"resource_limits": {"user_space_sise": "1GB"}})");
     EXPECT_TRUE(contains(message, file().string() + ": unknown key 'resource_limits.user_space_sise'"));
@@ -158,8 +167,8 @@ TEST_F(ConfigFileTest, UnknownKeysNameTheirFullPath) {
     EXPECT_TRUE(contains(error_for(R"({"mounts": []})"), "unknown key 'mounts'"));
     EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "flags": 1}]})"),
                          "unknown key 'mount[0].flags'"));
-    std::string far_off = error_for(R"({"features": {}})");
-    EXPECT_TRUE(contains(far_off, "unknown key 'features'"));
+    std::string far_off = error_for(R"({"scheduling": {}})");
+    EXPECT_TRUE(contains(far_off, "unknown key 'scheduling'"));
     EXPECT_FALSE(contains(far_off, "did you mean"));
 }
 

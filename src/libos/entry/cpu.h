@@ -26,9 +26,29 @@ struct ThreadCpu {
     // gone, so its stacks can be freed.
     volatile std::uint32_t host_thread_alive;
     std::uint32_t reserved2;
+    // The direct syscall entry (fast_entry.S): trampolines jump through
+    // fast_entry; the application's registers go to the frame on the
+    // thread's fast stack; the scratch words carry rsp and rip across the
+    // last instructions back; fp_buffer is the thread's XSAVE area,
+    // holding the application's FPU state while fp_captured is set.
+    std::uint64_t fast_entry;
+    std::uint64_t fast_frame;
+    std::uint64_t scratch_rsp;
+    std::uint64_t scratch_rip;
+    std::uint64_t fp_buffer;
+    std::uint32_t fp_captured;
+    std::uint32_t reserved3;
 };
 inline constexpr int kInterruptOffset = 17;
 static_assert(__builtin_offsetof(ThreadCpu, interrupt_requested) == kInterruptOffset);
+// fast_entry.S and the trampolines name these by number.
+inline constexpr int kFastEntryOffset = 48;
+static_assert(__builtin_offsetof(ThreadCpu, fast_entry) == kFastEntryOffset);
+static_assert(__builtin_offsetof(ThreadCpu, fast_frame) == 56);
+static_assert(__builtin_offsetof(ThreadCpu, scratch_rsp) == 64);
+static_assert(__builtin_offsetof(ThreadCpu, scratch_rip) == 72);
+static_assert(__builtin_offsetof(ThreadCpu, fp_buffer) == 80);
+static_assert(__builtin_offsetof(ThreadCpu, fp_captured) == 88);
 
 inline ThreadCpu* current_cpu() {
     ThreadCpu* cpu;

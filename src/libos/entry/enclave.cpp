@@ -5,10 +5,12 @@
 #include <cstring>
 
 #include "asm_symbols.h"
+#include "fast_syscall.h"
 #include "host_signals.h"
 #include "libos/base/format.h"
 #include "libos/host/host.h"
 #include "libos/mm/heap.h"
+#include "libos/rewrite/syscall_sites.h"
 #include "signal_handlers.h"
 #include "text_range.h"
 
@@ -69,13 +71,14 @@ void enter_thread(ThreadCpu& cpu, bool allocate_altstack) {
     cpu.self = &cpu;
     if (host::set_gs_base(reinterpret_cast<std::uint64_t>(&cpu)).is_error()) CELLA_PANIC("cannot set %gs");
     if (allocate_altstack) {
-        void* stack = mm::kernel_heap().allocate(kLibosSignalStackSize);
+        void* stack = mm::kernel_heap().allocate(kLibosStackAllocation);
         if (!stack) CELLA_PANIC("no LibOS heap for a signal stack");
         cpu.altstack_base = reinterpret_cast<std::uint64_t>(stack);
         cpu.altstack_size = kLibosSignalStackSize;
         KernelStack ss{stack, 0, kLibosSignalStackSize};
         if (host::sigaltstack(&ss, nullptr).is_error()) CELLA_PANIC("cannot set the LibOS signal stack");
     }
+    setup_fast_entry(cpu);
     cpu.sud_selector = 0;
     if (host::syscall_dispatch_on(text_start(), text_end(), &cpu.sud_selector).is_error())
         CELLA_PANIC("Syscall User Dispatch is not available (Linux 5.11 or later is needed)");
@@ -90,6 +93,7 @@ void leave_enclave(int exit_code, int term_signal, const char* message) {
     if (n) std::memcpy(record->message, message, n);
     record->message[n] = '\0';
 
+    rewrite::log_stats();
     (void)host::syscall_dispatch_off();
     for (std::size_t i = 0; i < kHandledCount; ++i)
         (void)host::sigaction(kHandledSignals[i], &g_host.actions[i], nullptr);

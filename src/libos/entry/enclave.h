@@ -13,6 +13,9 @@ namespace cella::entry {
 void save_host_state(abi::ExitRecord* exit_record);
 // Size of each thread's LibOS signal stack (where its syscalls are served).
 inline constexpr std::size_t kLibosSignalStackSize = 64 * 1024;
+// One allocation per thread holds the signal stack and, above it, the
+// stack of the direct syscall entry (fast_syscall.h).
+inline constexpr std::size_t kLibosStackAllocation = 2 * kLibosSignalStackSize;
 
 // Installs the LibOS's SIGSYS, kick and fault handlers for the host process.
 void install_signal_handlers();

@@ -5,12 +5,14 @@
 #include "asm_symbols.h"
 #include "cpu.h"
 #include "enclave.h"
+#include "fast_syscall.h"
 #include "libos/base/format.h"
 #include "libos/host/host.h"
 #include "libos/mm/fault.h"
 #include "libos/process/process.h"
 #include "libos/process/signal_defaults.h"
 #include "libos/process/signals.h"
+#include "libos/rewrite/syscall_sites.h"
 #include "libos/runtime/log.h"
 #include "libos/syscall/syscall.h"
 #include "signal_types.h"
@@ -36,6 +38,9 @@ extern "C" void cella_sigsys_handler(int, void* raw_info, void* raw_context) {
         cella::process::deliver_fault(thread, *context, app);
         return;
     }
+    cella::entry::note_host_frame(*context);
+    // The trapped `syscall` instruction ends where rip points.
+    cella::rewrite::on_trap(static_cast<std::uint64_t>(regs.rip) - 2);
     cella::syscall::SyscallArgs args{info->sigsys.syscall,
                                      {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9},
                                      context};
@@ -54,6 +59,11 @@ extern "C" void cella_kick_handler(int, void*, void* raw_context) {
     if (rip >= reinterpret_cast<std::uint64_t>(cella_blocking_window_begin) &&
         rip <= reinterpret_cast<std::uint64_t>(cella_blocking_window_end)) {
         regs.rip = address_of(&cella_blocking_interrupted);
+        return;
+    }
+    // On the direct entry's way back, after it looked at the flag: look again.
+    if (cella::entry::in_fast_exit_window(rip)) {
+        regs.rip = reinterpret_cast<std::uint64_t>(cella_fast_exit_window_begin);
         return;
     }
     // Inside the LibOS the flag is looked at on the way back to the
@@ -80,6 +90,14 @@ extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_contex
                           static_cast<unsigned long>(fault_address),
                           static_cast<unsigned long>(rip - cella::entry::load_base()));
         cella::host::exit_group(70);
+    }
+    // A thread met the breakpoint of a syscall site being rewritten: it
+    // runs the site again once the jump is whole.
+    if (signal == SIGTRAP) {
+        if (std::uint64_t resume = cella::rewrite::breakpoint_resume(rip)) {
+            regs.rip = resume;
+            return;
+        }
     }
     // A fault the memory map resolves itself (a growsdown stack).
     if (signal == SIGSEGV && cella::mm::handle_fault(cpu->thread->process(), fault_address, regs.err & 2)) return;

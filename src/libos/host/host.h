@@ -70,6 +70,15 @@ Result<void> map_shared(std::uint64_t address, std::uint64_t length, int prot, i
 // out[i] is 1 for a resident page, 0 otherwise; out has one byte per page.
 Result<void> residency(std::uint64_t address, std::uint64_t length, std::span<std::uint8_t> out);
 
+// Code patching (syscall-site rewriting): writes bytes into executable
+// memory that stays read-only to everyone else (through /proc/self/mem on
+// sim; EMODPE/EACCEPT on SGX2), and makes every CPU running enclave
+// threads discard what it fetched before (membarrier SYNC_CORE), as the
+// cross-modifying-code rules require between steps of a patch.
+Result<void> code_patching_init();
+Result<void> write_code(std::uint64_t address, std::span<const std::uint8_t> bytes);
+Result<void> sync_cores();
+
 // Threads and the CPU
 int gettid();
 Result<void> set_fs_base(std::uint64_t base);

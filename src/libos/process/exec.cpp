@@ -12,6 +12,7 @@
 #include "libos/fs/vfs.h"
 #include "libos/host/host.h"
 #include "libos/mm/memory_ops.h"
+#include "libos/rewrite/syscall_sites.h"
 #include "fork.h"
 
 namespace cella::process {
@@ -127,6 +128,7 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
     }
     if (previous_end < base + size) TRY(mm::protect(process, previous_end, base + size - previous_end, PROT_NONE));
 
+    rewrite::note_loaded_image(base, base + size, loaded.bias, program.file);
     const Elf64_Ehdr& header = image.header();
     loaded.entry = loaded.bias + header.e_entry;
     loaded.phnum = header.e_phnum;

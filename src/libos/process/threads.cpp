@@ -256,7 +256,7 @@ base::Result<void> start_thread(Thread& parent, Process& process, int tid, const
     // Stacks: the bootstrap stack holds the child's first context; the
     // LibOS signal stack is where its syscalls are served.
     started->bootstrap_stack = mm::kernel_heap().allocate(kBootstrapStackSize);
-    void* altstack = mm::kernel_heap().allocate(entry::kLibosSignalStackSize);
+    void* altstack = mm::kernel_heap().allocate(entry::kLibosStackAllocation);
     if (!started->bootstrap_stack || !altstack) {
         mm::kernel_heap().deallocate(started->bootstrap_stack);
         mm::kernel_heap().deallocate(altstack);

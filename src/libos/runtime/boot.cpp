@@ -25,6 +25,7 @@
 #include "libos/process/process_table.h"
 #include "libos/syscall/syscall.h"
 #include "libos/process/threads.h"
+#include "libos/rewrite/syscall_sites.h"
 #include "log.h"
 #include "service_thread.h"
 #include "system_info.h"
@@ -181,6 +182,7 @@ long since_boot_us() {
              mounted.error().code() == EOPNOTSUPP ? "cella.json names a mount type the LibOS does not support"
                                                   : "the image is corrupt or unreadable (rebuild it with `cella build`)");
     syscall::init_dispatcher(info.flags & abi::kBootFlagStrace);
+    rewrite::init(!(info.flags & abi::kBootFlagNoSyscallRewrite));
     log::debug("file systems mounted at %ld us", since_boot_us());
 
     auto made = make_first_process(info);

@@ -361,3 +361,35 @@ void exit_group(int code) {
 }
 
 }  // namespace cella::host
+
+namespace cella::host {
+namespace {
+int g_code_fd = -1;
+constexpr long kMembarrierSyncCore = 1 << 5;           // MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE
+constexpr long kMembarrierRegisterSyncCore = 1 << 6;   // ..._REGISTER_...
+}  // namespace
+
+Result<void> code_patching_init() {
+    if (g_code_fd >= 0) return {};
+    long fd = TRY(checked(raw_syscall(__NR_open, reinterpret_cast<long>("/proc/self/mem"), 02 | 02000000 /* O_RDWR|O_CLOEXEC */)));
+    if (auto registered = checked_void(raw_syscall(__NR_membarrier, kMembarrierRegisterSyncCore, 0, 0));
+        registered.is_error()) {
+        raw_syscall(__NR_close, fd);
+        return registered.error();
+    }
+    g_code_fd = static_cast<int>(fd);
+    return {};
+}
+
+Result<void> write_code(std::uint64_t address, std::span<const std::uint8_t> bytes) {
+    if (g_code_fd < 0) return Error::from_errno(EBADF);
+    std::size_t n = TRY(checked_count(raw_syscall(__NR_pwrite64, g_code_fd, reinterpret_cast<long>(bytes.data()),
+                                                  static_cast<long>(bytes.size()), static_cast<long>(address)),
+                                      bytes.size()));
+    if (n != bytes.size()) return Error::from_errno(EIO);
+    return {};
+}
+
+Result<void> sync_cores() { return checked_void(raw_syscall(__NR_membarrier, kMembarrierSyncCore, 0, 0)); }
+
+}  // namespace cella::host

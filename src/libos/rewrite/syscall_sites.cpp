@@ -1,0 +1,245 @@
+#include "syscall_sites.h"
+
+#include <asm-generic/mman-common.h>
+#include <linux/mman.h>
+
+#include "function_bounds.h"
+#include "libos/base/global.h"
+#include "libos/base/hash_map.h"
+#include "libos/base/lock.h"
+#include "libos/base/vector.h"
+#include "libos/entry/asm_symbols.h"
+#include "libos/entry/cpu.h"
+#include "libos/entry/fast_syscall.h"
+#include "libos/host/host.h"
+#include "libos/mm/address_space.h"
+#include "libos/runtime/log.h"
+#include "site_analysis.h"
+#include "trampolines.h"
+
+namespace cella::rewrite {
+namespace {
+
+// Decoding a function longer than this up to its site is not worth it.
+constexpr std::uint64_t kMaxDecode = 64 * 1024;
+constexpr std::uint8_t kBreakpoint = 0xcc;
+
+struct SiteRecord {
+    // What was at the address when it was looked at: a site of another
+    // file mapped there later is looked at anew.
+    const void* file_identity;
+    std::uint64_t file_offset;
+    std::uint64_t jump_at;     // the jump's address
+    std::uint64_t trampoline;  // 0 when refused
+};
+
+// A program or interpreter the LibOS's own loader copied into memory (an
+// anonymous mapping, so its file is not on the mapping).
+struct LoadedImage {
+    std::uint64_t start, end, bias;
+    base::RefPtr<fs::OpenFile> file;
+};
+
+struct Rewriter {
+    bool enabled = false;
+    base::Mutex lock;
+    base::HashMap<std::uint64_t, SiteRecord> sites;
+    base::Vector<LoadedImage> images;
+    // The jump being written, for a thread that meets its breakpoint.
+    std::uint64_t patching = 0;
+    std::uint64_t traps = 0, rewritten = 0, refused = 0;
+};
+base::Global<Rewriter> g_rewriter_storage;
+
+// File bytes through the LibOS's open file of the mapping.
+class MappedFileBytes final : public FileBytes {
+public:
+    explicit MappedFileBytes(fs::OpenFile& file) : file_(file) {}
+    bool read(std::uint64_t offset, std::span<std::uint8_t> out) override {
+        while (!out.empty()) {
+            auto n = file_.pread(out, offset);
+            if (n.is_error() || n.value() == 0) return false;
+            offset += n.value();
+            out = out.subspan(n.value());
+        }
+        return true;
+    }
+
+private:
+    fs::OpenFile& file_;
+};
+
+struct SiteSource {
+    base::RefPtr<fs::OpenFile> file;
+    // The site's place in the file: its offset in it (a file mapping) or
+    // its link-time address (an image of the loader's).
+    std::uint64_t where = 0;
+    bool by_address = false;
+    std::uint64_t mapping_start = 0;
+};
+
+// The file mapping the site's code comes from: private, executable,
+// never writable, filled with file bytes around the site. Caller holds
+// the address space's lock.
+bool find_source(mm::AddressSpace& space, std::uint64_t site, SiteSource& out) {
+    mm::Vma* vma = space.find(site);
+    if (!vma || vma->kind != mm::VmaKind::File || vma->is_shared() || !(vma->prot & PROT_EXEC) ||
+        (vma->prot & PROT_WRITE) || site + 2 > vma->end)
+        return false;
+    if (!vma->file) {
+        // The loader wrote the image, then made its code read-only.
+        for (const LoadedImage& image : g_rewriter_storage->images) {
+            if (site >= image.start && site + 2 <= image.end && vma->start >= image.start && vma->end <= image.end) {
+                out = SiteSource{image.file, site - image.bias, true, image.start};
+                return true;
+            }
+        }
+        return false;
+    }
+    if (vma->ever_writable) return false;
+    std::uint64_t first = mm::page_round_down(site >= 16 ? site - 16 : 0);
+    if (first < vma->start) first = vma->start;
+    for (std::uint64_t page = first; page < site + 2; page += mm::kPageSize)
+        if (vma->is_unfilled(page)) return false;
+    out = SiteSource{vma->file, vma->offset_of(site), false, vma->start};
+    return true;
+}
+
+// Writes the 5-byte jump over a live instruction without any thread
+// seeing a torn one: a breakpoint first (a thread that meets it waits at
+// the site's start, breakpoint_resume), then the tail, then the head.
+bool write_jump(std::uint64_t at, std::span<const std::uint8_t, kJumpLength> jump) {
+    __atomic_store_n(&g_rewriter_storage->patching, at, __ATOMIC_RELEASE);
+    const std::uint8_t breakpoint = kBreakpoint;
+    bool ok = host::write_code(at, {&breakpoint, 1}).is_error() == false && host::sync_cores().is_error() == false &&
+              host::write_code(at + 1, jump.subspan(1)).is_error() == false && host::sync_cores().is_error() == false &&
+              host::write_code(at, jump.first(1)).is_error() == false && host::sync_cores().is_error() == false;
+    __atomic_store_n(&g_rewriter_storage->patching, 0, __ATOMIC_RELEASE);
+    return ok;
+}
+
+// Tries to rewrite the site; the trampoline address, or 0.
+std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::uint64_t& jump_at) {
+    MappedFileBytes bytes(*source.file);
+    FunctionBounds function;
+    bool found = source.by_address ? find_function_at_address(bytes, source.where, function)
+                                   : find_function(bytes, source.where, function);
+    if (!found) return 0;
+    std::uint64_t site_in_function = source.by_address ? source.where - function.start : source.where - function.file_offset;
+    if (site_in_function > kMaxDecode) return 0;
+    base::Vector<std::uint8_t> code;
+    if (code.try_resize(site_in_function + 2).is_error()) return 0;
+    if (!bytes.read(function.file_offset, std::span<std::uint8_t>(code.data(), code.size()))) return 0;
+    SitePlan plan;
+    if (!plan_site(std::span<const std::uint8_t>(code.data(), code.size()), site_in_function, plan)) return 0;
+
+    jump_at = site - (site_in_function - plan.prefix_offset);
+    if (jump_at < source.mapping_start) return 0;
+    // The memory must still hold what the file does.
+    std::uint8_t live[16];
+    std::size_t span_length = plan.prefix_length + 2;
+    if (span_length > sizeof live ||
+        cella_user_copy(live, reinterpret_cast<const void*>(jump_at), span_length) != 0)
+        return 0;
+    for (std::size_t i = 0; i < span_length; ++i)
+        if (live[i] != code[plan.prefix_offset + i]) return 0;
+
+    auto trampoline = allocate_trampoline(jump_at);
+    if (trampoline.is_error()) return 0;
+    std::uint8_t slot[kTrampolineSize];
+    std::span<const std::uint8_t> prefix(live, plan.prefix_length);
+    if (!build_trampoline(prefix, trampoline.value(), site + 2, entry::kFastEntryOffset, slot)) return 0;
+    std::uint8_t jump[kJumpLength];
+    if (!build_jump(jump_at, trampoline.value(), jump)) return 0;
+    if (host::write_code(trampoline.value(), slot).is_error()) return 0;
+    if (!write_jump(jump_at, jump)) {
+        // Put the instruction back as it was; nothing jumps anywhere yet.
+        (void)host::write_code(jump_at, prefix.first(kJumpLength));
+        (void)host::sync_cores();
+        return 0;
+    }
+    return trampoline.value();
+}
+
+}  // namespace
+
+void init(bool enabled) {
+    g_rewriter_storage.construct();
+    if (!enabled) return;
+    if (auto ready = host::code_patching_init(); ready.is_error()) {
+        log::debug("syscall rewriting is off: the host cannot patch code (errno %d)", ready.error().code());
+        return;
+    }
+    g_rewriter_storage->enabled = true;
+}
+
+bool enabled() { return g_rewriter_storage->enabled; }
+
+void on_trap(std::uint64_t site) {
+    if (!g_rewriter_storage.is_constructed()) return;
+    __atomic_fetch_add(&g_rewriter_storage->traps, 1, __ATOMIC_RELAXED);
+    if (!g_rewriter_storage->enabled || !entry::fast_entry_ready()) return;
+    // The address space stays locked throughout, so the mapping cannot
+    // change under the patch (the lock order is address space, then rewriter).
+    mm::AddressSpace& space = mm::address_space();
+    base::ScopedLock space_guard(space.lock());
+    base::ScopedLock guard(g_rewriter_storage->lock);
+    SiteSource source;
+    if (!find_source(space, site, source)) return;
+    const void* identity = source.file->inode() ? static_cast<const void*>(source.file->inode())
+                                                : static_cast<const void*>(source.file.get());
+    if (SiteRecord* known = g_rewriter_storage->sites.find(site);
+        known && known->file_identity == identity && known->file_offset == source.where)
+        return;
+    std::uint64_t jump_at = 0;
+    std::uint64_t trampoline = rewrite_site(site, source, jump_at);
+    if (trampoline)
+        ++g_rewriter_storage->rewritten;
+    else
+        ++g_rewriter_storage->refused;
+    (void)g_rewriter_storage->sites.try_set(site, SiteRecord{identity, source.where, jump_at, trampoline});
+}
+
+void note_loaded_image(std::uint64_t start, std::uint64_t end, std::uint64_t bias, base::RefPtr<fs::OpenFile> file) {
+    if (!g_rewriter_storage.is_constructed() || !g_rewriter_storage->enabled) return;
+    base::ScopedLock guard(g_rewriter_storage->lock);
+    base::Vector<LoadedImage>& images = g_rewriter_storage->images;
+    // What was loaded here before is gone.
+    for (std::size_t i = 0; i < images.size();) {
+        if (images[i].start < end && start < images[i].end)
+            images.remove(i);
+        else
+            ++i;
+    }
+    // Without a record the image's sites just keep trapping.
+    (void)images.try_append(LoadedImage{start, end, bias, static_cast<base::RefPtr<fs::OpenFile>&&>(file)});
+}
+
+std::uint64_t breakpoint_resume(std::uint64_t rip) {
+    if (!g_rewriter_storage.is_constructed()) return 0;
+    std::uint64_t at = rip - 1;
+    if (__atomic_load_n(&g_rewriter_storage->patching, __ATOMIC_ACQUIRE) == at) return at;
+    // The patch may have finished between the breakpoint and now.
+    if (!g_rewriter_storage->enabled) return 0;
+    base::ScopedLock guard(g_rewriter_storage->lock);
+    std::uint64_t found = 0;
+    g_rewriter_storage->sites.for_each([&](const std::uint64_t&, SiteRecord& record) {
+        if (record.trampoline && record.jump_at == at) found = at;
+    });
+    return found;
+}
+
+Stats stats() {
+    if (!g_rewriter_storage.is_constructed()) return Stats{0, 0, 0};
+    return Stats{__atomic_load_n(&g_rewriter_storage->traps, __ATOMIC_RELAXED), g_rewriter_storage->rewritten, g_rewriter_storage->refused};
+}
+
+void log_stats() {
+    if (!g_rewriter_storage.is_constructed()) return;
+    Stats s = stats();
+    log::debug("syscall rewriting %s: %lu sites rewritten, %lu not rewritable, %lu syscalls trapped",
+               g_rewriter_storage->enabled ? "on" : "off", static_cast<unsigned long>(s.rewritten),
+               static_cast<unsigned long>(s.refused), static_cast<unsigned long>(s.traps));
+}
+
+}  // namespace cella::rewrite

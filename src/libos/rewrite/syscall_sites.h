@@ -1,0 +1,38 @@
+#pragma once
+// Rewriting syscall sites (issue: syscalls served without a signal). The
+// first time a `syscall` instruction of a program's or library's code
+// traps through Syscall User Dispatch, the site is proven rewritable
+// (site_analysis.h), given a trampoline (trampolines.h), and its preceding
+// instruction is replaced by a jump to that trampoline, which enters the
+// LibOS directly (entry/fast_entry.S). Every site not rewritten keeps
+// trapping: SUD stays the catch-all.
+#include <cstdint>
+
+#include "libos/base/own_ptr.h"
+#include "libos/fs/open_file.h"
+
+namespace cella::rewrite {
+
+struct Stats {
+    std::uint64_t traps;      // syscalls that came through SUD
+    std::uint64_t rewritten;  // sites rewritten
+    std::uint64_t refused;    // sites found not rewritable
+};
+
+// From boot: rewriting is on unless cella.json or the environment said
+// otherwise, and only if the host can patch code.
+void init(bool enabled);
+bool enabled();
+// A syscall trapped at `site` (the address of its 2-byte instruction).
+void on_trap(std::uint64_t site);
+// The LibOS's ELF loader copied `file` into [start, end) at load bias
+// `bias`: where its sites' code comes from.
+void note_loaded_image(std::uint64_t start, std::uint64_t end, std::uint64_t bias, base::RefPtr<fs::OpenFile> file);
+// A breakpoint (int3) trapped with rip = `rip`: if it is a site being
+// rewritten, the address to resume at (the site's start); 0 otherwise.
+std::uint64_t breakpoint_resume(std::uint64_t rip);
+Stats stats();
+// One debug line with the counts, at the enclave's end.
+void log_stats();
+
+}  // namespace cella::rewrite
