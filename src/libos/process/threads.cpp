@@ -21,6 +21,7 @@
 #include "libos/runtime/service_thread.h"
 #include "libos/time/cpu_clocks.h"
 #include "libos/ipc/sysv/sem.h"
+#include "libos/ipc/sysv/shm.h"
 #include "libos/time/timers.h"
 #include "children.h"
 #include "fork.h"
@@ -175,6 +176,7 @@ void end_other_processes(Process& first) {
     ThreadRegistry& registry = g_registry.get();
     time::remove_timers(process);
     ipc::sysv::sem_exit(process.pid());
+    ipc::sysv::shm_exit(process);
     return_parent_memory(process);
     mm::release_all(process);
     process.fds().close_all();

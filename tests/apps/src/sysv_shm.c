@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     s->stage = 2;
     int status;
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 2 && ds.shm_dtime > 0);
+    CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 2 && ds.shm_dtime > 0 && ds.shm_lpid == pid);
     CHECK(shmdt(again) == 0);
     CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_nattch == 1 && ds.shm_lpid == getpid());
     CHECK(shmdt(again) == -1 && errno == EINVAL);

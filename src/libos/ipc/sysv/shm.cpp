@@ -11,6 +11,7 @@
 #include "libos/mm/shared_memory.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
+#include "libos/process/process.h"
 
 namespace cella::ipc::sysv {
 namespace {
@@ -216,6 +217,16 @@ Result<long> shm_ctl_locked(ShmState& s, int id, int cmd, const UserShmid& wante
 }
 
 }  // namespace
+
+void shm_exit(process::Process& process) {
+    // A vfork child's mappings are its parent's.
+    if (process.borrows_memory()) return;
+    mm::AddressSpace& space = mm::address_space();
+    base::ScopedLock guard(space.lock());
+    space.for_each(process.memory_owner(), [&](const mm::Vma& vma) {
+        if (vma.shared && vma.shared.get()->attached_by_shmat()) vma.shared.get()->detached_by(process.pid());
+    });
+}
 
 Result<long> shm_ctl(int id, int cmd, std::uint64_t address) {
     cmd &= ~0x100;  // IPC_64

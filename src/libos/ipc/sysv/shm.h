@@ -8,12 +8,19 @@
 
 #include "ipc_ids.h"
 
+namespace cella::process {
+class Process;
+}
+
 namespace cella::ipc::sysv {
 
 Result<int> shm_get(int key, std::uint64_t size, int flags);
 Result<std::uint64_t> shm_attach(int id, std::uint64_t address, int flags);
 Result<void> shm_detach(std::uint64_t address);
 Result<long> shm_ctl(int id, int cmd, std::uint64_t address);
+// A process is ending: its attachments (detached as its memory goes)
+// record it as the last process to use them.
+void shm_exit(process::Process& process);
 
 // One line of /proc/sysvipc/shm.
 struct ShmRow {
