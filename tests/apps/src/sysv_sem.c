@@ -140,9 +140,12 @@ int main(int argc, char** argv) {
     action.sa_handler = on_alarm;
     action.sa_flags = SA_RESTART;
     CHECK(sigaction(SIGALRM, &action, NULL) == 0);
-    struct itimerval timer = {{0, 0}, {0, 20000}};
+    /* Repeating: a first signal may come before the call waits. */
+    struct itimerval timer = {{0, 20000}, {0, 20000}};
     CHECK(setitimer(ITIMER_REAL, &timer, NULL) == 0);
     CHECK(op(id, 0, -1, 0) == -1 && errno == EINTR);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    CHECK(setitimer(ITIMER_REAL, &off, NULL) == 0);
 
     /* SEM_UNDO: the child takes semaphore 0 and exits; its exit gives it back. */
     CHECK(semctl(id, 0, SETVAL, (union semun){.val = 1}) == 0);
