@@ -76,7 +76,7 @@ TEST(InstructionLength, KnownEncodings) {
 // Every function the unwind table of a real library names decodes from
 // its start to exactly its end, and its syscall sites are planned.
 struct LibraryScan {
-    std::size_t functions = 0, decoded = 0, sites = 0, planned = 0;
+    std::size_t functions = 0, decoded = 0, sites = 0, planned = 0, islands = 0;
 };
 
 LibraryScan scan_library(const char* path) {
@@ -110,9 +110,15 @@ LibraryScan scan_library(const char* path) {
                 if (code[at] == 0x0f && at + 1 < code.size() && code[at + 1] == 0x05 && insn.length == 2) {
                     ++scan.sites;
                     SitePlan plan;
-                    if (plan_site(code, at, plan)) {
+                    if (plan_site(code, at, plan, true)) {
                         ++scan.planned;
                         EXPECT_EQ(plan.prefix_offset + plan.prefix_length, at);
+                        if (plan.island_offset != kNoIsland) {
+                            ++scan.islands;
+                            // Dead bytes: after the function's last reachable instruction before them.
+                            EXPECT_TRUE(plan.island_offset + kJumpLength <= plan.prefix_offset ||
+                                        plan.island_offset >= at + 2);
+                        }
                     }
                 }
                 at += insn.length;
@@ -126,8 +132,8 @@ LibraryScan scan_library(const char* path) {
 
 TEST(SiteAnalysis, DebianLibc) {
     LibraryScan scan = scan_library("/lib/x86_64-linux-gnu/libc.so.6");
-    std::printf("libc.so.6: %zu functions, %zu decoded to their end, %zu syscall sites, %zu rewritable\n",
-                scan.functions, scan.decoded, scan.sites, scan.planned);
+    std::printf("libc.so.6: %zu functions, %zu decoded to their end, %zu syscall sites, %zu rewritable (%zu through an island)\n",
+                scan.functions, scan.decoded, scan.sites, scan.planned, scan.islands);
     ASSERT_GT(scan.functions, 2000u);
     // Every function decodes cleanly to its end.
     EXPECT_GE(scan.decoded * 1000, scan.functions * 999) << scan.decoded << " of " << scan.functions;
@@ -150,9 +156,30 @@ TEST(SiteAnalysis, RefusesWhatItCannotProve) {
     ASSERT_TRUE(plan_site(simple, 5, plan));
     EXPECT_EQ(plan.prefix_offset, 0u);
     EXPECT_EQ(plan.prefix_length, 5u);
-    // xor %eax,%eax; syscall: too short to hold a jump.
+    // xor %eax,%eax; syscall: too short to hold a jump, and no dead bytes near.
     std::vector<std::uint8_t> short_prefix{0x31, 0xc0, 0x0f, 0x05};
-    EXPECT_FALSE(plan_site(short_prefix, 2, plan));
+    EXPECT_FALSE(plan_site(short_prefix, 2, plan, true));
+    // ... with 8 dead bytes after a ret: an island (what glibc's read has).
+    std::vector<std::uint8_t> with_padding{0x31, 0xc0, 0x0f, 0x05, 0xc3, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0,
+                                           0x31, 0xc0, 0xc3};
+    ASSERT_TRUE(plan_site(with_padding, 2, plan, true));
+    EXPECT_EQ(plan.prefix_length, 2u);
+    EXPECT_EQ(plan.island_offset, 5u);
+    // Taken by another site already: no island left.
+    const std::size_t taken[] = {5};
+    EXPECT_FALSE(plan_site(with_padding, 2, plan, true, taken));
+    // Not the whole function, or a branch into the padding: refused.
+    EXPECT_FALSE(plan_site(with_padding, 2, plan, false));
+    std::vector<std::uint8_t> padding_targeted{0x74, 0x03, 0x31, 0xc0, 0x0f, 0x05, 0xc3, 0x90, 0x90, 0x90,
+                                               0x90, 0x90, 0x90, 0xc3};
+    // je +3 lands at offset 5 (the syscall); the padding after the ret at 6 is dead.
+    ASSERT_TRUE(plan_site(padding_targeted, 4, plan, true));
+    EXPECT_EQ(plan.island_offset, 7u);
+    padding_targeted[1] = 0x06;  // je lands inside the padding now: live
+    EXPECT_FALSE(plan_site(padding_targeted, 4, plan, true));
+    // A function with an indirect jump has branch targets nobody can see.
+    std::vector<std::uint8_t> indirect{0x31, 0xc0, 0x0f, 0x05, 0xff, 0xe0, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0xc3};
+    EXPECT_FALSE(plan_site(indirect, 2, plan, true));
     // mov x(%rip),%eax; syscall: cannot run elsewhere as it is.
     std::vector<std::uint8_t> rip_relative{0x8b, 0x05, 1, 2, 3, 4, 0x0f, 0x05};
     EXPECT_FALSE(plan_site(rip_relative, 6, plan));

@@ -134,8 +134,17 @@ bool read_record(FileBytes& file, const Segments& segments, std::uint64_t vaddr,
     return file.read(offset + header, std::span<std::uint8_t>(buffer, body_size)) && header == 4;
 }
 
-// The FDE pointer encoding a CIE declares ('R' in its augmentation).
-bool fde_encoding_of(FileBytes& file, const Segments& segments, std::uint64_t cie_vaddr, std::uint8_t& encoding) {
+// The FDE pointer encoding a CIE declares ('R' in its augmentation), and
+// whether its FDEs carry augmentation data and an LSDA pointer ('z', 'L').
+struct CieFacts {
+    std::uint8_t encoding = kEncAbsolute;
+    bool has_data = false;
+    bool has_lsda = false;
+    std::uint8_t lsda_encoding = kEncOmit;
+};
+
+bool fde_encoding_of(FileBytes& file, const Segments& segments, std::uint64_t cie_vaddr, CieFacts& facts) {
+    std::uint8_t& encoding = facts.encoding;
     std::uint8_t buffer[kRecordBuffer];
     std::size_t size;
     std::uint64_t body_vaddr;
@@ -155,11 +164,15 @@ bool fde_encoding_of(FileBytes& file, const Segments& segments, std::uint64_t ci
     if (version == 1) (void)r.byte(); else (void)r.uleb();  // return address register
     encoding = kEncAbsolute;
     if (augmentation[0] != 'z') return r.ok && n == 0;
+    facts.has_data = true;
     (void)r.uleb();  // augmentation data length
     for (std::size_t i = 1; i < n; ++i) {
         switch (augmentation[i]) {
         case 'R': encoding = r.byte(); break;
-        case 'L': (void)r.byte(); break;
+        case 'L':
+            facts.has_lsda = true;
+            facts.lsda_encoding = r.byte();
+            break;
         case 'P': {
             std::uint8_t personality = r.byte();
             (void)r.pointer(personality, false);
@@ -254,14 +267,20 @@ bool find_function_impl(FileBytes& file, std::uint64_t where, bool by_offset, Fu
     auto cie_pointer = static_cast<std::uint32_t>(r.fixed(4));
     if (!r.ok || cie_pointer == 0) return false;
     std::uint64_t cie_vaddr = body_vaddr - cie_pointer;
-    std::uint8_t encoding;
-    if (!fde_encoding_of(file, segments, cie_vaddr, encoding)) return false;
-    std::uint64_t start = r.pointer(encoding);
-    std::uint64_t range = r.pointer(encoding & 0x0f, false);
+    CieFacts cie;
+    if (!fde_encoding_of(file, segments, cie_vaddr, cie)) return false;
+    std::uint64_t start = r.pointer(cie.encoding);
+    std::uint64_t range = r.pointer(cie.encoding & 0x0f, false);
     if (!r.ok || pc < start || pc - start >= range) return false;
+    bool landing_pads = false;
+    if (cie.has_data) {
+        (void)r.uleb();
+        if (cie.has_lsda && cie.lsda_encoding != kEncOmit) landing_pads = r.pointer(cie.lsda_encoding, false) != 0;
+        if (!r.ok) return false;
+    }
     std::uint64_t start_offset;
     if (!segments.vaddr_to_offset(start, start_offset)) return false;
-    out = FunctionBounds{start, start + range, start_offset};
+    out = FunctionBounds{start, start + range, start_offset, landing_pads};
     return true;
 }
 

@@ -23,6 +23,9 @@ struct FunctionBounds {
     std::uint64_t start = 0;
     std::uint64_t end = 0;
     std::uint64_t file_offset = 0;  // of `start`
+    // An exception table (LSDA) names landing pads: branch targets that no
+    // instruction of the function shows.
+    bool has_landing_pads = false;
 };
 
 // The function containing the byte at `file_offset` of an executable

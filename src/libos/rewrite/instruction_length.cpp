@@ -175,10 +175,17 @@ bool decode_two_byte(Cursor& c, bool operand16, bool rep_prefix, Instruction& ou
     // EXTRQ/INSERTQ (66/f2 0f 78) carry two immediates; too rare to matter.
     if (opcode == 0x78 && (operand16 || rep_prefix)) return false;
     out.changes_flow = kTwoByteFlow.has(opcode);
-    if (opcode == 0x80 || (opcode > 0x80 && opcode <= 0x8f)) {
+    if (opcode >= 0x80 && opcode <= 0x8f) {
+        std::size_t at = c.at;
         c.skip(4);
-        return c.ok;
+        if (!c.ok) return false;
+        out.has_target = true;
+        std::int32_t rel;
+        __builtin_memcpy(&rel, c.code.data() + at, 4);
+        out.target_displacement = rel;
+        return true;
     }
+    if (opcode == 0x0b) out.ends_flow = true;  // ud2
     if (kTwoByteNoModrm.has(opcode)) return c.ok;
     std::uint8_t modrm = read_modrm(c, out);
     if (opcode == 0x0f) c.skip(1);  // 3DNow!: the opcode is an imm8 suffix
@@ -225,11 +232,26 @@ bool decode_instruction(std::span<const std::uint8_t> code, Instruction& out) {
             unsigned reg = modrm >> 3 & 7;
             if ((b == 0xf6 || b == 0xf7) && reg <= 1) c.skip(b == 0xf6 ? 1 : immz);
             if (b == 0xff && reg >= 2 && reg <= 5) out.changes_flow = true;
+            if (b == 0xff && (reg == 4 || reg == 5)) out.indirect_jump = out.ends_flow = true;
         }
+        std::size_t immediate_at = c.at;
         if (kOneByteImm8.has(b)) c.skip(1);
         if (kOneByteImmz.has(b)) c.skip(immz);
         if (b >= 0xb8 && b <= 0xbf) c.skip(rex_w ? 8 : immz);
         if (b == 0xe8 || b == 0xe9) c.skip(4);
+        if (c.ok && ((b >= 0x70 && b <= 0x7f) || (b >= 0xe0 && b <= 0xe3) || b == 0xeb)) {
+            out.has_target = true;
+            out.target_displacement = static_cast<std::int8_t>(c.code[immediate_at]);
+        }
+        if (c.ok && (b == 0xe8 || b == 0xe9)) {
+            out.has_target = true;
+            std::int32_t rel;
+            __builtin_memcpy(&rel, c.code.data() + immediate_at, 4);
+            out.target_displacement = rel;
+        }
+        if (b == 0xc2 || b == 0xc3 || b == 0xca || b == 0xcb || b == 0xcf || b == 0xe9 || b == 0xeb || b == 0xcc ||
+            b == 0xf4)
+            out.ends_flow = true;
         if (b == 0xc2 || b == 0xca) c.skip(2);
         if (b == 0xc8) c.skip(3);
         if (b >= 0xa0 && b <= 0xa3) c.skip(address32 ? 4 : 8);

@@ -14,6 +14,12 @@ struct Instruction {
     std::uint8_t length = 0;
     bool rip_relative = false;    // a ModRM memory operand addressed from rip
     bool changes_flow = false;    // jmp, jcc, call, ret, loop, syscall, int, ...
+    // Execution never falls through to the next instruction (ret, jmp, ud2, int3, hlt).
+    bool ends_flow = false;
+    bool indirect_jump = false;   // jmp through a register or memory (a jump table, perhaps)
+    // A direct branch or call: the target, relative to the next instruction.
+    bool has_target = false;
+    std::int32_t target_displacement = 0;
 };
 
 // Decodes the instruction at the start of `code`. Returns false for bytes

@@ -30,6 +30,7 @@ struct SiteRecord {
     const void* file_identity;
     std::uint64_t file_offset;
     std::uint64_t jump_at;     // the jump's address
+    std::uint64_t island_at;   // the 5-byte jump a 2-byte one leads to, or 0
     std::uint64_t trampoline;  // 0 when refused
 };
 
@@ -105,10 +106,10 @@ bool find_source(mm::AddressSpace& space, std::uint64_t site, SiteSource& out) {
     return true;
 }
 
-// Writes the 5-byte jump over a live instruction without any thread
-// seeing a torn one: a breakpoint first (a thread that meets it waits at
-// the site's start, breakpoint_resume), then the tail, then the head.
-bool write_jump(std::uint64_t at, std::span<const std::uint8_t, kJumpLength> jump) {
+// Writes a jump over a live instruction without any thread seeing a torn
+// one: a breakpoint first (a thread that meets it waits at the site's
+// start, breakpoint_resume), then the tail, then the head.
+bool write_jump(std::uint64_t at, std::span<const std::uint8_t> jump) {
     __atomic_store_n(&g_rewriter_storage->patching, at, __ATOMIC_RELEASE);
     const std::uint8_t breakpoint = kBreakpoint;
     bool ok = host::write_code(at, {&breakpoint, 1}).is_error() == false && host::sync_cores().is_error() == false &&
@@ -118,23 +119,49 @@ bool write_jump(std::uint64_t at, std::span<const std::uint8_t, kJumpLength> jum
     return ok;
 }
 
+// Islands other sites of the function [start, end) took, as offsets in it.
+void used_islands(std::uint64_t start, std::uint64_t end, base::Vector<std::size_t>& out) {
+    g_rewriter_storage->sites.for_each([&](const std::uint64_t&, SiteRecord& record) {
+        if (record.island_at >= start && record.island_at < end) (void)out.try_append(record.island_at - start);
+    });
+}
+
 // Tries to rewrite the site; the trampoline address, or 0.
-std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::uint64_t& jump_at) {
+std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::uint64_t& jump_at,
+                           std::uint64_t& island_at) {
     MappedFileBytes bytes(*source.file);
     FunctionBounds function;
     bool found = source.by_address ? find_function_at_address(bytes, source.where, function)
                                    : find_function(bytes, source.where, function);
     if (!found) return 0;
     std::uint64_t site_in_function = source.by_address ? source.where - function.start : source.where - function.file_offset;
-    if (site_in_function > kMaxDecode) return 0;
+    std::uint64_t function_length = function.end - function.start;
+    if (site_in_function + 2 > kMaxDecode || site_in_function + 2 > function_length) return 0;
+    bool whole = function_length <= kMaxDecode && !function.has_landing_pads;
     base::Vector<std::uint8_t> code;
-    if (code.try_resize(site_in_function + 2).is_error()) return 0;
+    if (code.try_resize(whole ? function_length : site_in_function + 2).is_error()) return 0;
     if (!bytes.read(function.file_offset, std::span<std::uint8_t>(code.data(), code.size()))) return 0;
+    std::uint64_t function_address = site - site_in_function;
+    base::Vector<std::size_t> taken;
+    used_islands(function_address, function_address + function_length, taken);
     SitePlan plan;
-    if (!plan_site(std::span<const std::uint8_t>(code.data(), code.size()), site_in_function, plan)) return 0;
+    if (!plan_site(std::span<const std::uint8_t>(code.data(), code.size()), site_in_function, plan, whole,
+                   std::span<const std::size_t>(taken.data(), taken.size())))
+        return 0;
 
     jump_at = site - (site_in_function - plan.prefix_offset);
     if (jump_at < source.mapping_start) return 0;
+    bool short_prefix = plan.island_offset != kNoIsland;
+    island_at = short_prefix ? function_address + plan.island_offset : 0;
+    if (short_prefix) {
+        // The island's bytes must be what the file has (dead, and unused).
+        std::uint8_t island_bytes[kJumpLength];
+        if (island_at < source.mapping_start ||
+            cella_user_copy(island_bytes, reinterpret_cast<const void*>(island_at), kJumpLength) != 0)
+            return 0;
+        for (std::size_t i = 0; i < kJumpLength; ++i)
+            if (island_bytes[i] != code[plan.island_offset + i]) return 0;
+    }
     // The memory must still hold what the file does.
     std::uint8_t live[16];
     std::size_t span_length = plan.prefix_length + 2;
@@ -150,11 +177,17 @@ std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::ui
     std::span<const std::uint8_t> prefix(live, plan.prefix_length);
     if (!build_trampoline(prefix, trampoline.value(), site + 2, entry::kFastEntryOffset, slot)) return 0;
     std::uint8_t jump[kJumpLength];
-    if (!build_jump(jump_at, trampoline.value(), jump)) return 0;
+    if (!build_jump(short_prefix ? island_at : jump_at, trampoline.value(), jump)) return 0;
+    std::uint8_t short_jump[kShortJumpLength];
+    if (short_prefix && !build_short_jump(jump_at, island_at, short_jump)) return 0;
     if (host::write_code(trampoline.value(), slot).is_error()) return 0;
-    if (!write_jump(jump_at, jump)) {
+    std::span<const std::uint8_t> head = short_prefix ? std::span<const std::uint8_t>(short_jump)
+                                                      : std::span<const std::uint8_t>(jump);
+    // Dead bytes take their jump in one write: nothing runs them yet.
+    if (short_prefix && (host::write_code(island_at, jump).is_error() || host::sync_cores().is_error())) return 0;
+    if (!write_jump(jump_at, head)) {
         // Put the instruction back as it was; nothing jumps anywhere yet.
-        (void)host::write_code(jump_at, prefix.first(kJumpLength));
+        (void)host::write_code(jump_at, prefix.first(head.size()));
         (void)host::sync_cores();
         return 0;
     }
@@ -191,13 +224,13 @@ void on_trap(std::uint64_t site) {
     if (SiteRecord* known = g_rewriter_storage->sites.find(site);
         known && known->file_identity == identity && known->file_offset == source.where)
         return;
-    std::uint64_t jump_at = 0;
-    std::uint64_t trampoline = rewrite_site(site, source, jump_at);
+    std::uint64_t jump_at = 0, island_at = 0;
+    std::uint64_t trampoline = rewrite_site(site, source, jump_at, island_at);
     if (trampoline)
         ++g_rewriter_storage->rewritten;
     else
         ++g_rewriter_storage->refused;
-    (void)g_rewriter_storage->sites.try_set(site, SiteRecord{identity, source.where, jump_at, trampoline});
+    (void)g_rewriter_storage->sites.try_set(site, SiteRecord{identity, source.where, jump_at, trampoline ? island_at : 0, trampoline});
 }
 
 void note_loaded_image(std::uint64_t start, std::uint64_t end, std::uint64_t bias, base::RefPtr<fs::OpenFile> file) {

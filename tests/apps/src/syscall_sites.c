@@ -5,6 +5,7 @@
    rules and the FPU state) arriving during the calls, and process and
    thread starts and ends from rewritten sites. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -130,6 +131,34 @@ static __attribute__((noinline)) long site_read(int fd, void* buffer, long size)
     return result;
 }
 
+/* read(2) with a 2-byte `xor %eax,%eax` before the syscall, as glibc's
+   read has: rewritten through dead bytes after an unconditional jump. A
+   second entry jumps straight onto its syscall. */
+static __attribute__((noinline)) long short_site_read(int fd, void* buffer, long size, int jump) {
+    long result;
+    register long rdi __asm__("rdi") = fd;
+    register void* rsi __asm__("rsi") = buffer;
+    register long rdx __asm__("rdx") = size;
+    __asm__ volatile(
+        "test %4, %4\n\t"
+        "jnz 2f\n\t"
+        "jmp 1f\n\t"
+        ".skip 8, 0xcc\n"
+        "1:\n\t"
+        "xor %%eax, %%eax\n"
+        "3:\n\t"
+        "syscall\n\t"
+        "jmp 4f\n"
+        "2:\n\t"
+        "mov $0, %%eax\n\t"
+        "jmp 3b\n"
+        "4:\n\t"
+        : "=a"(result)
+        : "r"(rdi), "r"(rsi), "r"(rdx), "r"(jump)
+        : "rcx", "r11", "memory", "cc");
+    return result;
+}
+
 static volatile sig_atomic_t g_alarms;
 static volatile double g_handler_sink;
 static void on_alarm(int signal) {
@@ -241,6 +270,13 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 1000; ++i) CHECK(red_zone_survives() == 0);
     for (int i = 0; i < 1000; ++i) CHECK(site_or_jump(0) == g_pid);
     for (int i = 0; i < 1000; ++i) CHECK(site_or_jump(1) == g_pid);
+    int zero = open("/dev/zero", O_RDONLY);
+    CHECK(zero >= 0);
+    for (int i = 0; i < 1000; ++i) {
+        char byte = 1;
+        CHECK(short_site_read(zero, &byte, 1, i % 3 == 2) == 1 && byte == 0);
+    }
+    close(zero);
     check_signals();
     check_processes(argv[0]);
     printf("syscall_sites ok\n");
