@@ -127,8 +127,10 @@ void used_islands(std::uint64_t start, std::uint64_t end, base::Vector<std::size
 }
 
 // Tries to rewrite the site; the trampoline address, or 0.
+// `reuse` is the trampoline this address had when the same code was
+// mapped here before (0: take a new one).
 std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::uint64_t& jump_at,
-                           std::uint64_t& island_at) {
+                           std::uint64_t& island_at, std::uint64_t reuse) {
     MappedFileBytes bytes(*source.file);
     FunctionBounds function;
     bool found = source.by_address ? find_function_at_address(bytes, source.where, function)
@@ -171,7 +173,7 @@ std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::ui
     for (std::size_t i = 0; i < span_length; ++i)
         if (live[i] != code[plan.prefix_offset + i]) return 0;
 
-    auto trampoline = allocate_trampoline(jump_at);
+    auto trampoline = reuse ? base::Result<std::uint64_t>(reuse) : allocate_trampoline(jump_at);
     if (trampoline.is_error()) return 0;
     std::uint8_t slot[kTrampolineSize];
     std::span<const std::uint8_t> prefix(live, plan.prefix_length);
@@ -221,11 +223,20 @@ void on_trap(std::uint64_t site) {
     if (!find_source(space, site, source)) return;
     const void* identity = source.file->inode() ? static_cast<const void*>(source.file->inode())
                                                 : static_cast<const void*>(source.file.get());
+    std::uint64_t reuse = 0;
     if (SiteRecord* known = g_rewriter_storage->sites.find(site);
-        known && known->file_identity == identity && known->file_offset == source.where)
-        return;
+        known && known->file_identity == identity && known->file_offset == source.where) {
+        // The same code at the same place: refused again, or rewritten
+        // already, unless it was mapped here anew (a new process loading
+        // the same library where the last one had it).
+        if (!known->trampoline) return;
+        std::uint8_t head = 0;
+        if (cella_user_copy(&head, reinterpret_cast<const void*>(known->jump_at), 1) != 0) return;
+        if (head == 0xe9 || head == 0xeb) return;
+        reuse = known->trampoline;
+    }
     std::uint64_t jump_at = 0, island_at = 0;
-    std::uint64_t trampoline = rewrite_site(site, source, jump_at, island_at);
+    std::uint64_t trampoline = rewrite_site(site, source, jump_at, island_at, reuse);
     if (trampoline)
         ++g_rewriter_storage->rewritten;
     else
