@@ -1,8 +1,8 @@
-/* Writes a file of SIZE bytes in /tmp, then N times maps it MAP_SHARED,
-   reads every byte of it (a sum of 64-bit words) and unmaps it; prints
-   the mean milliseconds per round. The file is in the page cache already
-   (natively the host's, inside cella the LibOS's), so a round is the
-   mapping's page faults and the reading. */
+/* Writes a file of SIZE bytes in DIR (/tmp), then N times maps it
+   MAP_SHARED, reads every byte of it (a sum of 64-bit words) and unmaps
+   it; prints the mean milliseconds per round. The file is in the page
+   cache already (natively the host's, inside cella the LibOS's), so a
+   round is the mapping's page faults and the reading. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +15,8 @@
 int main(int argc, char** argv) {
     size_t size = argc > 1 ? (size_t)atol(argv[1]) : 64 << 20;
     long n = argc > 2 ? atol(argv[2]) : 10;
-    const char* path = "/tmp/bench_mmap_file";
+    char path[256];
+    snprintf(path, sizeof path, "%s/bench_mmap_file", argc > 3 ? argv[3] : "/tmp");
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) {
         perror("open");
