@@ -2,6 +2,8 @@
 
 #include <asm-generic/errno.h>
 
+#include "locks/file_locks.h"
+
 namespace cella::fs {
 
 using base::Error;
@@ -17,13 +19,20 @@ Result<int> FdTable::install(RefPtr<OpenFile> file, bool cloexec, int min_fd) {
     return static_cast<int>(fd);
 }
 
+FdTable::~FdTable() { locks::owner_gone(*this); }
+
+void FdTable::closed(OpenFile& file) { locks::file_closed_by(*this, file); }
+
 Result<void> FdTable::install_at(int fd, RefPtr<OpenFile> file, bool cloexec) {
     if (fd < 0 || fd >= limit_) return Error::from_errno(EBADF);
     RefPtr<OpenFile> previous;  // released after the lock is dropped
-    base::ScopedLock guard(lock_);
-    if (static_cast<std::size_t>(fd) >= slots_.size()) TRY(slots_.try_resize(fd + 1));
-    previous = slots_[fd].file;
-    slots_[fd] = Slot{file, cloexec};
+    {
+        base::ScopedLock guard(lock_);
+        if (static_cast<std::size_t>(fd) >= slots_.size()) TRY(slots_.try_resize(fd + 1));
+        previous = slots_[fd].file;
+        slots_[fd] = Slot{file, cloexec};
+    }
+    if (previous) closed(*previous);
     return {};
 }
 
@@ -36,36 +45,48 @@ Result<RefPtr<OpenFile>> FdTable::get(int fd) {
 
 Result<void> FdTable::close(int fd) {
     RefPtr<OpenFile> previous;
-    base::ScopedLock guard(lock_);
-    if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)
-        return Error::from_errno(EBADF);
-    previous = slots_[fd].file;
-    slots_[fd] = Slot{};
+    {
+        base::ScopedLock guard(lock_);
+        if (fd < 0 || static_cast<std::size_t>(fd) >= slots_.size() || !slots_[fd].file)
+            return Error::from_errno(EBADF);
+        previous = slots_[fd].file;
+        slots_[fd] = Slot{};
+    }
+    closed(*previous);
     return {};
 }
 
 void FdTable::close_range(int first, int last, bool cloexec_only) {
-    base::Vector<RefPtr<OpenFile>> closed;  // released after the lock
-    base::ScopedLock guard(lock_);
-    for (std::size_t fd = static_cast<std::size_t>(first); fd < slots_.size() && fd <= static_cast<std::size_t>(last); ++fd) {
-        if (!slots_[fd].file) continue;
-        if (cloexec_only) {
-            slots_[fd].cloexec = true;
-        } else {
-            (void)closed.try_append(slots_[fd].file);
-            slots_[fd] = Slot{};
+    base::Vector<RefPtr<OpenFile>> gone;  // released after the lock
+    {
+        base::ScopedLock guard(lock_);
+        for (std::size_t fd = static_cast<std::size_t>(first);
+             fd < slots_.size() && fd <= static_cast<std::size_t>(last); ++fd) {
+            if (!slots_[fd].file) continue;
+            if (cloexec_only) {
+                slots_[fd].cloexec = true;
+            } else {
+                // Should the list not grow, the file still closes here,
+                // and its POSIX locks wait for the process's exit.
+                (void)gone.try_append(slots_[fd].file);
+                slots_[fd] = Slot{};
+            }
         }
     }
+    for (RefPtr<OpenFile>& file : gone) closed(*file);
 }
 
 void FdTable::close_on_exec() {
-    base::Vector<RefPtr<OpenFile>> closed;  // released after the lock
-    base::ScopedLock guard(lock_);
-    for (Slot& slot : slots_) {
-        if (!slot.file || !slot.cloexec) continue;
-        (void)closed.try_append(slot.file);
-        slot = Slot{};
+    base::Vector<RefPtr<OpenFile>> gone;  // released after the lock
+    {
+        base::ScopedLock guard(lock_);
+        for (Slot& slot : slots_) {
+            if (!slot.file || !slot.cloexec) continue;
+            (void)gone.try_append(slot.file);
+            slot = Slot{};
+        }
     }
+    for (RefPtr<OpenFile>& file : gone) closed(*file);
 }
 
 Result<void> FdTable::copy_from(FdTable& other) {
@@ -84,9 +105,12 @@ Result<void> FdTable::copy_from(FdTable& other) {
 }
 
 void FdTable::close_all() {
-    base::Vector<Slot> closed;  // released after the lock
-    base::ScopedLock guard(lock_);
-    closed = static_cast<base::Vector<Slot>&&>(slots_);
+    base::Vector<Slot> gone;  // released after the lock
+    {
+        base::ScopedLock guard(lock_);
+        gone = static_cast<base::Vector<Slot>&&>(slots_);
+    }
+    locks::owner_gone(*this);
 }
 
 Result<bool> FdTable::cloexec(int fd) {

@@ -11,6 +11,11 @@ class FdTable {
 public:
     static constexpr int kDefaultLimit = 1024;
 
+    FdTable() = default;
+    FdTable(const FdTable&) = delete;
+    FdTable& operator=(const FdTable&) = delete;
+    ~FdTable();
+
     // The lowest free fd >= min_fd (EMFILE past the limit).
     Result<int> install(RefPtr<OpenFile> file, bool cloexec, int min_fd = 0);
     // Puts `file` at exactly `fd`, closing what was there.
@@ -29,6 +34,9 @@ public:
     Result<bool> cloexec(int fd);
     Result<void> set_cloexec(int fd, bool cloexec);
     int limit() const { return limit_; }
+    // How many files this process holds POSIX record locks on (fs/locks
+    // keeps the count): a close has locks to release only when it is not 0.
+    std::uint32_t& posix_locked_files() { return posix_locked_files_; }
     // Visits every open fd in ascending order, under the table's lock: the
     // callback must not call back into this table.
     template <typename F>
@@ -44,8 +52,12 @@ private:
         bool cloexec = false;
     };
     base::Mutex lock_;
+    // A process that closes any fd of a file loses its POSIX locks on it.
+    void closed(OpenFile& file);
+
     base::Vector<Slot> slots_;
     int limit_ = kDefaultLimit;
+    std::uint32_t posix_locked_files_ = 0;
 };
 
 }  // namespace cella::fs

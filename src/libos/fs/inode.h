@@ -25,6 +25,10 @@ struct DirEntry {
     std::uint64_t ino;
     std::uint8_t type;      // DT_*
     std::string_view name;  // valid until the next call on the directory
+    // The position of the entry after this one; 0 means position + 1. A
+    // file system whose positions are not dense (ramfs keeps them stable
+    // across removals) says where to go on.
+    std::uint64_t next = 0;
 };
 
 class Inode : public base::RefCounted<Inode> {
@@ -44,7 +48,8 @@ public:
 
     // Directories
     virtual Result<RefPtr<Inode>> lookup(std::string_view name);
-    // The entry at `index`, without "." and ".."; false past the end.
+    // The entry at position `index` (the first one at or after it where
+    // positions have gaps), without "." and ".."; false past the end.
     virtual Result<bool> entry_at(std::size_t index, DirEntry& out);
 
     // Changing a directory. The defaults fail with EROFS on a read-only

@@ -1,6 +1,7 @@
 #include "open_file.h"
 
 #include "dirent.h"
+#include "locks/file_locks.h"
 
 #include <asm-generic/errno.h>
 #include <linux/fcntl.h>
@@ -16,6 +17,10 @@ using base::Error;
 constexpr int kChangeableStatusFlags = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
 
 }  // namespace
+
+OpenFile::~OpenFile() {
+    if (holds_locks_) locks::open_file_gone(*this);
+}
 
 Result<std::size_t> OpenFile::read(std::span<std::uint8_t>) { return Error::from_errno(EINVAL); }
 Result<std::size_t> OpenFile::write(std::span<const std::uint8_t>) { return Error::from_errno(EINVAL); }
@@ -106,14 +111,15 @@ Result<std::size_t> InodeFile::getdents64(std::span<std::uint8_t> out) {
         } else if (!TRY(inode_->entry_at(offset_ - 2, entry))) {
             break;
         }
-        std::size_t record = put_dirent64(out, written, entry.ino, static_cast<std::int64_t>(offset_ + 1), entry.type,
+        std::uint64_t next = offset_ < 2 || !entry.next ? offset_ + 1 : entry.next + 2;
+        std::size_t record = put_dirent64(out, written, entry.ino, static_cast<std::int64_t>(next), entry.type,
                                           entry.name);
         if (!record) {
             if (written == 0) return Error::from_errno(EINVAL);
             break;
         }
         written += record;
-        ++offset_;
+        offset_ = next;
     }
     return written;
 }

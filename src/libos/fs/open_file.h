@@ -17,7 +17,7 @@ enum class FileKind { Other, Epoll, MessageQueue, Pipe };
 class OpenFile : public base::RefCounted<OpenFile> {
 public:
     explicit OpenFile(int flags) : flags_(flags) {}
-    virtual ~OpenFile() = default;
+    virtual ~OpenFile();
 
     virtual Result<std::size_t> read(std::span<std::uint8_t> out);
     virtual Result<std::size_t> write(std::span<const std::uint8_t> data);
@@ -50,9 +50,17 @@ public:
     const base::String& path() const { return path_; }
     Result<void> set_path(std::string_view path);
 
+    // Set by fs/locks (under its lock) once this description holds a flock
+    // or OFD lock: the last close then releases them.
+    bool holds_locks() const { return holds_locks_; }
+    void set_holds_locks() { holds_locks_ = true; }
+
 protected:
     int flags_;
     base::String path_;
+
+private:
+    bool holds_locks_ = false;
 };
 
 // Regular files and directories of any file system, served through Inode.

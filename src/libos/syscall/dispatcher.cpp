@@ -66,6 +66,7 @@ void init_dispatcher(bool strace) {
     install(transfer_syscalls());
     install(open_syscalls());
     install(file_space_syscalls());
+    install(locks_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -176,6 +176,12 @@ Result<long> sys_fcntl(SyscallArgs& a) {
     case F_SETFL:
         file->set_status_flags(a.integer(2));
         return 0;
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW: return fcntl_record_lock(*file, a.integer(1), a.address(2));
     default: return file->fcntl_special(a.integer(1), a.arg[2]);
     }
 }

@@ -9,6 +9,10 @@
 #include "libos/base/result.h"
 #include "libos/entry/signal_types.h"
 
+namespace cella::fs {
+class OpenFile;
+}
+
 namespace cella::syscall {
 
 using base::Error;
@@ -53,6 +57,10 @@ std::span<const SyscallSpec> vectored_syscalls();
 std::span<const SyscallSpec> transfer_syscalls();
 std::span<const SyscallSpec> open_syscalls();
 std::span<const SyscallSpec> file_space_syscalls();
+std::span<const SyscallSpec> locks_syscalls();
+
+// fcntl's record-lock commands (F_GETLK, F_SETLK(W), F_OFD_*), in locks.cpp.
+Result<long> fcntl_record_lock(fs::OpenFile& file, int command, std::uint64_t address);
 
 void init_dispatcher(bool strace);
 // Serves one trapped syscall; the result is what the application's rax gets.

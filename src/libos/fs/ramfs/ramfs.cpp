@@ -10,6 +10,7 @@
 #include "libos/base/vector.h"
 #include "libos/host/host.h"
 #include "file_data.h"
+#include "directory_index.h"
 
 namespace cella::fs::ramfs {
 namespace {
@@ -59,17 +60,18 @@ public:
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
         if (!is_dir()) return Error::from_errno(ENOTDIR);
         base::ScopedLock guard(volume_->lock);
-        Entry* entry = find(name);
+        RefPtr<RamInode>* entry = entries_.find(name);
         if (!entry) return Error::from_errno(ENOENT);
-        return RefPtr<Inode>(entry->node.get());
+        return RefPtr<Inode>(entry->get());
     }
 
     Result<bool> entry_at(std::size_t index, DirEntry& out) override {
         if (!is_dir()) return Error::from_errno(ENOTDIR);
         base::ScopedLock guard(volume_->lock);
-        if (index >= entries_.size()) return false;
-        Entry& entry = entries_[index];
-        out = {entry.node->ino_, static_cast<std::uint8_t>((entry.node->mode_ >> 12) & 0xf), entry.name.view()};
+        DirectoryIndex<RefPtr<RamInode>>::Entry entry;
+        if (!entries_.at_or_after(index, entry)) return false;
+        RamInode& node = **entry.value;
+        out = {node.ino_, static_cast<std::uint8_t>((node.mode_ >> 12) & 0xf), entry.name, entry.next};
         return true;
     }
 
@@ -102,7 +104,7 @@ public:
         // made nameless on purpose (O_TMPFILE without O_EXCL).
         if (target->links_ == 0 && !target->linkable_) return Error::from_errno(ENOENT);
         TRY(check_new_name(name));
-        TRY(entries_.try_append(Entry{TRY(base::String::from(name)), RefPtr<RamInode>(target)}));
+        TRY(entries_.insert(name, RefPtr<RamInode>(target)));
         target->linkable_ = false;
         ++target->links_;
         target->ctime_ = mtime_ = ctime_ = now();
@@ -112,14 +114,13 @@ public:
     Result<void> remove(std::string_view name, bool directory) override {
         if (!is_dir()) return Error::from_errno(ENOTDIR);
         base::ScopedLock guard(volume_->lock);
-        std::size_t index;
-        Entry* entry = find(name, &index);
+        RefPtr<RamInode>* entry = entries_.find(name);
         if (!entry) return Error::from_errno(ENOENT);
-        RamInode& node = *entry->node;
+        RamInode& node = **entry;
         if (directory && !node.is_dir()) return Error::from_errno(ENOTDIR);
         if (!directory && node.is_dir()) return Error::from_errno(EISDIR);
         if (node.is_dir() && !node.entries_.is_empty()) return Error::from_errno(ENOTEMPTY);
-        detach(index);
+        detach(name);
         return {};
     }
 
@@ -130,30 +131,27 @@ public:
         if (!new_parent) return Error::from_errno(EXDEV);
         if (!new_parent->is_dir()) return Error::from_errno(ENOTDIR);
         base::ScopedLock guard(volume_->lock);
-        std::size_t index;
-        Entry* entry = find(name, &index);
+        RefPtr<RamInode>* entry = entries_.find(name);
         if (!entry) return Error::from_errno(ENOENT);
-        RefPtr<RamInode> moving = entry->node;
+        RefPtr<RamInode> moving = *entry;
         if (new_name.size() > kMaxNameLength) return Error::from_errno(ENAMETOOLONG);
         // A directory cannot move into itself or below itself.
         if (moving->is_dir())
             for (RamInode* up = new_parent; up; up = up->parent_)
                 if (up == moving.get()) return Error::from_errno(EINVAL);
-        std::size_t existing_index;
-        if (Entry* existing = new_parent->find(new_name, &existing_index)) {
-            if (existing->node == moving) return {};  // same file: nothing to do
+        if (RefPtr<RamInode>* existing = new_parent->entries_.find(new_name)) {
+            if (*existing == moving) return {};  // same file: nothing to do
             if (no_replace) return Error::from_errno(EEXIST);
-            RamInode& victim = *existing->node;
+            RamInode& victim = **existing;
             if (moving->is_dir() && !victim.is_dir()) return Error::from_errno(ENOTDIR);
             if (!moving->is_dir() && victim.is_dir()) return Error::from_errno(EISDIR);
             if (victim.is_dir() && !victim.entries_.is_empty()) return Error::from_errno(ENOTEMPTY);
-            new_parent->detach(existing_index);
-            if (new_parent == this) find(name, &index);  // the detach may have moved our entry
+            new_parent->detach(new_name);
         }
-        base::String moved_name = TRY(base::String::from(new_name));
-        TRY(new_parent->entries_.try_reserve(new_parent->entries_.size() + 1));
-        detach(index, /*keep_links=*/true);
-        MUST(new_parent->entries_.try_append(Entry{static_cast<base::String&&>(moved_name), moving}));
+        // Added under the new name first, so that running out of memory
+        // leaves the file where it was.
+        TRY(new_parent->entries_.insert(new_name, moving));
+        detach(name, /*keep_links=*/true);
         if (moving->is_dir()) {
             moving->parent_ = new_parent;
             ++new_parent->subdirectories_;
@@ -212,11 +210,6 @@ public:
     }
 
 private:
-    struct Entry {
-        base::String name;
-        RefPtr<RamInode> node;
-    };
-
     bool is_dir() const { return (mode_ & abi::kModeTypeMask) == abi::kModeDirectory; }
     bool is_link() const { return (mode_ & abi::kModeTypeMask) == abi::kModeSymlink; }
 
@@ -225,19 +218,9 @@ private:
         return static_cast<RamInode*>(&other);
     }
 
-    Entry* find(std::string_view name, std::size_t* index = nullptr) {
-        for (std::size_t i = 0; i < entries_.size(); ++i) {
-            if (entries_[i].name == name) {
-                if (index) *index = i;
-                return &entries_[i];
-            }
-        }
-        return nullptr;
-    }
-
     Result<void> check_new_name(std::string_view name) {
         if (name.size() > kMaxNameLength) return Error::from_errno(ENAMETOOLONG);
-        if (find(name)) return Error::from_errno(EEXIST);
+        if (entries_.find(name)) return Error::from_errno(EEXIST);
         return {};
     }
 
@@ -247,7 +230,7 @@ private:
         TRY(check_new_name(name));
         auto node = TRY(base::make_ref<RamInode>(volume_, mode));
         if (!target.empty()) node->target_ = TRY(base::String::from(target));
-        TRY(entries_.try_append(Entry{TRY(base::String::from(name)), node}));
+        TRY(entries_.insert(name, node));
         if (node->is_dir()) {
             node->parent_ = this;
             ++subdirectories_;
@@ -256,8 +239,11 @@ private:
         return RefPtr<Inode>(node.get());
     }
 
-    void detach(std::size_t index, bool keep_links = false) {
-        RamInode& node = *entries_[index].node;
+    // Removes the entry `name`, which is there.
+    void detach(std::string_view name, bool keep_links = false) {
+        RefPtr<RamInode> removed;
+        if (!entries_.remove(name, removed)) CELLA_PANIC("ramfs: detaching a missing entry");
+        RamInode& node = *removed;
         if (node.is_dir()) {
             --subdirectories_;
             if (!keep_links) node.parent_ = nullptr;
@@ -265,7 +251,6 @@ private:
             --node.links_;
         }
         node.ctime_ = now();
-        entries_.remove(index);
         mtime_ = ctime_ = now();
     }
 
@@ -277,7 +262,7 @@ private:
     std::uint32_t subdirectories_ = 0;
     RamInode* parent_ = nullptr;  // directories: for the rename loop check
     Timestamp atime_, mtime_, ctime_;
-    base::Vector<Entry> entries_;   // directories
+    DirectoryIndex<RefPtr<RamInode>> entries_;  // directories
     FileData data_;                 // files
     base::String target_;           // symlinks
 };
