@@ -55,24 +55,38 @@ Result<base::String> join_path(std::string_view directory, std::string_view name
 }
 
 // O_CREAT: the file at `path`, made if missing. `created` tells which.
+// A dangling symlink in the last component is followed, and the file is
+// made where it points, as on Linux (O_EXCL and O_NOFOLLOW refuse it).
 Result<ResolvedPath> open_or_create(process::Process& process, int dirfd, std::string_view path, int flags,
                                     std::uint32_t mode, unsigned resolve_flags, bool& created) {
     created = false;
-    Vfs::Parent parent = TRY(parent_at(process, dirfd, path, resolve_flags));
-    if (parent.trailing_slash) return Error::from_errno(EISDIR);
-    std::string_view name = parent.name.view();
-    if (name == "." || name == "..") return Error::from_errno(EISDIR);
-    auto existing = lookup_at(process, dirfd, path, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0, resolve_flags);
-    if (!existing.is_error()) {
+    base::String link_target;  // the path being created, once a link was followed
+    for (int links = 0;; ++links) {
+        Vfs::Parent parent = TRY(parent_at(process, dirfd, path, resolve_flags));
+        if (parent.trailing_slash) return Error::from_errno(EISDIR);
+        std::string_view name = parent.name.view();
+        if (name == "." || name == "..") return Error::from_errno(EISDIR);
+        auto existing = lookup_at(process, dirfd, path, AT_SYMLINK_NOFOLLOW, resolve_flags);
+        if (existing.is_error()) {
+            if (existing.error().code() != ENOENT) return existing.error();
+            RefPtr<Inode> made = TRY(parent.directory.inode->create_file(name, mode & ~process.umask()));
+            created = true;
+            return ResolvedPath{made, TRY(join_path(parent.directory.path.view(), name))};
+        }
         if (flags & O_EXCL) return Error::from_errno(EEXIST);
-        return existing;
+        if (!existing.value().inode->is_symlink() || (flags & O_NOFOLLOW)) return existing;  // open_at refuses a link
+        auto followed = lookup_at(process, dirfd, path, 0, resolve_flags);
+        // openat2's scoped walks do not create through a dangling link.
+        if (!followed.is_error() || followed.error().code() != ENOENT || resolve_flags) return followed;
+        if (links == 40) return Error::from_errno(ELOOP);
+        char target[4096];
+        std::size_t length = TRY(existing.value().inode->read_link({target, sizeof target}));
+        std::string_view relative(target, length);
+        link_target = relative.starts_with('/') ? TRY(base::String::from(relative))
+                                                : TRY(join_path(parent.directory.path.view(), relative));
+        path = link_target.view();
+        dirfd = AT_FDCWD;
     }
-    if (existing.error().code() != ENOENT) return existing.error();
-    // A dangling symlink in the last component is followed and created through, as on Linux;
-    // here it is simply an error unless O_EXCL, which Linux also refuses.
-    RefPtr<Inode> made = TRY(parent.directory.inode->create_file(name, mode & ~process.umask()));
-    created = true;
-    return ResolvedPath{made, TRY(join_path(parent.directory.path.view(), name))};
 }
 
 // O_TMPFILE: an unnamed file in the directory `path` names.
@@ -104,6 +118,7 @@ Result<int> open_at(process::Process& process, int dirfd, std::string_view path,
     // O_NOFOLLOW hit a link: only O_PATH opens the link itself.
     if (inode.is_symlink() && !(flags & O_PATH)) return Error::from_errno(ELOOP);
     if ((flags & O_DIRECTORY) && !inode.is_directory()) return Error::from_errno(ENOTDIR);
+    if ((flags & O_CREAT) && inode.is_directory()) return Error::from_errno(EISDIR);
     bool wants_write = (flags & 3) != O_RDONLY || (flags & O_TRUNC);
     if (!(flags & O_PATH) && wants_write) {
         if (inode.is_directory()) return Error::from_errno(EISDIR);
@@ -125,8 +140,11 @@ Result<FileStat> stat_at(process::Process& process, int dirfd, std::string_view 
 }
 
 Result<std::size_t> read_link_at(process::Process& process, int dirfd, std::string_view path, std::span<char> out) {
+    // An empty path names dirfd itself (a symlink opened with O_PATH); for
+    // anything else, Linux answers ENOENT rather than EINVAL.
+    if (path.empty() && dirfd == AT_FDCWD) return Error::from_errno(ENOENT);
     ResolvedPath found = TRY(lookup_at(process, dirfd, path, AT_SYMLINK_NOFOLLOW | (path.empty() ? AT_EMPTY_PATH : 0)));
-    if (!found.inode->is_symlink()) return Error::from_errno(EINVAL);
+    if (!found.inode->is_symlink()) return Error::from_errno(path.empty() ? ENOENT : EINVAL);
     return found.inode->read_link(out);
 }
 
@@ -152,6 +170,9 @@ Result<void> change_directory_fd(process::Process& process, int fd) {
 }
 
 Result<void> make_directory_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode) {
+    // The root and mount points exist without an entry in the directory
+    // above them (busybox `mkdir -p` makes "/" first).
+    if (!lookup_at(process, dirfd, path, AT_SYMLINK_NOFOLLOW).is_error()) return Error::from_errno(EEXIST);
     Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
     std::string_view name = parent.name.view();
     if (name == "." || name == "..") return Error::from_errno(EEXIST);
@@ -163,7 +184,10 @@ Result<void> make_directory_at(process::Process& process, int dirfd, std::string
 Result<void> remove_at(process::Process& process, int dirfd, std::string_view path, int flags) {
     if (flags & ~AT_REMOVEDIR) return Error::from_errno(EINVAL);
     bool directory = flags & AT_REMOVEDIR;
-    Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
+    auto found = parent_at(process, dirfd, path);
+    // The root: busy for rmdir, a directory for unlink.
+    if (found.is_error() && found.error().code() == EBUSY && !directory) return Error::from_errno(EISDIR);
+    Vfs::Parent parent = TRY(static_cast<Result<Vfs::Parent>&&>(found));
     std::string_view name = parent.name.view();
     if (directory && name == ".") return Error::from_errno(EINVAL);
     if (directory && name == "..") return Error::from_errno(ENOTEMPTY);

@@ -4,6 +4,7 @@
 #include <asm/ioctls.h>
 #include <asm/stat.h>
 #include <asm/unistd.h>
+#include <linux/fcntl.h>
 
 #include "libos/host/host.h"
 #include "libos/process/current.h"
@@ -30,13 +31,24 @@ static Result<std::size_t> blocking_transfer(long nr, int fd, const void* buffer
     return static_cast<std::size_t>(result);
 }
 
+// O_NONBLOCK (fcntl or FIONBIO) stays in the LibOS: the host fd is shared
+// with other host processes (the terminal), so its own flag is left alone
+// and the host is asked first whether the transfer could start. A write
+// that could start may still wait for room for its remainder.
+static bool would_block(HostStream& stream, std::uint32_t ready) {
+    constexpr std::uint32_t kPollErr = 0x8, kPollHup = 0x10;
+    return (stream.flags() & O_NONBLOCK) && !(stream.poll_events() & (ready | kPollErr | kPollHup));
+}
+
 Result<std::size_t> HostStream::read(std::span<std::uint8_t> out) {
     if (!readable()) return Error::from_errno(EBADF);
+    if (would_block(*this, 0x1 /* POLLIN */)) return Error::from_errno(EAGAIN);
     return blocking_transfer(__NR_read, host_fd_, out.data(), out.size());
 }
 
 Result<std::size_t> HostStream::write(std::span<const std::uint8_t> data) {
     if (!writable()) return Error::from_errno(EBADF);
+    if (would_block(*this, 0x4 /* POLLOUT */)) return Error::from_errno(EAGAIN);
     auto written = blocking_transfer(__NR_write, host_fd_, data.data(), data.size());
     // The reader went away: Linux sends SIGPIPE with the EPIPE.
     if (written.is_error() && written.error().code() == EPIPE)

@@ -15,6 +15,7 @@ public:
     Result<long> ioctl(unsigned long request, std::uint64_t arg) override;
     std::uint32_t poll_events() override;
     int host_fd() override { return host_fd_; }
+    bool accepts_async() const override { return true; }
 
 private:
     int host_fd_;

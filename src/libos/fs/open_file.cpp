@@ -2,10 +2,12 @@
 
 #include "dirent.h"
 #include "locks/file_locks.h"
+#include "libos/mm/user_memory.h"
 
 #include <asm-generic/errno.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
+#include <asm/ioctls.h>
 
 #include <cstring>
 
@@ -94,6 +96,19 @@ Result<std::int64_t> InodeFile::seek(std::int64_t offset, int whence) {
     if (__builtin_add_overflow(base, offset, &target) || target < 0) return Error::from_errno(EINVAL);
     offset_ = static_cast<std::uint64_t>(target);
     return target;
+}
+
+// FIONREAD on a regular file: the bytes from the offset to the end, as an
+// int that goes negative past the end, as Linux's do_vfs_ioctl gives it.
+Result<long> InodeFile::ioctl(unsigned long request, std::uint64_t arg) {
+    if (request != FIONREAD || !inode_->is_regular()) return Error::from_errno(ENOTTY);
+    std::uint64_t size = inode_->stat().size, offset;
+    {
+        base::ScopedLock guard(lock_);
+        offset = offset_;
+    }
+    TRY(mm::write_user(arg, static_cast<int>(size - offset)));
+    return 0;
 }
 
 Result<std::size_t> InodeFile::getdents64(std::span<std::uint8_t> out) {

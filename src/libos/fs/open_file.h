@@ -39,6 +39,10 @@ public:
     virtual ipc::Waitable* waitable() { return nullptr; }
     // A host fd that poll must ask the host about, or -1.
     virtual int host_fd() { return -1; }
+    // Whether O_ASYNC may be set by FIOASYNC (Linux's f_op->fasync). No
+    // file sends SIGIO yet, and F_SETOWN is refused, so the flag is kept
+    // as on a Linux file that has no owner to signal.
+    virtual bool accepts_async() const { return false; }
     // fcntl commands particular to a kind of file (F_GETPIPE_SZ, ...).
     virtual Result<long> fcntl_special(int command, std::uint64_t arg);
 
@@ -75,6 +79,7 @@ public:
     Result<std::int64_t> seek(std::int64_t offset, int whence) override;
     Result<FileStat> stat() override { return inode_->stat(); }
     Result<std::size_t> getdents64(std::span<std::uint8_t> out) override;
+    Result<long> ioctl(unsigned long request, std::uint64_t arg) override;
     Inode* inode() override { return inode_.get(); }
     Result<long> fcntl_special(int command, std::uint64_t arg) override {
         return inode_->fcntl_special(command, arg, *this);

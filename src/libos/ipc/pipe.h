@@ -74,6 +74,7 @@ public:
     Result<std::size_t> write(std::span<const std::uint8_t> data) override;
     Result<fs::FileStat> stat() override;
     Result<long> ioctl(unsigned long request, std::uint64_t arg) override;
+    bool accepts_async() const override { return true; }
     std::uint32_t poll_events() override { return pipe_->poll_events(write_end_); }
     Waitable* waitable() override { return &pipe_->waitable(); }
     Result<long> fcntl_special(int command, std::uint64_t arg) override;

@@ -42,6 +42,12 @@ Result<long> sys_open(SyscallArgs& a) {
     return TRY(fs::open_at(current_process(), AT_FDCWD, path.view(), a.integer(1), static_cast<std::uint32_t>(a.arg[2])));
 }
 
+Result<long> sys_creat(SyscallArgs& a) {
+    base::String path = TRY(path_arg(a, 0));
+    return TRY(fs::open_at(current_process(), AT_FDCWD, path.view(), O_CREAT | O_WRONLY | O_TRUNC,
+                           static_cast<std::uint32_t>(a.arg[1])));
+}
+
 Result<long> sys_close(SyscallArgs& a) {
     TRY(current_process().fds().close(a.fd(0)));
     return 0;
@@ -156,6 +162,18 @@ Result<long> sys_ioctl(SyscallArgs& a) {
     case FIONCLEX:
         TRY(current_process().fds().set_cloexec(a.fd(0), false));
         return 0;
+    // Status flags, for every kind of file as on Linux. FIOASYNC changes
+    // O_ASYNC only where the file could signal (pipes, host streams);
+    // elsewhere a change is ENOTTY, as for a Linux file without fasync.
+    case FIONBIO:
+    case FIOASYNC: {
+        bool on = TRY(mm::read_user<int>(a.address(2))) != 0;
+        int flag = request == FIONBIO ? O_NONBLOCK : FASYNC;
+        if (request == FIOASYNC && on != bool(file->flags() & FASYNC) && !file->accepts_async())
+            return Error::from_errno(ENOTTY);
+        file->set_status_flags(on ? file->flags() | flag : file->flags() & ~flag);
+        return 0;
+    }
     default:
         return file->ioctl(request, a.arg[2]);
     }
@@ -385,6 +403,7 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_write, sys_write, "dbu"},
     {__NR_open, sys_open, "sOo"},
     {__NR_openat, sys_openat, "DsOo"},
+    {__NR_creat, sys_creat, "so"},
     {__NR_close, sys_close, "d"},
     {__NR_lseek, sys_lseek, "dld"},
     {__NR_fstat, sys_fstat, "dp"},

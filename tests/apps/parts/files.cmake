@@ -1,6 +1,6 @@
 # File locks, creat, ioctl on every kind of file, and path edge cases
 # (issue 9, part 1).
-foreach(program file_locks)
+foreach(program file_locks file_edges file_ioctls)
   list(APPEND APP_PROGRAMS ${program})
   foreach(variant ${VARIANTS})
     app_test(apps.${variant}.${program} --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})

@@ -40,7 +40,7 @@ public:
     // Adds `name`, which must not be there yet. Nothing changes on failure.
     base::Result<void> insert(std::string_view name, T value) {
         base::String owned = TRY(base::String::from(name));
-        TRY(slots_.try_reserve(slots_.size() + 1));
+        if (slots_.size() == slots_.capacity()) TRY(slots_.try_reserve(slots_.capacity() < 8 ? 8 : slots_.capacity() * 2));
         // The key views the slot's own string: its buffer stays put when
         // the slot moves.
         TRY(names_.try_set(owned.view(), slots_.size()));
