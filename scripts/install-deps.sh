@@ -7,7 +7,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   musl-tools musl-dev binutils python3.11
-  coreutils busybox util-linux
+  coreutils busybox util-linux sqlite3 tar gzip
 )
 missing=()
 for package in "${packages[@]}"; do

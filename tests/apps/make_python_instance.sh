@@ -10,6 +10,8 @@ rm -rf "$instance"
 "$cella" add -C "$instance" /usr/bin/python3 /usr/lib/python3.11 >/dev/null
 # Programs the subprocess tests start (Debian's /bin/sh is dash).
 "$cella" add -C "$instance" --to /bin /bin/dash /bin/echo /bin/cat /usr/bin/tr /bin/cp >/dev/null
+# The sqlite3 command line, which files.py runs against its own connection.
+"$cella" add -C "$instance" /usr/bin/sqlite3 >/dev/null
 ln -sf dash "$instance/image/bin/sh"
 cp "$scripts"/*.py "$instance/image/root/"
 "$cella" build -C "$instance" >/dev/null

@@ -112,6 +112,7 @@ Result<long> InodeFile::ioctl(unsigned long request, std::uint64_t arg) {
 }
 
 Result<std::size_t> InodeFile::getdents64(std::span<std::uint8_t> out) {
+    if (path_only()) return Error::from_errno(EBADF);
     if (!inode_->is_directory()) return Error::from_errno(ENOTDIR);
     base::ScopedLock guard(lock_);
     std::size_t written = 0;

@@ -48,8 +48,10 @@ public:
 
     int flags() const { return flags_; }
     int access_mode() const { return flags_ & 3; }
-    bool readable() const { return access_mode() != 1; }   // not O_WRONLY
-    bool writable() const { return access_mode() != 0; }   // O_WRONLY or O_RDWR
+    // An O_PATH description only names its file: no data moves through it.
+    bool path_only() const { return flags_ & kPathOnly; }
+    bool readable() const { return access_mode() != 1 && !path_only(); }  // not O_WRONLY
+    bool writable() const { return access_mode() != 0 && !path_only(); }  // O_WRONLY or O_RDWR
     void set_status_flags(int flags);
     const base::String& path() const { return path_; }
     Result<void> set_path(std::string_view path);
@@ -60,6 +62,7 @@ public:
     void set_holds_locks() { holds_locks_ = true; }
 
 protected:
+    static constexpr int kPathOnly = 010000000;  // O_PATH
     int flags_;
     base::String path_;
 

@@ -154,6 +154,7 @@ Result<long> sys_fchdir(SyscallArgs& a) {
 
 Result<long> sys_ioctl(SyscallArgs& a) {
     RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
+    if (file->path_only()) return Error::from_errno(EBADF);
     unsigned long request = static_cast<unsigned int>(a.arg[1]);
     switch (request) {
     case FIOCLEX:

@@ -92,7 +92,7 @@ Result<long> sys_flock(SyscallArgs& a) {
     int operation = a.integer(1);
     // Linux 5.15 dropped LOCK_MAND and accepts it as a no-op (with a warning).
     if (operation & LOCK_MAND) return 0;
-    if ((operation & ~LOCK_NB) != LOCK_UN && (file->flags() & O_PATH)) return Error::from_errno(EBADF);
+    if ((operation & ~LOCK_NB) != LOCK_UN && file->path_only()) return Error::from_errno(EBADF);
     TRY(fs::locks::flock(*file, operation));
     return 0;
 }
@@ -104,7 +104,7 @@ constexpr SyscallSpec kSpecs[] = {
 }  // namespace
 
 Result<long> fcntl_record_lock(OpenFile& file, int command, std::uint64_t address) {
-    if (file.flags() & O_PATH) return Error::from_errno(EBADF);
+    if (file.path_only()) return Error::from_errno(EBADF);
     switch (command) {
     case F_GETLK: return get_lock(file, false, address);
     case F_OFD_GETLK: return get_lock(file, true, address);

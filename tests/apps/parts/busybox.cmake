@@ -11,7 +11,16 @@ if(BUSYBOX)
                          ENVIRONMENT "CELLA=${CELLA};INSTANCE=${BUSYBOX_INSTANCE}")
   endfunction()
   busybox_test(shell --stdout "^busybox sh ok$" -- /bin/sh /root/shell.sh)
+  # mkdir -p makes "/" first: EEXIST, as for every existing directory.
+  busybox_test(mkdir-p --stdout "^/tmp/a/b/c$" -- /bin/sh -c "mkdir -p /tmp/x /tmp/a/b/c && cd /tmp/a/b/c && pwd")
   busybox_test(pipeline --stdout "^3$" -- /bin/sh -c "echo a b c | tr ' ' '\\n' | sort -r | wc -l")
+  # Debian's sqlite3, GNU tar (with gzip) and coreutils' cp -a (issue 9).
+  busybox_test(sqlite3 --stdout "^sqlite wal ok$" --stdout "^sqlite delete ok$" -- /bin/sh /root/sqlite.sh)
+  busybox_test(archive --stdout "^tar ok$" --stdout "^tar gzip ok$" --stdout "^cp -a ok$" --stdout "^archive done$"
+               -- /bin/sh /root/archive.sh)
+  # GNU tar starts gzip with fork(), which only a sequential fork serves.
+  busybox_test(tar-gzip-needs-fork --config-edit "fork=\"unsupported\"" --exit 2
+               --stderr "Cannot fork: Function not implemented" -- /bin/tar -czf /tmp/t.tgz /root)
   # Without process.fork = "sequential" the shell is told why it cannot fork.
   busybox_test(fork-unsupported --config-edit "fork=\"unsupported\"" --exit 2
                --stderr "can't fork" --stderr "set process.fork to \"sequential\" in cella.json"
