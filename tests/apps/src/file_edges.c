@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -75,6 +76,22 @@ static void readlink_and_directories(void) {
     CHECK(open(base, O_RDWR) == -1 && errno == EISDIR);
     CHECK(open(base, O_RDONLY | O_CREAT, 0600) == -1 && errno == EISDIR);
     close(dir);
+    /* O_PATH | O_NOFOLLOW names a symlink itself; O_PATH moves no data. */
+    CHECK(symlink("somewhere", at("link")) == 0);
+    int link = open(at("link"), O_PATH | O_NOFOLLOW);
+    CHECK(link >= 0);
+    struct stat st;
+    CHECK(fstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+    ssize_t n = readlinkat(link, "", target, sizeof target);
+    CHECK(n == 9 && memcmp(target, "somewhere", 9) == 0);
+    CHECK(open(at("link"), O_RDONLY | O_NOFOLLOW) == -1 && errno == ELOOP);
+    close(link);
+    CHECK(unlink(at("link")) == 0);
+    int path_only = open(base, O_PATH);
+    CHECK(path_only >= 0);
+    CHECK(read(path_only, target, 1) == -1 && errno == EBADF);
+    CHECK(syscall(SYS_getdents64, path_only, target, sizeof target) == -1 && errno == EBADF);
+    close(path_only);
 }
 
 static void create_through_dangling_links(void) {
