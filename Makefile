@@ -34,6 +34,7 @@ bench: build
 	@$(BUILD)/bin/cella-bench-threads
 	@$(BUILD)/bin/cella-bench-mmap
 	@$(BUILD)/bin/cella-bench-processes
+	@$(BUILD)/bin/cella-bench-files
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)
