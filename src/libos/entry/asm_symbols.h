@@ -7,6 +7,8 @@ extern "C" {
 [[noreturn]] void cella_return_to_host();
 [[noreturn]] void cella_enter_user(std::uint64_t entry, std::uint64_t stack);
 void cella_signal_restorer();
+extern char cella_signal_exit_window_begin[];
+extern char cella_signal_exit_window_last[];
 long cella_user_copy(void* dst, const void* src, std::size_t n);
 long cella_user_strncpy(char* dst, const char* src, std::size_t max);
 long cella_blocking_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);

@@ -62,14 +62,37 @@ cella_enter_user:
     .size cella_enter_user, .-cella_enter_user
 
 /* The sa_restorer of every LibOS signal handler: it must live in LibOS
-   text, or Syscall User Dispatch would trap its rt_sigreturn. */
+   text, or Syscall User Dispatch would trap its rt_sigreturn. %rsp points
+   at the ucontext being restored.
+
+   A kick that lands in LibOS text is ignored, since the flag is looked at
+   on the way back; so the last look is here, in a window the kick handler
+   rewinds to its start: a signal posted after the handler looked (a
+   SIGSTOP to a thread about to return to a loop without syscalls) is
+   taken before the application runs again. */
     .globl cella_signal_restorer
     .hidden cella_signal_restorer
     .type cella_signal_restorer, @function
 cella_signal_restorer:
-    mov $15, %eax
+    .globl cella_signal_exit_window_begin
+    .hidden cella_signal_exit_window_begin
+cella_signal_exit_window_begin:
+    cmpb $0, %gs:17
+    jne 2f
+1:  mov $15, %eax
+    .globl cella_signal_exit_window_last
+    .hidden cella_signal_exit_window_last
+cella_signal_exit_window_last:
     syscall
     ud2
+    /* Outside the window, which it goes back to; false when the context
+       goes back into the LibOS, which looks at the flag itself. */
+2:  mov %rsp, %rdi
+    cld
+    call cella_signal_exit_interrupted
+    test %al, %al
+    jnz cella_signal_exit_window_begin
+    jmp 1b
     .size cella_signal_restorer, .-cella_signal_restorer
 
     .bss
@@ -83,15 +106,16 @@ cella_host_stack:
 /* [[noreturn]] void cella_sigreturn_to(void* ucontext)
    Starts a new thread in application code: the host kernel's rt_sigreturn
    loads every register, the FPU state, the signal mask and the signal
-   stack from the ucontext at rsp (the pretcode slot is below it). */
+   stack from the ucontext at rsp (the pretcode slot is below it). It goes
+   through the restorer's window: a signal sent before the thread's host
+   tid was known was never kicked, and is taken before the first
+   application instruction. */
     .text
     .globl cella_sigreturn_to
     .hidden cella_sigreturn_to
     .type cella_sigreturn_to, @function
 cella_sigreturn_to:
     mov %rdi, %rsp
-    mov $15, %eax
-    syscall
-    ud2
+    jmp cella_signal_restorer
     .size cella_sigreturn_to, .-cella_sigreturn_to
     .section .note.GNU-stack,"",@progbits

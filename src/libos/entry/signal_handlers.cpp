@@ -66,10 +66,27 @@ extern "C" void cella_kick_handler(int, void*, void* raw_context) {
         regs.rip = reinterpret_cast<std::uint64_t>(cella_fast_exit_window_begin);
         return;
     }
+    // In the restorer, after it looked at the flag: look again.
+    if (rip >= reinterpret_cast<std::uint64_t>(cella_signal_exit_window_begin) &&
+        rip <= reinterpret_cast<std::uint64_t>(cella_signal_exit_window_last)) {
+        regs.rip = reinterpret_cast<std::uint64_t>(cella_signal_exit_window_begin);
+        return;
+    }
     // Inside the LibOS the flag is looked at on the way back to the
     // application; a blocking host call was interrupted by this kick.
     if (cella::entry::in_libos_text(rip) || !cpu->thread) return;
     cella::process::return_to_user(*cpu->thread, *context, -1);
+}
+
+// The restorer found the flag set on its way to `raw_context`: deliver
+// now if that is application code. False when it is LibOS code, which
+// looks at the flag itself.
+extern "C" bool cella_signal_exit_interrupted(void* raw_context) {
+    auto* context = static_cast<KernelUcontext*>(raw_context);
+    cella::entry::ThreadCpu* cpu = cella::entry::current_cpu();
+    if (cella::entry::in_libos_text(static_cast<std::uint64_t>(context->uc_mcontext.rip)) || !cpu->thread) return false;
+    cella::process::return_to_user(*cpu->thread, *context, -1);
+    return true;
 }
 
 extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_context) {

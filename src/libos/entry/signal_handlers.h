@@ -10,4 +10,6 @@ void cella_kick_handler(int signal, void* info, void* context);
 // SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP: user-access fixups, application
 // faults, and LibOS bugs.
 void cella_fault_handler(int signal, void* info, void* context);
+// The restorer's slow path (entry.S): the flag was set on the way back.
+bool cella_signal_exit_interrupted(void* context);
 }

@@ -87,8 +87,14 @@ void thread_trampoline(void* raw) {
     auto* started = static_cast<StartedThread*>(raw);
     Thread& thread = *started->thread;
     (void)host::set_fs_base(started->fs_base);
-    thread.host_tid = host::gettid();
     entry::enter_thread(thread.cpu(), /*allocate_altstack=*/false);
+    {
+        // Under the signal lock, as interrupt_locked reads it: a signal
+        // sent before this is seen by the restorer's look at the flag in
+        // cella_sigreturn_to, one sent after kicks this host thread.
+        base::ScopedLock guard(thread.process().signal_lock());
+        thread.host_tid = host::gettid();
+    }
     thread.cpu().sud_selector = 1;
     cella_sigreturn_to(started->start_context);
 }
@@ -315,7 +321,8 @@ base::Result<void> start_thread(Thread& parent, Process& process, int tid, const
         thread.cpu().host_thread_alive = 0;
         return Error::from_errno(static_cast<int>(-host_tid));
     }
-    thread.host_tid = static_cast<int>(host_tid);
+    // host_tid is the new thread's to publish (thread_trampoline): by now
+    // it may even have ended and been reaped.
     return {};
 }
 

@@ -1,6 +1,6 @@
 # Processes: spawn, vfork, wait, SIGCHLD, process groups, job control.
 # Each of these prints "NAME ok" when every check passed.
-foreach(program spawn posix_spawn job_control credentials)
+foreach(program spawn posix_spawn job_control stop_race credentials)
   list(APPEND APP_PROGRAMS ${program})
   foreach(variant ${VARIANTS})
     app_test(apps.${variant}.${program} --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})
