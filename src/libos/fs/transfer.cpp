@@ -16,10 +16,6 @@ using base::Error;
 
 constexpr std::size_t kBounceSize = 128 * 1024;
 
-ipc::PipeEnd* pipe_of(OpenFile& file) {
-    return file.kind() == FileKind::Pipe ? static_cast<ipc::PipeEnd*>(&file) : nullptr;
-}
-
 std::uint32_t type_of(OpenFile& file) {
     auto stat = file.stat();
     return stat.is_error() ? 0 : stat.value().mode & abi::kModeTypeMask;
@@ -37,7 +33,7 @@ bool spliceable(OpenFile& file) {
 // fewer) or a file at an offset.
 class Source {
 public:
-    explicit Source(TransferEnd end) : end_(end), pipe_(pipe_of(end.file)) {}
+    explicit Source(TransferEnd end) : end_(end), pipe_(ipc::as_pipe_end(end.file)) {}
 
     Result<void> start() {
         if (pipe_) return {};
@@ -93,7 +89,7 @@ private:
 // splice does), or a file at the caller's offset or its own position.
 class Sink {
 public:
-    explicit Sink(TransferEnd end) : end_(end), pipe_(pipe_of(end.file)) {}
+    explicit Sink(TransferEnd end) : end_(end), pipe_(ipc::as_pipe_end(end.file)) {}
 
     Result<std::size_t> put(std::span<const std::uint8_t> data, bool nonblocking) {
         if (pipe_) {
@@ -166,7 +162,7 @@ bool pipe_nonblocking(OpenFile& end, unsigned flags) { return (flags & kSpliceNo
 // An offset passed by pointer to a side that is not a pipe.
 Result<void> check_offset(TransferEnd end) {
     if (!end.offset) return {};
-    if (pipe_of(end.file)) return Error::from_errno(ESPIPE);
+    if (ipc::as_pipe_end(end.file)) return Error::from_errno(ESPIPE);
     if (*end.offset < 0) return Error::from_errno(EINVAL);
     auto seekable = end.file.seek(0, SEEK_CUR);
     if (seekable.is_error() && seekable.error().code() == ESPIPE) return Error::from_errno(ESPIPE);
@@ -179,8 +175,8 @@ Result<std::size_t> send_file(TransferEnd in, TransferEnd out, std::size_t count
     if (!in.file.readable()) return Error::from_errno(EBADF);
     TRY(check_offset(in));
     if (!out.file.writable()) return Error::from_errno(EBADF);
-    if (pipe_of(in.file) || !spliceable(in.file)) return Error::from_errno(EINVAL);
-    bool to_pipe = pipe_of(out.file);
+    if (ipc::as_pipe_end(in.file) || !spliceable(in.file)) return Error::from_errno(EINVAL);
+    bool to_pipe = ipc::as_pipe_end(out.file);
     if (!to_pipe && ((out.file.flags() & O_APPEND) || !spliceable(out.file))) return Error::from_errno(EINVAL);
     if (count == 0) return std::size_t{0};
     Source source(in);
@@ -190,8 +186,8 @@ Result<std::size_t> send_file(TransferEnd in, TransferEnd out, std::size_t count
 
 Result<std::size_t> splice(TransferEnd in, TransferEnd out, std::size_t length, unsigned flags) {
     if (!in.file.readable() || !out.file.writable()) return Error::from_errno(EBADF);
-    ipc::PipeEnd* in_pipe = pipe_of(in.file);
-    ipc::PipeEnd* out_pipe = pipe_of(out.file);
+    ipc::PipeEnd* in_pipe = ipc::as_pipe_end(in.file);
+    ipc::PipeEnd* out_pipe = ipc::as_pipe_end(out.file);
     if (in_pipe && out_pipe) {
         if (in.offset || out.offset) return Error::from_errno(ESPIPE);
         if (&in_pipe->pipe() == &out_pipe->pipe()) return Error::from_errno(EINVAL);
@@ -214,8 +210,8 @@ Result<std::size_t> splice(TransferEnd in, TransferEnd out, std::size_t length, 
 
 Result<std::size_t> tee(OpenFile& in, OpenFile& out, std::size_t length, unsigned flags) {
     if (!in.readable() || !out.writable()) return Error::from_errno(EBADF);
-    ipc::PipeEnd* in_pipe = pipe_of(in);
-    ipc::PipeEnd* out_pipe = pipe_of(out);
+    ipc::PipeEnd* in_pipe = ipc::as_pipe_end(in);
+    ipc::PipeEnd* out_pipe = ipc::as_pipe_end(out);
     if (!in_pipe || !out_pipe || &in_pipe->pipe() == &out_pipe->pipe()) return Error::from_errno(EINVAL);
     Source source({in, nullptr});
     Sink sink({out, nullptr});

@@ -38,6 +38,14 @@ base::Result<std::size_t> EventFd::read(std::span<std::uint8_t> out) {
     }
 }
 
+void EventFd::signal(std::uint64_t n) {
+    {
+        base::ScopedLock guard(lock_);
+        count_ = kMaxCount - count_ < n ? kMaxCount : count_ + n;
+    }
+    changed_.notify_all();
+}
+
 base::Result<std::size_t> EventFd::write(std::span<const std::uint8_t> data) {
     if (data.size() < 8) return Error::from_errno(EINVAL);
     std::uint64_t add = TRY(mm::read_user<std::uint64_t>(reinterpret_cast<std::uint64_t>(data.data())));

@@ -20,6 +20,10 @@ public:
     base::Result<fs::FileStat> stat() override;
     std::uint32_t poll_events() override;
     Waitable* waitable() override { return &changed_; }
+    fs::FileKind kind() const override { return fs::FileKind::EventFd; }
+    // Adds `n` without waiting, stopping at the maximum (Linux's
+    // eventfd_signal, as AIO completions with IOCB_FLAG_RESFD use it).
+    void signal(std::uint64_t n);
 
 private:
     base::Mutex lock_;

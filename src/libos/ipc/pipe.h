@@ -87,6 +87,11 @@ private:
     bool write_end_;
 };
 
+// `file` as a pipe end, or nullptr (there is no RTTI: OpenFile::kind() tells).
+inline PipeEnd* as_pipe_end(fs::OpenFile& file) {
+    return file.kind() == fs::FileKind::Pipe ? static_cast<PipeEnd*>(&file) : nullptr;
+}
+
 // pipe2(): the read end and the write end.
 Result<void> make_pipe(int flags, base::RefPtr<fs::OpenFile>& read_end, base::RefPtr<fs::OpenFile>& write_end);
 

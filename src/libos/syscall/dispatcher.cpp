@@ -67,6 +67,7 @@ void init_dispatcher(bool strace) {
     install(open_syscalls());
     install(file_space_syscalls());
     install(locks_syscalls());
+    install(aio_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

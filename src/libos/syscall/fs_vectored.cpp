@@ -13,6 +13,7 @@
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "fs_args.h"
+#include "iovec.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -21,52 +22,11 @@ namespace {
 using base::RefPtr;
 using fs::OpenFile;
 
-constexpr std::uint64_t kMaxIovecs = 1024;       // UIO_MAXIOV
 // What Linux 6.18 knows: HIPRI DSYNC SYNC NOWAIT APPEND NOAPPEND ATOMIC DONTCACHE NOSIGNAL.
 constexpr unsigned kRwfNoAppend = 0x20, kRwfAtomic = 0x40, kRwfDontCache = 0x80, kRwfNoSignal = 0x100, kRwfKnown = 0x1ff;
 
-struct Iovec {
-    std::uint64_t base;
-    std::uint64_t length;
-};
-
-// An application's iovec array, checked as Linux's import_iovec checks it:
-// at most UIO_MAXIOV entries, no length with the sign bit, and the total
-// cut to MAX_RW_COUNT. Short arrays (nearly every call) stay off the heap.
-class IovecList {
-public:
-    Result<void> import(std::uint64_t address, std::uint64_t count) {
-        if (count > kMaxIovecs) return Error::from_errno(EINVAL);
-        Iovec* items = inline_;
-        if (count > sizeof inline_ / sizeof inline_[0]) {
-            TRY(heap_.try_resize(count));
-            items = heap_.data();
-        }
-        TRY(mm::copy_from_user(items, address, count * sizeof(Iovec)));
-        for (std::uint64_t i = 0; i < count; ++i) {
-            if (static_cast<std::int64_t>(items[i].length) < 0) return Error::from_errno(EINVAL);
-            if (items[i].length > kMaxIoCount - total_) items[i].length = kMaxIoCount - total_;
-            total_ += items[i].length;
-        }
-        items_ = {items, count};
-        return {};
-    }
-    std::span<const Iovec> items() const { return items_; }
-    std::size_t total() const { return total_; }
-
-private:
-    Iovec inline_[8];
-    base::Vector<Iovec> heap_;
-    std::span<const Iovec> items_;
-    std::size_t total_ = 0;
-};
-
-ipc::PipeEnd* pipe_of(OpenFile& file) {
-    return file.kind() == fs::FileKind::Pipe ? static_cast<ipc::PipeEnd*>(&file) : nullptr;
-}
-
 bool seekable(OpenFile& file) {
-    if (pipe_of(file)) return false;
+    if (ipc::as_pipe_end(file)) return false;
     auto at = file.seek(0, SEEK_CUR);
     return !at.is_error() || at.error().code() != ESPIPE;
 }
@@ -75,7 +35,7 @@ bool seekable(OpenFile& file) {
 // devices (null, zero, full, random), which never wait. Linux's tmpfs
 // refuses it (EOPNOTSUPP), and so does ramfs here.
 bool supports_nowait(OpenFile& file) {
-    if (pipe_of(file)) return true;
+    if (ipc::as_pipe_end(file)) return true;
     auto stat = file.stat();
     if (stat.is_error() || (stat.value().mode & abi::kModeTypeMask) != abi::kModeCharDevice) return false;
     std::uint64_t major = ((stat.value().rdev >> 8) & 0xfff) | ((stat.value().rdev >> 32) & ~0xfffull);
@@ -94,7 +54,7 @@ struct Mode {
 
 Result<std::size_t> move_segment(OpenFile& file, const Mode& mode, std::uint64_t address, std::size_t length,
                                  std::size_t done) {
-    if (ipc::PipeEnd* pipe = pipe_of(file)) {
+    if (ipc::PipeEnd* pipe = ipc::as_pipe_end(file)) {
         // After some bytes moved a read takes only what is there, as Linux's pipe_read does.
         bool nonblocking = mode.nowait || (file.flags() & O_NONBLOCK) || (!mode.write && done);
         if (mode.write) {
@@ -124,7 +84,7 @@ Result<std::size_t> move_segment(OpenFile& file, const Mode& mode, std::uint64_t
 Result<long> move_segments(OpenFile& file, const IovecList& list, const Mode& mode) {
     std::size_t total = 0;
     // A pipe write of at most PIPE_BUF bytes is atomic however many segments hold them.
-    if (mode.write && pipe_of(file) && list.items().size() > 1 && list.total() <= ipc::kPipeBuf) {
+    if (mode.write && ipc::as_pipe_end(file) && list.items().size() > 1 && list.total() <= ipc::kPipeBuf) {
         std::uint8_t gathered[ipc::kPipeBuf];
         for (const Iovec& segment : list.items()) {
             TRY(mm::copy_from_user(gathered + total, segment.base, segment.length));
@@ -134,7 +94,7 @@ Result<long> move_segments(OpenFile& file, const IovecList& list, const Mode& mo
         ipc::PipeIo io{reinterpret_cast<std::uint64_t>(gathered), false};
         io.sigpipe = mode.sigpipe;
         bool nonblocking = mode.nowait || (file.flags() & O_NONBLOCK);
-        return static_cast<long>(TRY(pipe_of(file)->pipe().write(io, total, nonblocking)));
+        return static_cast<long>(TRY(ipc::as_pipe_end(file)->pipe().write(io, total, nonblocking)));
     }
     for (const Iovec& segment : list.items()) {
         if (segment.length == 0) continue;
@@ -206,7 +166,7 @@ Result<long> sys_vmsplice(SyscallArgs& a) {
     IovecList list;
     TRY(list.import(a.address(1), a.size(2)));
     if (list.total() == 0) return 0;
-    ipc::PipeEnd* pipe = pipe_of(*file);
+    ipc::PipeEnd* pipe = ipc::as_pipe_end(*file);
     if (!pipe) return Error::from_errno(EBADF);
     bool nonblocking = (flags & fs::kSpliceNonblock) || (file->flags() & O_NONBLOCK);
     std::size_t total = 0;
