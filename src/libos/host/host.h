@@ -122,6 +122,9 @@ long blocking_syscall(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 
 // waiting operations are interruptible by a kick.
 long futex(std::uint32_t* address, int op, std::uint32_t value, const void* timeout, std::uint32_t* address2,
            std::uint32_t value3);
+// membarrier(2) for the host process: every application thread is one of
+// its threads, so the host's barrier is the application's.
+Result<long> membarrier(int command, unsigned flags, int cpu);
 // Waits for one of `set` (rt_sigtimedwait); -EAGAIN on timeout.
 long wait_for_signal(std::uint64_t set, void* info, std::int64_t timeout_ns);
 // CPU time of a host thread (CLOCK_THREAD_CPUTIME_ID of another thread).

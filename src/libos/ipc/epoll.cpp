@@ -21,6 +21,12 @@ constexpr int kBatch = 64;
 
 base::Result<void> EpollFile::control(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event) {
     if (file.get() == this) return Error::from_errno(EINVAL);
+    auto changed = update(op, fd, static_cast<base::RefPtr<fs::OpenFile>&&>(file), event);
+    if (!changed.is_error() && op != kCtlDel) interests_changed_.notify_all();
+    return changed;
+}
+
+base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event) {
     base::ScopedLock guard(lock_);
     std::size_t index = interests_.size();
     for (std::size_t i = 0; i < interests_.size(); ++i)
@@ -69,32 +75,38 @@ int EpollFile::collect(EpollEvent* out, int max) {
 base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeout_ns) {
     if (max <= 0 || max > (1 << 24)) return Error::from_errno(EINVAL);
     TRY(mm::user_writable(out, static_cast<std::size_t>(max) * sizeof(EpollEvent)));
-    fs::OpenFile* files[256];
-    std::size_t file_count = 0;
-    {
-        base::ScopedLock guard(lock_);
-        for (Interest& interest : interests_)
-            if (file_count < 256) files[file_count++] = interest.file.get();
-    }
-    ReadinessWait waiting({files, file_count});
     std::int64_t s = 0, ns = 0;
     (void)host::clock_gettime(1, s, ns);
     std::int64_t deadline = s * 1000000000 + ns + (timeout_ns > 0 ? timeout_ns : 0);
     while (true) {
-        EpollEvent batch[kBatch];
-        int count = collect(batch, max < kBatch ? max : kBatch);
-        if (count) {
-            TRY(mm::copy_to_user(out, batch, count * sizeof(EpollEvent)));
-            return count;
+        // Registered before the look, so that no change after it is missed;
+        // an added or re-armed entry makes the waiter register anew.
+        fs::OpenFile* files[256];
+        std::size_t file_count = 0;
+        std::uint64_t generation = interests_changed_.generation();
+        {
+            base::ScopedLock guard(lock_);
+            for (Interest& interest : interests_)
+                if (file_count < 256) files[file_count++] = interest.file.get();
         }
-        if (timeout_ns == 0) return 0;
-        std::int64_t left = -1;
-        if (timeout_ns > 0) {
-            (void)host::clock_gettime(1, s, ns);
-            left = deadline - (s * 1000000000 + ns);
-            if (left <= 0) return 0;
+        ReadinessWait waiting({files, file_count}, &interests_changed_);
+        while (true) {
+            EpollEvent batch[kBatch];
+            int count = collect(batch, max < kBatch ? max : kBatch);
+            if (count) {
+                TRY(mm::copy_to_user(out, batch, count * sizeof(EpollEvent)));
+                return count;
+            }
+            if (timeout_ns == 0) return 0;
+            std::int64_t left = -1;
+            if (timeout_ns > 0) {
+                (void)host::clock_gettime(1, s, ns);
+                left = deadline - (s * 1000000000 + ns);
+                if (left <= 0) return 0;
+            }
+            if (interests_changed_.generation() != generation) break;
+            if (!waiting.wait(left)) return Error::from_errno(EINTR);
         }
-        if (!waiting.wait(left)) return Error::from_errno(EINTR);
     }
 }
 

@@ -38,11 +38,15 @@ private:
         std::uint64_t reported_generation = ~std::uint64_t{0};
         bool disarmed = false;
     };
+    base::Result<void> update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event);
     // Fills `out` with what is ready now; returns the count.
     int collect(EpollEvent* out, int max);
 
     base::Mutex lock_;
     base::Vector<Interest> interests_;
+    // Notified when an entry is added or re-armed: a waiter that sleeps
+    // since before must look again, and watch the new file too.
+    ipc::Waitable interests_changed_;
 };
 
 }  // namespace cella::ipc

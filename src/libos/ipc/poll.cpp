@@ -20,7 +20,8 @@ std::int64_t monotonic_ns() {
 
 }  // namespace
 
-ReadinessWait::ReadinessWait(std::span<fs::OpenFile* const> files) {
+ReadinessWait::ReadinessWait(std::span<fs::OpenFile* const> files, Waitable* also) {
+    if (also && !waiter_.watch(*also)) sliced_ = true;
     for (fs::OpenFile* file : files) {
         if (Waitable* waitable = file->waitable()) {
             if (!waiter_.watch(*waitable)) sliced_ = true;

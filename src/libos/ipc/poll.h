@@ -31,7 +31,9 @@ base::Result<int> poll_files(std::span<PollItem> items, std::int64_t timeout_ns)
 // the wait is missed.
 class ReadinessWait {
 public:
-    explicit ReadinessWait(std::span<fs::OpenFile* const> files);
+    // `also`: one more object whose change ends the wait (an epoll
+    // instance's interest list).
+    explicit ReadinessWait(std::span<fs::OpenFile* const> files, Waitable* also = nullptr);
     // Sleeps until a file may have changed, or the timeout; false when
     // interrupted by a signal or exit.
     bool wait(std::int64_t timeout_ns);

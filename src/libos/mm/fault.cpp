@@ -90,4 +90,13 @@ bool handle_fault(process::Process& process, std::uint64_t address, bool write) 
     return grow_stack_to(space, owner, address, write ? PROT_WRITE : PROT_READ);
 }
 
+int segv_code(process::Process& process, std::uint64_t address) {
+    constexpr int kSegvMapErr = 1, kSegvAccErr = 2;
+    AddressSpace& space = address_space();
+    base::ScopedLock guard(space.lock());
+    const Vma* vma = space.find(address);
+    bool mapped = vma && vma->owner == process.memory_owner() && vma->is_mapped();
+    return mapped ? kSegvAccErr : kSegvMapErr;
+}
+
 }  // namespace cella::mm

@@ -19,6 +19,12 @@ namespace cella::mm {
 // false when the fault is the application's to receive.
 bool handle_fault(process::Process& process, std::uint64_t address, bool write);
 
+// The si_code of a SIGSEGV at `address` that handle_fault did not resolve:
+// SEGV_ACCERR where a mapping of the process covers it, SEGV_MAPERR
+// otherwise. The host cannot tell: the whole range is reserved PROT_NONE,
+// so for it every fault is on a mapped page.
+int segv_code(process::Process& process, std::uint64_t address);
+
 // Lock held. Grows a MAP_GROWSDOWN mapping of `owner` down over `address`
 // when an access with `prot` is allowed there. Used for syscall buffers too.
 bool grow_stack_to(AddressSpace& space, int owner, std::uint64_t address, int prot);

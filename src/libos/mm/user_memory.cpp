@@ -28,10 +28,9 @@ bool shared_pages_exist(AddressSpace& space, std::uint64_t start, std::uint64_t 
     return exist;
 }
 
-bool accessible(std::uint64_t address, std::size_t length, int prot) {
+bool accessible_to(int pid, std::uint64_t address, std::size_t length, int prot) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
-    int pid = process::current_process().memory_owner();
     // Pages of private file mappings not read yet are read now, as the
     // application's own touch would (lazy_fill.h).
     if (space.check(address, length, prot, pid))
@@ -42,7 +41,15 @@ bool accessible(std::uint64_t address, std::size_t length, int prot) {
     return grow_stack_to(space, pid, address, prot) && space.check(address, length, prot, pid);
 }
 
+bool accessible(std::uint64_t address, std::size_t length, int prot) {
+    return accessible_to(process::current_process().memory_owner(), address, length, prot);
+}
+
 }  // namespace
+
+bool process_memory_accessible(process::Process& process, std::uint64_t address, std::size_t length, int prot) {
+    return accessible_to(process.memory_owner(), address, length, prot);
+}
 
 Result<void> copy_from_user(void* dst, std::uint64_t src, std::size_t n) {
     if (!accessible(src, n, PROT_READ)) return Error::from_errno(EFAULT);

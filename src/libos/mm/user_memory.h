@@ -11,6 +11,10 @@
 #include "libos/base/result.h"
 #include "libos/base/string.h"
 
+namespace cella::process {
+class Process;
+}
+
 namespace cella::mm {
 
 using base::Result;
@@ -24,6 +28,12 @@ Result<base::String> copy_string_from_user(std::uint64_t src, std::size_t max_le
 // (fewer copies); checked for the access needed.
 Result<std::span<std::uint8_t>> user_writable(std::uint64_t address, std::size_t length);
 Result<std::span<const std::uint8_t>> user_readable(std::uint64_t address, std::size_t length);
+
+// Whether `process` may access [address, address + length) with `prot`
+// (PROT_READ or PROT_WRITE), as its own touch would: pages of its private
+// file mappings are read in, and its MAP_GROWSDOWN stack grows. For
+// process_vm_readv/writev, which then copy with cella_user_copy.
+bool process_memory_accessible(process::Process& process, std::uint64_t address, std::size_t length, int prot);
 
 template <typename T>
     requires std::is_trivially_copyable_v<T>

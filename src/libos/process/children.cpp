@@ -123,6 +123,7 @@ void become_zombie(Process& process) {
         }
     }
     if (init_has_zombie && init) init->child_events.notify_all();
+    process.exited.notify_all();
     if (!parent) return;
     int signal = process.term_signal;
     notify_parent(process, process.exit_signal, signal ? kCldKilled : kCldExited,

@@ -34,6 +34,20 @@ struct ProgramBreak {
 
 class Process;
 
+// A timed wait cut short by a signal, to be resumed by restart_syscall with
+// the time that was left: the deadline is absolute on `clock`.
+struct RestartBlock {
+    // Null: restart_syscall answers EINTR (Linux's do_no_restart_syscall).
+    long (*resume)(const RestartBlock& block) = nullptr;
+    int clock = 0;
+    std::int64_t deadline_ns = 0;
+    std::uint64_t remain_address = 0;  // nanosleep's remaining time (0: none)
+    std::uint64_t futex_address = 0;
+    int futex_flags = 0;  // FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME
+    std::uint32_t futex_value = 0;
+    std::uint32_t futex_bitset = 0;
+};
+
 class Thread : public base::IntrusiveListNode<> {
 public:
     static constexpr std::size_t kNameSize = 16;  // TASK_COMM_LEN
@@ -64,6 +78,12 @@ public:
     // The thread is in a kernel-style blocking call that waits for a signal
     // (sigsuspend, sigtimedwait): only a kick can wake it.
     std::uint64_t waiting_for = 0;
+    // What restart_syscall resumes after a call returned
+    // ERESTART_RESTARTBLOCK and no handler ran (Linux's restart_block).
+    RestartBlock restart;
+    // set_mempolicy's mode (with its flags) and nodes, for get_mempolicy.
+    int mempolicy_mode = 0;
+    std::uint64_t mempolicy_nodes = 0;
 
 private:
     int tid_;
@@ -109,6 +129,8 @@ public:
     std::int64_t reaped_children_cpu_ns = 0;
     // Notified whenever a child stops, continues or exits.
     ipc::Waitable child_events;
+    // Notified when this process becomes a zombie (its pidfds turn readable).
+    ipc::Waitable exited;
     // vfork: non-zero while the parent's thread waits for this child to
     // call execve or to exit (a futex word).
     std::uint32_t vfork_pending = 0;

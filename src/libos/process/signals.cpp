@@ -122,6 +122,23 @@ base::Result<void> queue_for_process(Process& process, const AppSiginfo& info) {
     return {};
 }
 
+// Lock held. Linux's force_sigsegv, for a handler of `failed` whose frame
+// could not be written: SIGSEGV goes to the thread, and it cannot be
+// blocked or ignored. When SIGSEGV's own frame failed, its handler is reset
+// first, so the next failure kills the process instead of looping.
+void force_sigsegv(Thread& thread, int failed) {
+    Process& process = thread.process();
+    SignalAction& action = process.signal_actions()[SIGSEGV - 1];
+    std::uint64_t bit = signal_bit(SIGSEGV);
+    if (failed == SIGSEGV || action.handler == kIgnoreHandler || (thread.signal_mask & bit)) action = SignalAction{};
+    thread.signal_mask &= ~bit;
+    if (thread.pending.add(make_siginfo(SIGSEGV, kSiKernel)).is_error()) {
+        process.signal_lock().unlock();
+        kill_process(process, SIGSEGV);
+    }
+    interrupt_locked(thread);
+}
+
 }  // namespace
 
 void interrupt(Thread& thread) {
@@ -201,7 +218,9 @@ static void finish_interrupted(entry::KernelMcontext& regs, long syscall, bool h
     default: return;
     }
     if (restart) {
-        regs.rax = static_cast<std::uint64_t>(syscall);
+        // The call resumes through restart_syscall with what the thread's
+        // restart block kept (the time left).
+        regs.rax = static_cast<std::uint64_t>(-result == kRestartBlock ? __NR_restart_syscall : syscall);
         regs.rip -= 2;  // back onto the `syscall` instruction
     } else {
         regs.rax = static_cast<std::uint64_t>(-static_cast<long>(EINTR));
@@ -247,14 +266,12 @@ void return_to_user(Thread& thread, entry::KernelUcontext& context, long syscall
         // A handler: build its frame on the application stack.
         if (syscall >= 0) finish_interrupted(regs, syscall, true, action.flags);
         std::uint64_t saved_mask = thread.restore_mask_after_handler ? thread.mask_after_handler : thread.signal_mask;
-        thread.restore_mask_after_handler = false;
-        auto entered = enter_handler(context, action, info, saved_mask, thread.signal_stack);
-        if (entered.is_error()) {
-            // No room for the frame: Linux forces SIGSEGV.
-            process.signal_lock().unlock();
+        if (enter_handler(context, action, info, saved_mask, thread.signal_stack).is_error()) {
             log::debug("cannot write the frame for %s on the application stack", signal_name(signal));
-            kill_process(process, SIGSEGV);
+            force_sigsegv(thread, signal);
+            continue;
         }
+        thread.restore_mask_after_handler = false;
         std::uint64_t mask = thread.signal_mask | action.mask;
         if (!(action.flags & kSaNoDefer)) mask |= signal_bit(signal);
         thread.signal_mask = mask & ~kUnblockable;
@@ -284,10 +301,11 @@ void deliver_fault(Thread& thread, entry::KernelUcontext& context, const AppSigi
         kill_process_at(process, signal, info);
     }
     SignalAction action = slot;
-    auto entered = enter_handler(context, action, info, thread.signal_mask, thread.signal_stack);
-    if (entered.is_error()) {
+    if (enter_handler(context, action, info, thread.signal_mask, thread.signal_stack).is_error()) {
+        force_sigsegv(thread, signal);
         process.signal_lock().unlock();
-        kill_process_at(process, SIGSEGV, info);
+        return_to_user(thread, context, -1);
+        return;
     }
     std::uint64_t mask = thread.signal_mask | action.mask;
     if (!(action.flags & kSaNoDefer)) mask |= signal_bit(signal);
@@ -305,6 +323,8 @@ long return_from_handler(Thread& thread, entry::KernelUcontext& context) {
         kill_process(process, SIGSEGV);
     }
     thread.signal_mask = restored.value() & ~kUnblockable;
+    // Linux: a restart_syscall after a handler has nothing to resume.
+    thread.restart = RestartBlock{};
     rearm(thread);
     process.signal_lock().unlock();
     return static_cast<long>(context.uc_mcontext.rax);

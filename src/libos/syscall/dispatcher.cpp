@@ -68,6 +68,10 @@ void init_dispatcher(bool strace) {
     install(file_space_syscalls());
     install(locks_syscalls());
     install(aio_syscalls());
+    install(kernel_feature_syscalls());
+    install(numa_syscalls());
+    install(process_access_syscalls());
+    install(futex_waitv_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -48,6 +48,9 @@ Result<long> execute_at(SyscallArgs& a, int dirfd, std::uint64_t path_address, s
     }
     std::size_t budget = kMaxArgumentBytes;
     request.argv = TRY(copy_string_array(argv_address, budget));
+    // Linux 5.18+: an empty argv becomes {""}, so that argv[1] is never
+    // taken for the first environment string.
+    if (request.argv.is_empty()) TRY(request.argv.try_append(base::String()));
     request.envp = TRY(copy_string_array(envp_address, budget));
     request.path = static_cast<base::String&&>(path);
     TRY(process::execute(process::current_thread(), *a.context, static_cast<process::ExecRequest&&>(request)));

@@ -58,8 +58,10 @@ Result<long> make_eventfd(unsigned initial, int flags) {
 Result<long> sys_eventfd(SyscallArgs& a) { return make_eventfd(static_cast<unsigned>(a.arg[0]), 0); }
 Result<long> sys_eventfd2(SyscallArgs& a) { return make_eventfd(static_cast<unsigned>(a.arg[0]), a.integer(1)); }
 
-// ppoll/pselect6/epoll_pwait: the mask given holds while waiting and, if a
-// handler runs, during it; the old one comes back afterwards (as sigsuspend).
+// ppoll/pselect6/epoll_pwait(2): the mask given holds while waiting and, if
+// a handler interrupts the call, during the handler; otherwise the old one
+// comes back on every return, errors included (Linux's
+// restore_saved_sigmask_unless).
 class TemporaryMask {
 public:
     TemporaryMask(std::uint64_t mask_address, std::uint64_t size) {
@@ -77,18 +79,20 @@ public:
         old_ = current_thread().signal_mask;
         process::set_signal_mask(current_thread(), mask.value());
     }
+    TemporaryMask(const TemporaryMask&) = delete;
+    TemporaryMask& operator=(const TemporaryMask&) = delete;
+    ~TemporaryMask() {
+        if (active_) process::set_signal_mask(current_thread(), old_);
+    }
     int error() const { return error_; }
-    // Called with the call's outcome: interrupted calls keep the mask
-    // until the handler has run.
-    void finish(bool interrupted) {
+    // The call was interrupted: the mask stays until the handler has run,
+    // and return_to_user puts the old one back.
+    void keep_for_handler() {
         if (!active_) return;
-        if (interrupted) {
-            base::ScopedLock guard(current_process().signal_lock());
-            current_thread().mask_after_handler = old_;
-            current_thread().restore_mask_after_handler = true;
-        } else {
-            process::set_signal_mask(current_thread(), old_);
-        }
+        active_ = false;
+        base::ScopedLock guard(current_process().signal_lock());
+        current_thread().mask_after_handler = old_;
+        current_thread().restore_mask_after_handler = true;
     }
 
 private:
@@ -118,7 +122,7 @@ Result<long> do_poll(std::uint64_t fds_address, std::uint64_t count, std::int64_
         TRY(items.try_append(static_cast<ipc::PollItem&&>(item)));
     }
     auto ready = ipc::poll_files(items.span(), timeout_ns);
-    if (mask) mask->finish(ready.is_error());
+    if (mask && ready.is_error() && ready.error().code() == process::kRestartNoHand) mask->keep_for_handler();
     if (ready.is_error()) return ready.error();
     for (std::size_t i = 0; i < count; ++i)
         raw[i].revents = raw[i].fd < 0 ? 0 : static_cast<short>(items[i].revents);
@@ -171,7 +175,7 @@ Result<long> do_select(int nfds, std::uint64_t read_set, std::uint64_t write_set
         TRY(fds.try_append(fd));
     }
     auto ready = ipc::poll_files(items.span(), timeout_ns);
-    if (mask) mask->finish(ready.is_error());
+    if (mask && ready.is_error() && ready.error().code() == process::kRestartNoHand) mask->keep_for_handler();
     if (ready.is_error()) return ready.error();
     std::uint64_t out[3][kWords] = {};
     int count = 0;
@@ -249,7 +253,7 @@ Result<long> epoll_wait_common(SyscallArgs& a, std::int64_t timeout_ns, Temporar
     RefPtr<fs::OpenFile> keep;
     ipc::EpollFile* epoll = TRY(epoll_of(a.fd(0), keep));
     auto count = epoll->wait(a.address(1), a.integer(2), timeout_ns);
-    if (mask) mask->finish(count.is_error() && count.error().code() == EINTR);
+    if (mask && count.is_error() && count.error().code() == EINTR) mask->keep_for_handler();
     return static_cast<long>(TRY(static_cast<Result<int>&&>(count)));
 }
 

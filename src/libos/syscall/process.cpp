@@ -3,6 +3,7 @@
 #include <asm/prctl.h>
 #include <asm/signal.h>
 #include <asm/unistd.h>
+#include <linux/fcntl.h>
 #include <linux/resource.h>
 
 #include "libos/host/host.h"
@@ -11,6 +12,7 @@
 #include "libos/process/children.h"
 #include "libos/process/exec.h"
 #include "libos/process/groups.h"
+#include "libos/process/pidfd.h"
 #include "libos/process/siginfo.h"
 #include "rusage.h"
 #include "syscall.h"
@@ -222,7 +224,8 @@ Result<long> sys_wait4(SyscallArgs& a) {
 }
 
 Result<long> sys_waitid(SyscallArgs& a) {
-    constexpr int kPidAll = 0, kPid = 1, kPgid = 2;
+    constexpr int kPidAll = 0, kPid = 1, kPgid = 2, kPidfd = 3;
+    int nothing_yet_error = 0;
     int which = a.integer(0);
     int id = a.integer(1);
     int options = a.integer(3);
@@ -245,9 +248,21 @@ Result<long> sys_waitid(SyscallArgs& a) {
         request.which = process::WaitRequest::Which::Group;
         request.id = id ? id : current_process().pgid;
         break;
-    default: return Error::from_errno(EINVAL);  // P_PIDFD: no pidfds
+    case kPidfd: {
+        base::RefPtr<process::PidFdFile> pidfd = TRY(process::pidfd_of(current_process(), id));
+        request.which = process::WaitRequest::Which::Pid;
+        request.id = pidfd->process().pid();
+        // A non-blocking pidfd makes the wait WNOHANG, and "nothing yet" EAGAIN.
+        if (pidfd->flags() & O_NONBLOCK) {
+            request.options |= process::kWaitNoHang;
+            nothing_yet_error = EAGAIN;
+        }
+        break;
+    }
+    default: return Error::from_errno(EINVAL);
     }
     process::WaitOutcome outcome = TRY(process::wait_for_child(current_process(), request));
+    if (!outcome.pid && nothing_yet_error) return Error::from_errno(nothing_yet_error);
     if (a.address(2)) {
         process::AppSiginfo info{};
         if (outcome.pid) {

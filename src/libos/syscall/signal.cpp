@@ -7,6 +7,7 @@
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/kill.h"
+#include "libos/process/pidfd.h"
 #include "libos/process/process_table.h"
 #include "libos/process/signal_frame.h"
 #include "libos/process/signals.h"
@@ -67,6 +68,17 @@ Result<long> sys_rt_sigprocmask(SyscallArgs& a) {
 Result<long> sys_rt_sigreturn(SyscallArgs& a) {
     a.context_replaced = true;
     return process::return_from_handler(current_thread(), *a.context);
+}
+
+// Resumes the call a signal without handler cut short (the thread's
+// restart block); with nothing to resume, EINTR as Linux answers.
+Result<long> sys_restart_syscall(SyscallArgs&) {
+    process::RestartBlock block = current_thread().restart;
+    current_thread().restart = process::RestartBlock{};
+    if (!block.resume) return Error::from_errno(EINTR);
+    long result = block.resume(block);
+    if (result < 0 && result != -process::kRestartBlock) return Error::from_errno(static_cast<int>(-result));
+    return result;
 }
 
 Result<long> sys_sigaltstack(SyscallArgs& a) {
@@ -220,6 +232,35 @@ Result<long> sys_rt_tgsigqueueinfo(SyscallArgs& a) {
     return queue_to(thread->process(), thread, signal, a.address(3));
 }
 
+// kill() through a pidfd: an exited process not yet reaped takes the
+// signal silently, a reaped one is ESRCH.
+// PIDFD_SIGNAL_THREAD sends to the process's main thread,
+// PIDFD_SIGNAL_PROCESS_GROUP to its whole group.
+Result<long> sys_pidfd_send_signal(SyscallArgs& a) {
+    constexpr std::uint64_t kThread = 1, kThreadGroup = 2, kProcessGroup = 4;
+    std::uint64_t flags = a.arg[3];
+    if ((flags & ~(kThread | kThreadGroup | kProcessGroup)) || (flags & (flags - 1))) return Error::from_errno(EINVAL);
+    base::RefPtr<process::PidFdFile> pidfd = TRY(process::pidfd_of(current_process(), a.fd(0)));
+    int signal = TRY(signal_arg(a, 1, true));
+    if (!pidfd->process_exists()) return Error::from_errno(ESRCH);
+    if (flags == kProcessGroup) {
+        TRY(process::kill_processes(current_process(), -pidfd->process().pgid, signal));
+        return 0;
+    }
+    if (signal == 0 || pidfd->process_exited()) return 0;
+    if (a.address(2) && TRY(mm::read_user<AppSiginfo>(a.address(2))).signo != signal) return Error::from_errno(EINVAL);
+    if (flags == kThread) {
+        process::Thread* thread = TRY(find_thread(pidfd->process().pid(), pidfd->process().pid()));
+        if (a.address(2)) return queue_to(pidfd->process(), thread, signal, a.address(2));
+        TRY(process::send_to_thread(*thread, process::kill_siginfo(signal, process::kSiTkill, current_process().pid())));
+        return 0;
+    }
+    if (a.address(2)) return queue_to(pidfd->process(), nullptr, signal, a.address(2));
+    TRY(process::send_to_process(pidfd->process(),
+                                 process::kill_siginfo(signal, process::kSiUser, current_process().pid())));
+    return 0;
+}
+
 Result<long> sys_kill(SyscallArgs& a) {
     int signal = TRY(signal_arg(a, 1, true));
     if (a.integer(0) == -2147483647 - 1) return Error::from_errno(ESRCH);  // -INT_MIN has no group
@@ -245,6 +286,7 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_rt_sigaction, sys_rt_sigaction, "dppu"},
     {__NR_rt_sigprocmask, sys_rt_sigprocmask, "dppu"},
     {__NR_rt_sigreturn, sys_rt_sigreturn, ""},
+    {__NR_restart_syscall, sys_restart_syscall, ""},
     {__NR_sigaltstack, sys_sigaltstack, "pp"},
     {__NR_rt_sigpending, sys_rt_sigpending, "pu"},
     {__NR_rt_sigsuspend, sys_rt_sigsuspend, "pu"},
@@ -253,6 +295,7 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo, "dddp"},
     {__NR_pause, sys_pause, ""},
     {__NR_kill, sys_kill, "dd"},
+    {__NR_pidfd_send_signal, sys_pidfd_send_signal, "ddpx"},
     {__NR_tkill, sys_tkill, "dd"},
     {__NR_tgkill, sys_tgkill, "ddd"},
 };

@@ -62,6 +62,10 @@ std::span<const SyscallSpec> locks_syscalls();
 // fcntl's record-lock commands (F_GETLK, F_SETLK(W), F_OFD_*), in locks.cpp.
 Result<long> fcntl_record_lock(fs::OpenFile& file, int command, std::uint64_t address);
 std::span<const SyscallSpec> aio_syscalls();
+std::span<const SyscallSpec> kernel_feature_syscalls();
+std::span<const SyscallSpec> numa_syscalls();
+std::span<const SyscallSpec> process_access_syscalls();
+std::span<const SyscallSpec> futex_waitv_syscalls();
 
 void init_dispatcher(bool strace);
 // Serves one trapped syscall; the result is what the application's rax gets.

@@ -118,6 +118,44 @@ struct Timespec {
     std::int64_t nanoseconds;
 };
 
+constexpr std::int64_t kNs = 1000000000;
+constexpr int kClockRealtime = 0, kClockMonotonic = 1;
+
+std::int64_t clock_now_ns(int clock) {
+    std::int64_t s = 0, ns = 0;
+    (void)host::clock_gettime(clock, s, ns);
+    return s * kNs + ns;
+}
+
+long resume_futex_wait(const process::RestartBlock& block);
+
+// A timed futex wait cut short by a signal: restart_syscall waits again
+// until the same deadline (Linux's futex_wait_restart).
+long interrupted_futex_wait(std::uint64_t address, int flags, std::uint32_t value, std::uint32_t bitset,
+                            std::int64_t deadline) {
+    process::RestartBlock& block = current_thread().restart;
+    block = process::RestartBlock{};
+    block.resume = resume_futex_wait;
+    block.futex_address = address;
+    block.futex_flags = flags;
+    block.futex_value = value;
+    block.futex_bitset = bitset;
+    block.deadline_ns = deadline;
+    return -process::kRestartBlock;
+}
+
+long resume_futex_wait(const process::RestartBlock& block) {
+    Timespec until{block.deadline_ns / kNs, block.deadline_ns % kNs};
+    auto* word = reinterpret_cast<std::uint32_t*>(block.futex_address);
+    if (mm::user_readable(block.futex_address, 4).is_error()) return -EFAULT;
+    long result = host::futex(word, FUTEX_WAIT_BITSET | block.futex_flags, block.futex_value, &until, nullptr,
+                              block.futex_bitset);
+    if (result == -EINTR)
+        return interrupted_futex_wait(block.futex_address, block.futex_flags, block.futex_value, block.futex_bitset,
+                                      block.deadline_ns);
+    return result;
+}
+
 // Application futexes are host futexes on the same addresses: the
 // enclave is one address space, so every operation but priority
 // inheritance (whose futex words hold host tids) passes through.
@@ -142,9 +180,19 @@ Result<long> sys_futex(SyscallArgs& a) {
             if (timeout.seconds < 0 || timeout.nanoseconds < 0 || timeout.nanoseconds >= 1000000000)
                 return Error::from_errno(EINVAL);
         }
+        int clock = op & FUTEX_CLOCK_REALTIME ? kClockRealtime : kClockMonotonic;
+        std::int64_t started = timed && command == FUTEX_WAIT ? clock_now_ns(clock) : 0;
         long result = host::futex(word, op, value, timed ? &timeout : nullptr, nullptr,
                                   static_cast<std::uint32_t>(a.arg[5]));
-        if (result == -EINTR) return -(timed ? process::kRestartBlock : process::kRestartSys);
+        if (result == -EINTR && timed) {
+            // FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's absolute.
+            std::int64_t length = timeout.seconds * kNs + timeout.nanoseconds;
+            std::int64_t deadline = command == FUTEX_WAIT ? started + length : length;
+            std::uint32_t bitset = command == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : static_cast<std::uint32_t>(a.arg[5]);
+            return interrupted_futex_wait(address, op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME), value, bitset,
+                                          deadline);
+        }
+        if (result == -EINTR) return -process::kRestartSys;
         if (result < 0) return Error::from_errno(static_cast<int>(-result));
         return result;
     }

@@ -16,6 +16,7 @@ namespace cella::syscall {
 namespace {
 
 using process::current_process;
+using process::current_thread;
 
 constexpr int kClockRealtime = 0;
 constexpr int kClockMonotonic = 1;
@@ -83,20 +84,53 @@ Result<long> sys_time(SyscallArgs& a) {
 
 // Sleeps are host sleeps a kick can cut short: EINTR with the time left,
 // as Linux's nanosleep reports after a handler.
-Result<long> sleep_common(int clock, bool absolute, std::uint64_t request_address, std::uint64_t remain_address) {
-    Timespec request = TRY(mm::read_user<Timespec>(request_address));
-    TRY(to_ns(request));
-    Timespec remaining{};
-    long result = host::blocking_syscall(__NR_clock_nanosleep, clock, absolute ? 1 : 0,
-                                         reinterpret_cast<long>(&request), reinterpret_cast<long>(&remaining));
-    // clock_nanosleep returns the error number itself.
-    if (result > 0) result = -result;
+std::int64_t clock_now_ns(int clock) {
+    std::int64_t s = 0, ns = 0;
+    (void)host::clock_gettime(clock, s, ns);
+    return s * kNs + ns;
+}
+
+long resume_sleep(const process::RestartBlock& block);
+
+// Sleeps on `clock` until `deadline_ns`. Interrupted, it writes the time
+// left to `remain_address` (if any) and leaves a restart block, so that a
+// restart after a stop or an ignored signal sleeps only what was left.
+long sleep_until(int clock, std::int64_t deadline_ns, std::uint64_t remain_address) {
+    Timespec until{deadline_ns / kNs, deadline_ns % kNs};
+    long result = host::blocking_syscall(__NR_clock_nanosleep, clock, 1, reinterpret_cast<long>(&until), 0);
+    if (result > 0) result = -result;  // clock_nanosleep returns the error number itself
     if (result == -EINTR) {
-        if (remain_address && !absolute) TRY(mm::write_user(remain_address, remaining));
+        if (remain_address) {
+            std::int64_t left = deadline_ns - clock_now_ns(clock);
+            if (left < 0) left = 0;
+            Timespec remaining{left / kNs, left % kNs};
+            if (mm::write_user(remain_address, remaining).is_error()) return -EFAULT;
+        }
+        process::RestartBlock& block = current_thread().restart;
+        block = process::RestartBlock{};
+        block.resume = resume_sleep;
+        block.clock = clock;
+        block.deadline_ns = deadline_ns;
+        block.remain_address = remain_address;
         return -process::kRestartBlock;
     }
-    if (result < 0) return Error::from_errno(static_cast<int>(-result));
-    return 0;
+    return result;
+}
+
+long resume_sleep(const process::RestartBlock& block) {
+    return sleep_until(block.clock, block.deadline_ns, block.remain_address);
+}
+
+// nanosleep and clock_nanosleep. An interrupted relative sleep writes
+// the time left, as Linux's nanosleep reports after a handler.
+Result<long> sleep_common(int clock, bool absolute, std::uint64_t request_address, std::uint64_t remain_address) {
+    Timespec request = TRY(mm::read_user<Timespec>(request_address));
+    std::int64_t length = TRY(to_ns(request));
+    std::int64_t now = absolute ? 0 : clock_now_ns(clock);
+    std::int64_t deadline = length > INT64_MAX - now ? INT64_MAX : now + length;
+    long result = sleep_until(clock, deadline, absolute ? 0 : remain_address);
+    if (result < 0 && result != -process::kRestartBlock) return Error::from_errno(static_cast<int>(-result));
+    return result;
 }
 
 Result<long> sys_nanosleep(SyscallArgs& a) { return sleep_common(kClockMonotonic, false, a.address(0), a.address(1)); }

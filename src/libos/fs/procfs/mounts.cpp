@@ -96,4 +96,8 @@ Result<void> generate_filesystems(const Subject&, TextBuilder& out) {
     return {};
 }
 
+std::string_view filesystem_type_name(std::size_t index) {
+    return index < sizeof kAllTypes / sizeof kAllTypes[0] ? kAllTypes[index].name : std::string_view();
+}
+
 }  // namespace cella::fs::procfs

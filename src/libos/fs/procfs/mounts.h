@@ -9,4 +9,8 @@ Result<void> generate_mounts(const Subject& subject, TextBuilder& out);
 Result<void> generate_mountinfo(const Subject& subject, TextBuilder& out);
 Result<void> generate_filesystems(const Subject& subject, TextBuilder& out);
 
+// The file system types in /proc/filesystems order, for sysfs(2): the
+// name at `index`, or empty past the end.
+std::string_view filesystem_type_name(std::size_t index);
+
 }  // namespace cella::fs::procfs

@@ -341,6 +341,10 @@ Result<void> clock_nanosleep(int clock, bool absolute, std::int64_t seconds, std
 
 void sched_yield() { raw_syscall(__NR_sched_yield); }
 
+Result<long> membarrier(int command, unsigned flags, int cpu) {
+    return checked(raw_syscall(__NR_membarrier, command, flags, cpu));
+}
+
 Result<void> getcpu(unsigned& cpu, unsigned& node) {
     return checked_void(raw_syscall(__NR_getcpu, reinterpret_cast<long>(&cpu), reinterpret_cast<long>(&node), 0));
 }
