@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 
-.PHONY: all build deps run test test-fast bench install clean
+.PHONY: all build deps run test test-fast bench install clean python-tests
 
 all: build
 
@@ -35,6 +35,11 @@ bench: build
 	@$(BUILD)/bin/cella-bench-mmap
 	@$(BUILD)/bin/cella-bench-processes
 	@$(BUILD)/bin/cella-bench-files
+
+# CPython's regression tests natively and in cella, totals side by side
+# (long: not part of `make test`). PYTHON_TESTS="test_os test_io" picks modules.
+python-tests: build
+	@scripts/python-tests.sh $(BUILD)/bin/cella $(BUILD)/python-tests $(PYTHON_TESTS)
 
 install: build
 	@cmake --install $(BUILD) --prefix $(PREFIX)

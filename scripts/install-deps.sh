@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libcli11-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  musl-tools musl-dev binutils python3.11
+  musl-tools musl-dev binutils python3.11 libpython3.11-testsuite
   coreutils busybox util-linux sqlite3 tar gzip
 )
 missing=()

@@ -406,6 +406,32 @@ std::string line_and_column(const std::string& text, std::size_t byte) {
     return std::to_string(line) + ":" + std::to_string(column);
 }
 
+// cella.json nests a few levels; a limit keeps the parse linear in the
+// file size (the duplicate-key finder carries every level's key path).
+constexpr std::size_t kMaxNesting = 64;
+
+// The byte (counting from 1) of the first bracket nested deeper than
+// kMaxNesting, outside strings; 0 when none is.
+std::size_t too_deep_at(const std::string& text) {
+    std::size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > kMaxNesting) return i + 1;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 std::string default_config_text() { return default_document().dump(4) + "\n"; }
@@ -432,6 +458,9 @@ Config load_config(const std::filesystem::path& file) {
     buffer << in.rdbuf();
     std::string text = buffer.str();
 
+    if (std::size_t at = too_deep_at(text))
+        throw UserError(file.string() + ":" + line_and_column(text, at) + ": nested deeper than " +
+                        std::to_string(kMaxNesting) + " levels, the nesting limit of cella.json");
     DuplicateKeyFinder duplicates;
     Json document;
     try {

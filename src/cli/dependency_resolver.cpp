@@ -262,7 +262,8 @@ private:
     }
 
     // Adds `path` and, while it is a symlink, its target (a relative target
-    // taken from the link's folder, on the host and in the image alike).
+    // taken from the link's folder, on the host and in the image alike),
+    // except for links inside a folder being added, which stay links.
     // Folders are added whole, ELF files queued for their needs. Returns the
     // file or folder the chain ends at; nothing when it dangles.
     std::optional<PlacedPath> place_chain(PlacedPath path, std::vector<PlacedPath>& into, Reached reached) {
@@ -275,6 +276,10 @@ private:
                 throw UserError(path.host + " is " + file_type_name(status.st_mode) +
                                 "; only regular files, folders and symlinks can go into an image");
             place(path, into);
+            // A link inside a folder is copied as the link it is: what it
+            // points to is the host's (a link to /etc must not bring the
+            // host's /etc into the image).
+            if (S_ISLNK(status.st_mode) && reached == Reached::InFolder) return path;
             if (S_ISDIR(status.st_mode)) {
                 if (is_new) place_folder_contents(path, into, reached);
                 return path;

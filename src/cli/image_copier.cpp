@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -38,38 +39,57 @@ private:
     int fd_;
 };
 
-// copy_file_range lets the kernel (or a reflinking file system) do the
-// work; read/write is the fallback where it cannot.
-bool copy_contents(int from, int to) {
-    bool first = true;
-    for (;;) {
-        ssize_t copied = ::copy_file_range(from, nullptr, to, nullptr, 1 << 30, 0);
-        if (copied == 0) return true;
-        if (copied > 0) {
-            first = false;
-            continue;
-        }
+// Copies [offset, offset + length): copy_file_range lets the kernel (or a
+// reflinking file system) do the work; pread/pwrite is the fallback where
+// it cannot.
+bool copy_range(int from, int to, off_t offset, off_t length) {
+    loff_t in = offset, out = offset;
+    off_t end = offset + length;
+    bool fallback = false;
+    while (in < end && !fallback) {
+        ssize_t copied = ::copy_file_range(from, &in, to, &out, static_cast<std::size_t>(end - in), 0);
+        if (copied > 0) continue;
+        if (copied == 0) return in == end;  // the file shrank meanwhile
         if (errno == EINTR) continue;
-        if (first && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL)) break;
-        return false;
+        if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL) return false;
+        fallback = true;
     }
     char buffer[1 << 16];
-    for (;;) {
-        ssize_t count = ::read(from, buffer, sizeof buffer);
-        if (count == 0) return true;
-        if (count < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
+    while (in < end) {
+        std::size_t want = static_cast<std::size_t>(std::min<off_t>(end - in, sizeof buffer));
+        ssize_t count = ::pread(from, buffer, want, in);
+        if (count < 0 && errno == EINTR) continue;
+        if (count <= 0) return false;
         for (ssize_t written = 0; written < count;) {
-            ssize_t done = ::write(to, buffer + written, static_cast<std::size_t>(count - written));
+            ssize_t done = ::pwrite(to, buffer + written, static_cast<std::size_t>(count - written), in + written);
             if (done < 0) {
                 if (errno == EINTR) continue;
                 return false;
             }
             written += done;
         }
+        in += count;
     }
+    return true;
+}
+
+// Copies only the data of a sparse file (SEEK_DATA/SEEK_HOLE) and sets the
+// size, so its holes stay holes in image/.
+bool copy_contents(int from, int to, off_t size) {
+    off_t at = 0;
+    while (at < size) {
+        off_t data = ::lseek(from, at, SEEK_DATA);
+        if (data < 0) {
+            if (errno == ENXIO) break;  // only a hole is left
+            if (!copy_range(from, to, at, size - at)) return false;  // no hole support: all of it
+            break;
+        }
+        off_t hole = ::lseek(from, data, SEEK_HOLE);
+        if (hole < 0 || hole > size) hole = size;
+        if (!copy_range(from, to, data, hole - data)) return false;
+        at = hole;
+    }
+    return ::ftruncate(to, size) == 0;
 }
 
 bool same_mtime(const struct stat& a, const struct stat& b) {
@@ -140,7 +160,7 @@ CopyOutcome ImageCopier::copy_file(const std::filesystem::path& source, const st
     FileDescriptor out(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (out.get() < 0) fail({});
     const struct timespec times[2] = {status.st_atim, status.st_mtim};
-    if (!copy_contents(in.get(), out.get()) || ::fchmod(out.get(), status.st_mode & kPermissionBits) != 0 ||
+    if (!copy_contents(in.get(), out.get(), status.st_size) || ::fchmod(out.get(), status.st_mode & kPermissionBits) != 0 ||
         ::futimens(out.get(), times) != 0 || ::close(out.release()) != 0 ||
         ::rename(temporary.c_str(), destination.c_str()) != 0)
         fail(temporary);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sstream>
 
@@ -201,6 +202,57 @@ TEST_F(AddTest, Errors) {
                              add(instance, {{"/bin/app"}, ""});
                          }),
                          "cannot find library libextra.so.2 needed by /bin/app"));
+}
+
+TEST_F(AddTest, LinksInAFolderStayLinks) {
+    Instance instance = make_instance();
+    write_bytes(host() / "srv/data/config.txt", "x=1\n");
+    write_bytes(host() / "etc/shadow", "root:secret\n");
+    make_symlink("/etc", host() / "srv/data/etc");
+    make_symlink("/etc/shadow", host() / "srv/data/shadow");
+    make_symlink("config.txt", host() / "srv/data/same");
+    make_symlink("../../usr/local", host() / "srv/data/local");
+    add(instance, {{"/srv/data"}, ""});
+    std::filesystem::path data = instance.image_dir() / "srv/data";
+    EXPECT_EQ(std::filesystem::read_symlink(data / "etc"), "/etc");
+    EXPECT_EQ(std::filesystem::read_symlink(data / "shadow"), "/etc/shadow");
+    EXPECT_EQ(std::filesystem::read_symlink(data / "same"), "config.txt");
+    EXPECT_EQ(std::filesystem::read_symlink(data / "local"), "../../usr/local");
+    // Nothing a link points to outside the folder came along.
+    EXPECT_FALSE(std::filesystem::exists(instance.image_dir() / "etc/shadow"));
+    EXPECT_FALSE(std::filesystem::exists(instance.image_dir() / "etc/ld.so.conf"));
+    EXPECT_FALSE(std::filesystem::exists(instance.image_dir() / "usr/local"));
+    // The item itself is still followed: a link given by name brings its target.
+    add(instance, {{"/lib64/ld-linux-x86-64.so.2"}, ""});
+    EXPECT_TRUE(S_ISREG(mode_of(instance.image_dir() / "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")));
+}
+
+TEST_F(AddTest, SparseFilesStaySparse) {
+    Instance instance = make_instance();
+    std::filesystem::path sparse = host() / "srv/sparse.img";
+    std::filesystem::create_directories(sparse.parent_path());
+    constexpr off_t kHole = 16 << 20;
+    {
+        int fd = ::open(sparse.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ASSERT_GE(fd, 0);
+        ASSERT_EQ(::pwrite(fd, "head", 4, 0), 4);
+        ASSERT_EQ(::pwrite(fd, "tail", 4, kHole), 4);
+        ASSERT_EQ(::ftruncate(fd, kHole + 4096), 0);  // and a hole at the end
+        ::close(fd);
+    }
+    struct stat host_status {};
+    ASSERT_EQ(::stat(sparse.c_str(), &host_status), 0);
+    if (host_status.st_blocks * 512 >= kHole) GTEST_SKIP() << "the scratch file system keeps no holes";
+    add(instance, {{"/srv/sparse.img"}, ""});
+    struct stat image_status {};
+    ASSERT_EQ(::stat((instance.image_dir() / "srv/sparse.img").c_str(), &image_status), 0);
+    EXPECT_EQ(image_status.st_size, kHole + 4096);
+    EXPECT_LT(image_status.st_blocks * 512, 1 << 20);
+    std::string bytes = read_bytes(instance.image_dir() / "srv/sparse.img");
+    EXPECT_EQ(bytes.substr(0, 4), "head");
+    EXPECT_EQ(bytes.substr(kHole, 4), "tail");
+    EXPECT_EQ(bytes[kHole / 2], '\0');
+    EXPECT_EQ(bytes.back(), '\0');
 }
 
 TEST_F(AddTest, ASymlinkCannotReplaceAnImageFolder) {

@@ -259,6 +259,20 @@ TEST_F(ConfigFileTest, SyntaxErrorsGiveLineAndColumn) {
     EXPECT_FALSE(contains(message, "json.exception"));
 }
 
+TEST_F(ConfigFileTest, NestingIsLimited) {
+    // 20,000 levels: refused by the pre-scan, before the parser builds them.
+    std::string deep = "{\"a\": " + std::string(20000, '[') + std::string(20000, ']') + "}";
+    std::string message = error_for(deep);
+    EXPECT_TRUE(contains(message, file().string() + ":1:70: nested deeper than 64 levels")) << message;
+    EXPECT_TRUE(contains(message, "nesting limit")) << message;
+    // 64 levels are parsed (and then refused for what they hold).
+    std::string allowed = "{\"a\": " + std::string(63, '[') + std::string(63, ']') + "}";
+    EXPECT_FALSE(contains(error_for(allowed), "nested")) << error_for(allowed);
+    // Brackets inside strings, escaped quotes included, are not nesting.
+    std::string in_string = "{\"hostname\": \"\\\"" + std::string(100, '[') + "\"}";
+    EXPECT_FALSE(contains(error_for(in_string), "nested")) << error_for(in_string);
+}
+
 TEST_F(ConfigFileTest, DuplicateKeysAreErrors) {
     EXPECT_TRUE(contains(error_for(R"({"resource_limits": {"max_num_of_threads": 8, "max_num_of_threads": 9}})"),
                          "key 'resource_limits.max_num_of_threads' appears twice"));

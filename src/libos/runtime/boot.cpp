@@ -213,7 +213,11 @@ long since_boot_us() {
     if (started.is_error()) fail(exit_code_for(started.error().code()), "%s", why[0] ? why : "cannot start the program");
 
     entry::install_signal_handlers();
-    start_service_thread();
+    if (int error = start_service_thread())
+        fail(71, "%s",
+             error == EAGAIN ? "the host refused the LibOS service thread: a limit on threads is reached (ulimit -u, "
+                               "the cgroup's pids.max)"
+                             : "the host refused the LibOS service thread");
     entry::use_application_mask();
     log::debug("%.*s loaded at %ld us; starting it", static_cast<int>(program.value().size()), program.value().data(),
                since_boot_us());

@@ -58,7 +58,7 @@ void service_main(void*) {
 
 }  // namespace
 
-void start_service_thread() {
+int start_service_thread() {
     void* stack = mm::kernel_heap().allocate(kStackSize);
     if (!stack) CELLA_PANIC("no LibOS heap for the service thread");
     g_cpu.host_thread_alive = 1;
@@ -69,8 +69,13 @@ void start_service_thread() {
     long tid = cella_host_clone(kCloneFlags, static_cast<char*>(stack) + kStackSize, &g_cpu.host_thread_alive,
                                 &service_main, nullptr);
     (void)host::sigprocmask(SIG_SETMASK, &old, nullptr);
-    if (tid < 0) CELLA_PANIC("cannot start the LibOS service thread");
+    if (tid < 0) {
+        mm::kernel_heap().deallocate(stack);
+        g_cpu.host_thread_alive = 0;
+        return static_cast<int>(-tid);
+    }
     g_host_tid = static_cast<int>(tid);
+    return 0;
 }
 
 void wake_service_thread() {

@@ -7,7 +7,9 @@
 
 namespace cella::runtime {
 
-void start_service_thread();
+// The host's error number when it refuses the thread (EAGAIN when a
+// thread limit is reached), 0 when the thread runs.
+int start_service_thread();
 // A timer was armed: the service thread recomputes how long it sleeps.
 void wake_service_thread();
 // Asks it to stop and waits until its host thread is gone.

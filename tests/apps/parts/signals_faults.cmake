@@ -6,3 +6,7 @@ foreach(program fault_codes pwait_masks epoll_wakeup exec_argv restart_block)
     app_test(apps.${variant}.${program} --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})
   endforeach()
 endforeach()
+# The host refuses the LibOS's service thread at start (issue 9, part C).
+add_test(NAME apps.host.thread-limit COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/thread_limit.sh ${CELLA}
+         ${APP_BIN}/glibc-pie/hello)
+set_tests_properties(apps.host.thread-limit PROPERTIES FIXTURES_REQUIRED apps PASS_REGULAR_EXPRESSION "^ok|skipped")
