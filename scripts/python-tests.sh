@@ -4,8 +4,8 @@
 # Usage: scripts/python-tests.sh CELLA WORKDIR [MODULE...]
 # Not part of `make test`: the whole list takes a long time.
 set -u
-cella="$1"
-work="$2"
+cella=$(realpath "$1")
+work=$(realpath -m "$2")
 shift 2
 modules=("$@")
 [ ${#modules[@]} -eq 0 ] && modules=(test_os test_posix test_fcntl test_mmap test_shutil test_tempfile test_io

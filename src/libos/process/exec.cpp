@@ -283,6 +283,25 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
     return builder.top();
 }
 
+// Maps the program (and its interpreter), reserves the break and builds
+// the initial stack, for `process` as the owner of its memory.
+Result<StartState> load_program(Process& process, const ExecRequest& request, OpenedProgram& program,
+                                elf::ElfFile& image, OpenedProgram* interpreter, elf::ElfFile& interp_image,
+                                char* why, std::size_t why_size) {
+    LoadedElf loaded = TRY(load_segments(process, program, image, why, why_size));
+    LoadedElf interpreter_loaded;
+    if (interpreter) interpreter_loaded = TRY(load_segments(process, *interpreter, interp_image, why, why_size));
+    TRY(mm::reserve_break(process, g_machine.default_heap_size));
+    std::uint64_t sp =
+        TRY(build_stack(process, request, loaded, interpreter ? &interpreter_loaded : nullptr, request.path.view()));
+    TRY(process.set_exe_path(program.path.view()));
+    TRY(process.set_command_line(request.argv));
+    // The thread takes the program's name, as Linux's exec sets comm.
+    std::string_view base_name = program.path.view().substr(program.path.view().rfind('/') + 1);
+    process.for_each_thread([&](Thread& thread) { thread.set_name(base_name); });
+    return StartState{interpreter ? interpreter_loaded.entry : loaded.entry, sp};
+}
+
 }  // namespace
 
 void set_machine_info(const MachineInfo& info) { g_machine = info; }
@@ -326,24 +345,36 @@ Result<StartState> exec(Process& process, ExecRequest request, char* why, std::s
         has_interpreter = true;
     }
 
-    // From here on the old image is gone: a failure kills the process.
+    if (process.borrows_memory() && !process.fork_snapshot) {
+        // A vfork child (posix_spawn, system()) still runs on its parent's
+        // memory: the new image is loaded beside it first, so a program
+        // that cannot be loaded (no room left, its fixed addresses taken)
+        // fails the call while the old program is intact, as Linux's
+        // separate address spaces let it fail.
+        int parent = process.memory_owner();
+        ProgramBreak parent_break = process.program_break();
+        process.set_memory_owner(process.pid());
+        process.program_break() = {};
+        auto started = load_program(process, request, program, image, has_interpreter ? &interpreter : nullptr,
+                                    interp_image, why, why_size);
+        if (started.is_error()) {
+            mm::release_all(process);  // what was loaded of the new image
+            process.set_memory_owner(parent);
+            process.program_break() = parent_break;
+            return started.error();
+        }
+        if (committed) *committed = true;
+        return started;
+    }
+    // From here on the old image is gone: a failure kills the process (as
+    // a failure past Linux's point of no return does).
     if (committed) *committed = true;
     return_parent_memory(process);
     mm::release_all(process);
     // A vfork child leaves its parent's memory for an image of its own.
     process.set_memory_owner(process.pid());
-    LoadedElf loaded = TRY(load_segments(process, program, image, why, why_size));
-    LoadedElf interpreter_loaded;
-    if (has_interpreter) interpreter_loaded = TRY(load_segments(process, interpreter, interp_image, why, why_size));
-    TRY(mm::reserve_break(process, g_machine.default_heap_size));
-    std::uint64_t sp = TRY(build_stack(process, request, loaded, has_interpreter ? &interpreter_loaded : nullptr,
-                                       request.path.view()));
-    TRY(process.set_exe_path(program.path.view()));
-    TRY(process.set_command_line(request.argv));
-    // The thread takes the program's name, as Linux's exec sets comm.
-    std::string_view base_name = program.path.view().substr(program.path.view().rfind('/') + 1);
-    process.for_each_thread([&](Thread& thread) { thread.set_name(base_name); });
-    return StartState{has_interpreter ? interpreter_loaded.entry : loaded.entry, sp};
+    return load_program(process, request, program, image, has_interpreter ? &interpreter : nullptr, interp_image, why,
+                        why_size);
 }
 
 }  // namespace cella::process

@@ -158,10 +158,6 @@ Result<long> sys_sysfs(SyscallArgs& a) {
     }
 }
 
-// ustat: Linux looks the device up among its mounted superblocks; cella's
-// file systems have no block devices, so no device number is known.
-Result<long> sys_ustat(SyscallArgs&) { return Error::from_errno(EINVAL); }
-
 // membarrier: the host's, since every application thread is a thread of
 // the one host process. Registrations are the host process's, shared by
 // every cella process.
@@ -190,7 +186,6 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_pkey_free, sys_pkey_free, "d"},
     {__NR_pkey_mprotect, sys_pkey_mprotect, "puPd"},
     {__NR_sysfs, sys_sysfs, "dxx"},
-    {__NR_ustat, sys_ustat, "up"},
     {__NR_membarrier, sys_membarrier, "dxd"},
 };
 

@@ -184,7 +184,6 @@ static void check_small_ones(void) {
     CHECK(syscall(SYS_open_by_handle_at, -1, NULL, 0) == -1 && errno == EFAULT);
     CHECK(syscall(SYS_userfaultfd, 0x10) == -1 && errno == EINVAL);
     CHECK(syscall(SYS_fanotify_mark, -1, 0, 0, AT_FDCWD, "/") == -1 && errno == EINVAL);
-    CHECK(syscall(SYS_ustat, 0, name) == -1 && errno == EINVAL);
     long removed[] = {SYS_create_module, SYS_get_kernel_syms, SYS_query_module, SYS_nfsservctl, SYS_uselib,
                       SYS__sysctl, SYS_afs_syscall, SYS_getpmsg, SYS_putpmsg, SYS_tuxcall, SYS_security,
                       SYS_vserver, SYS_epoll_ctl_old, SYS_epoll_wait_old, SYS_lookup_dcookie};
