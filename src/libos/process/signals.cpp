@@ -123,9 +123,10 @@ base::Result<void> queue_for_process(Process& process, const AppSiginfo& info) {
 }
 
 // Lock held. Linux's force_sigsegv, for a handler of `failed` whose frame
-// could not be written: SIGSEGV goes to the thread, and it cannot be
-// blocked or ignored. When SIGSEGV's own frame failed, its handler is reset
-// first, so the next failure kills the process instead of looping.
+// could not be written (0: an rt_sigreturn whose frame could not be read,
+// Linux's force_sig): SIGSEGV goes to the thread, and it cannot be blocked
+// or ignored. When SIGSEGV's own frame failed, its handler is reset first,
+// so the next failure kills the process instead of looping.
 void force_sigsegv(Thread& thread, int failed) {
     Process& process = thread.process();
     SignalAction& action = process.signal_actions()[SIGSEGV - 1];
@@ -319,8 +320,11 @@ long return_from_handler(Thread& thread, entry::KernelUcontext& context) {
     process.signal_lock().lock();
     auto restored = leave_handler(context, thread.signal_stack);
     if (restored.is_error()) {
+        // Linux's badframe: SIGSEGV (force_sig), which a handler may catch.
+        force_sigsegv(thread, 0);
         process.signal_lock().unlock();
-        kill_process(process, SIGSEGV);
+        context.uc_mcontext.rax = 0;  // what Linux's sys_rt_sigreturn returns then
+        return 0;
     }
     thread.signal_mask = restored.value() & ~kUnblockable;
     // Linux: a restart_syscall after a handler has nothing to resume.

@@ -100,6 +100,42 @@ static int die_on_bad_stack(void) {
     return 3;
 }
 
+/* A fault (SIGILL from ud2) with the stack pointer into nothing: its
+   handler's frame cannot be written, so SIGSEGV comes instead, to a
+   handler on the signal stack. */
+static void on_ill(int signal) {
+    (void)signal;
+    CHECK(!"the SIGILL handler ran on an unusable stack");
+}
+
+static void check_stack_pointer_into_nothing(void* good_stack, size_t size) {
+    stack_t stack = {.ss_sp = good_stack, .ss_size = size, .ss_flags = 0};
+    CHECK(sigaltstack(&stack, NULL) == 0);
+    install(SIGSEGV, on_fault, SA_ONSTACK);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_ill;
+    CHECK(sigaction(SIGILL, &action, NULL) == 0);
+    seen_signal = 0;
+    if (sigsetjmp(jump, 1) == 0) {
+        __asm__ volatile("mov $64, %%rsp\n\tud2" ::: "memory");
+    }
+    CHECK(seen_signal == SIGSEGV && seen_code == SI_KERNEL);
+    install(SIGSEGV, on_fault, 0);
+}
+
+/* rt_sigreturn with the stack pointer into nothing: its frame cannot be
+   read, and SIGSEGV comes, to the handler on the signal stack. */
+static void check_bad_sigreturn(void) {
+    install(SIGSEGV, on_fault, SA_ONSTACK);
+    seen_signal = 0;
+    if (sigsetjmp(jump, 1) == 0) {
+        __asm__ volatile("mov $64, %%rsp\n\tmov $15, %%eax\n\tsyscall" ::: "memory", "rax", "rcx", "r11");
+    }
+    CHECK(seen_signal == SIGSEGV && seen_code == SI_KERNEL);
+    install(SIGSEGV, on_fault, 0);
+}
+
 static void check_child_dies(void) {
     pid_t pid;
     char* child_argv[] = {"fault_codes", "bad-stack-child", NULL};
@@ -153,6 +189,8 @@ int main(int argc, char** argv) {
     send_usr1();
     CHECK(usr1_ran);
 
+    check_stack_pointer_into_nothing(good, 65536);
+    check_bad_sigreturn();
     check_child_dies();
     printf("fault_codes ok\n");
     return 0;
