@@ -27,4 +27,18 @@ std::size_t put_dirent64(std::span<std::uint8_t> out, std::size_t written, std::
     return record;
 }
 
+void to_legacy_dirents(std::span<std::uint8_t> records) {
+    constexpr std::size_t kLegacyNameOffset = 18;  // after d_ino, d_off, d_reclen
+    for (std::size_t at = 0; at + sizeof(Dirent64Header) <= records.size();) {
+        Dirent64Header header;
+        std::memcpy(&header, records.data() + at, sizeof header);
+        if (header.d_reclen < sizeof header + 1 || header.d_reclen > records.size() - at) return;
+        std::uint8_t* record = records.data() + at;
+        std::size_t name_room = header.d_reclen - sizeof header;
+        std::memmove(record + kLegacyNameOffset, record + sizeof header, name_room);
+        record[header.d_reclen - 1] = header.d_type;
+        at += header.d_reclen;
+    }
+}
+
 }  // namespace cella::fs

@@ -11,4 +11,9 @@ namespace cella::fs {
 std::size_t put_dirent64(std::span<std::uint8_t> out, std::size_t written, std::uint64_t ino,
                          std::int64_t next_offset, std::uint8_t type, std::string_view name);
 
+// Rewrites linux_dirent64 records in place as the legacy getdents's struct
+// linux_dirent (name at byte 18, d_type in the record's last byte). Both
+// records take the same size, so the offsets stay valid.
+void to_legacy_dirents(std::span<std::uint8_t> records);
+
 }  // namespace cella::fs

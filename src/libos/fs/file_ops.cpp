@@ -5,6 +5,8 @@
 
 #include "libos/base/format.h"
 #include "libos/process/process.h"
+#include "notify/events.h"
+#include "permission.h"
 
 namespace cella::fs {
 namespace {
@@ -28,23 +30,33 @@ Result<base::String> start_directory(process::Process& process, int dirfd, std::
 
 }  // namespace
 
-Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string_view path, int at_flags,
-                               unsigned resolve_flags) {
+namespace {
+
+Result<ResolvedPath> lookup_as(process::Process& process, int dirfd, std::string_view path, int at_flags,
+                               unsigned resolve_flags, const Caller& caller) {
     if (path.empty()) {
         if (!(at_flags & AT_EMPTY_PATH)) return Error::from_errno(ENOENT);
-        if (dirfd == AT_FDCWD) return vfs().resolve(process.cwd().view(), ".", true);
+        if (dirfd == AT_FDCWD) return vfs().resolve(process.cwd().view(), ".", true, 0, &caller);
         RefPtr<OpenFile> file = TRY(process.fds().get(dirfd));
         if (!file->inode()) return Error::from_errno(EBADF);
         return ResolvedPath{RefPtr<Inode>(file->inode()), TRY(file->path().try_clone())};
     }
     base::String start = TRY(start_directory(process, dirfd, path, resolve_flags));
-    return vfs().resolve(start.view(), path, !(at_flags & AT_SYMLINK_NOFOLLOW), resolve_flags);
+    return vfs().resolve(start.view(), path, !(at_flags & AT_SYMLINK_NOFOLLOW), resolve_flags, &caller);
+}
+
+}  // namespace
+
+Result<ResolvedPath> lookup_at(process::Process& process, int dirfd, std::string_view path, int at_flags,
+                               unsigned resolve_flags) {
+    return lookup_as(process, dirfd, path, at_flags, resolve_flags, Caller::of(process));
 }
 
 Result<Vfs::Parent> parent_at(process::Process& process, int dirfd, std::string_view path,
                               unsigned resolve_flags = 0) {
     base::String start = TRY(start_directory(process, dirfd, path, resolve_flags));
-    return vfs().resolve_parent(start.view(), path, resolve_flags);
+    Caller caller = Caller::of(process);
+    return vfs().resolve_parent(start.view(), path, resolve_flags, &caller);
 }
 
 Result<base::String> join_path(std::string_view directory, std::string_view name) {
@@ -69,7 +81,11 @@ Result<ResolvedPath> open_or_create(process::Process& process, int dirfd, std::s
         auto existing = lookup_at(process, dirfd, path, AT_SYMLINK_NOFOLLOW, resolve_flags);
         if (existing.is_error()) {
             if (existing.error().code() != ENOENT) return existing.error();
+            Caller caller = Caller::of(process);
+            TRY(check_create(*parent.directory.inode, caller));
             RefPtr<Inode> made = TRY(parent.directory.inode->create_file(name, mode & ~process.umask()));
+            TRY(give_new_node_owner(*parent.directory.inode, *made, caller));
+            notify::name_event(*parent.directory.inode, notify::kCreate, name, false);
             created = true;
             return ResolvedPath{made, TRY(join_path(parent.directory.path.view(), name))};
         }
@@ -95,7 +111,10 @@ Result<int> open_unnamed(process::Process& process, int dirfd, std::string_view 
     if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY) return Error::from_errno(EINVAL);
     ResolvedPath directory = TRY(lookup_at(process, dirfd, path, 0, resolve_flags));
     if (!directory.inode->is_directory()) return Error::from_errno(ENOTDIR);
+    Caller caller = Caller::of(process);
+    TRY(check_create(*directory.inode, caller));
     RefPtr<Inode> inode = TRY(directory.inode->create_unnamed(mode & ~process.umask(), !(flags & O_EXCL)));
+    TRY(give_new_node_owner(*directory.inode, *inode, caller));
     RefPtr<OpenFile> file = TRY(inode->open(flags & ~(O_TMPFILE | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)));
     // Linux names it "#INODE (deleted)" in its directory.
     char name[48];
@@ -124,10 +143,22 @@ Result<int> open_at(process::Process& process, int dirfd, std::string_view path,
         if (inode.is_directory()) return Error::from_errno(EISDIR);
         if (inode.read_only()) return Error::from_errno(EROFS);
     }
-    if ((flags & O_TRUNC) && inode.is_regular() && (flags & 3) != O_RDONLY && !created) TRY(inode.truncate(0));
+    Caller caller = Caller::of(process);
+    if (!(flags & O_PATH) && !created) {
+        int may = ((flags & 3) == O_RDONLY ? kMayRead : (flags & 3) == O_WRONLY ? kMayWrite : kMayRead | kMayWrite) |
+                  ((flags & O_TRUNC) ? kMayWrite : 0);
+        TRY(check_permission(inode, may, caller));
+    }
+    if ((flags & O_TRUNC) && inode.is_regular() && (flags & 3) != O_RDONLY && !created) {
+        TRY(drop_set_ids_on_write(inode, caller));
+        TRY(inode.truncate(0));
+        notify::file_event(inode, notify::kModify, found.path.view());
+    }
     RefPtr<OpenFile> file = TRY(inode.open(flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)));
     if (file->path().is_empty()) TRY(file->set_path(found.path.view()));
-    return process.fds().install(file, flags & O_CLOEXEC);
+    int fd = TRY(process.fds().install(file, flags & O_CLOEXEC));
+    if (!(flags & O_PATH)) notify::file_event(inode, notify::kOpen, found.path.view());
+    return fd;
 }
 
 Result<FileStat> stat_at(process::Process& process, int dirfd, std::string_view path, int at_flags) {
@@ -150,22 +181,26 @@ Result<std::size_t> read_link_at(process::Process& process, int dirfd, std::stri
 
 Result<void> access_at(process::Process& process, int dirfd, std::string_view path, int mode, int at_flags) {
     if (mode & ~(kAccessReadOk | kAccessWriteOk | kAccessExecOk)) return Error::from_errno(EINVAL);
-    ResolvedPath found = TRY(lookup_at(process, dirfd, path, at_flags));
+    // Without AT_EACCESS the whole lookup runs with the real ids, as Linux's access_override_creds.
+    Caller caller = (at_flags & AT_EACCESS) ? Caller::of(process) : Caller::real_ids_of(process);
+    ResolvedPath found = TRY(lookup_as(process, dirfd, path, at_flags, 0, caller));
     if ((mode & kAccessWriteOk) && found.inode->read_only()) return Error::from_errno(EROFS);
-    if ((mode & kAccessExecOk) && !found.inode->is_directory() && (found.inode->stat().mode & 0111) == 0)
-        return Error::from_errno(EACCES);
-    return {};
+    static_assert(kAccessReadOk == kMayRead && kAccessWriteOk == kMayWrite && kAccessExecOk == kMayExec);
+    return check_permission(*found.inode, mode, caller);
 }
 
 Result<void> change_directory(process::Process& process, std::string_view path) {
-    ResolvedPath found = TRY(vfs().resolve(process.cwd().view(), path, true));
+    Caller caller = Caller::of(process);
+    ResolvedPath found = TRY(vfs().resolve(process.cwd().view(), path, true, 0, &caller));
     if (!found.inode->is_directory()) return Error::from_errno(ENOTDIR);
+    TRY(check_permission(*found.inode, kMayExec, caller));
     return process.set_cwd(found.path.view());
 }
 
 Result<void> change_directory_fd(process::Process& process, int fd) {
     RefPtr<OpenFile> file = TRY(process.fds().get(fd));
     if (!file->inode() || !file->inode()->is_directory()) return Error::from_errno(ENOTDIR);
+    TRY(check_permission(*file->inode(), kMayExec, Caller::of(process)));
     return process.set_cwd(file->path().view());
 }
 
@@ -177,7 +212,11 @@ Result<void> make_directory_at(process::Process& process, int dirfd, std::string
     std::string_view name = parent.name.view();
     if (name == "." || name == "..") return Error::from_errno(EEXIST);
     if (!parent.directory.inode->lookup(name).is_error()) return Error::from_errno(EEXIST);
-    TRY(parent.directory.inode->make_directory(name, mode & ~process.umask()));
+    Caller caller = Caller::of(process);
+    TRY(check_create(*parent.directory.inode, caller));
+    RefPtr<Inode> made = TRY(parent.directory.inode->make_directory(name, mode & ~process.umask()));
+    TRY(give_new_node_owner(*parent.directory.inode, *made, caller));
+    notify::name_event(*parent.directory.inode, notify::kCreate, name, true);
     return {};
 }
 
@@ -196,7 +235,17 @@ Result<void> remove_at(process::Process& process, int dirfd, std::string_view pa
         RefPtr<Inode> target = TRY(parent.directory.inode->lookup(name));
         return Error::from_errno(target->is_directory() ? EISDIR : ENOTDIR);
     }
-    return parent.directory.inode->remove(name, directory);
+    Caller caller = Caller::of(process);
+    RefPtr<Inode> victim;
+    if (!caller.privileged() || notify::active()) victim = TRY(parent.directory.inode->lookup(name));
+    if (!caller.privileged()) TRY(check_delete(*parent.directory.inode, *victim, caller));
+    TRY(parent.directory.inode->remove(name, directory));
+    if (victim) {
+        if (!directory) notify::file_event(*victim, notify::kAttrib);  // its link count
+        notify::link_removed(*victim);
+        notify::name_event(*parent.directory.inode, notify::kDelete, name, directory);
+    }
+    return {};
 }
 
 Result<void> rename_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
@@ -210,7 +259,36 @@ Result<void> rename_at(process::Process& process, int old_dirfd, std::string_vie
     RefPtr<Inode> moving = TRY(from.directory.inode->lookup(from.name.view()));
     if ((from.trailing_slash || to.trailing_slash) && !moving->is_directory()) return Error::from_errno(ENOTDIR);
     if (from.directory.inode->stat().dev != to.directory.inode->stat().dev) return Error::from_errno(EXDEV);
-    return from.directory.inode->rename(from.name.view(), *to.directory.inode, to.name.view(), flags & kNoReplace);
+    Caller caller = Caller::of(process);
+    RefPtr<Inode> replaced_node;
+    if (notify::active()) {
+        auto replaced = to.directory.inode->lookup(to.name.view());
+        if (!replaced.is_error()) replaced_node = replaced.release_value();
+    }
+    if (!caller.privileged()) {
+        TRY(check_delete(*from.directory.inode, *moving, caller));
+        auto replaced = to.directory.inode->lookup(to.name.view());
+        if (replaced.is_error())
+            TRY(check_create(*to.directory.inode, caller));
+        else
+            TRY(check_delete(*to.directory.inode, *replaced.value(), caller));
+        // A folder that changes parent has its ".." rewritten.
+        if (moving->is_directory() && !from.directory.inode->same_as(*to.directory.inode))
+            TRY(check_permission(*moving, kMayWrite, caller));
+    }
+    TRY(from.directory.inode->rename(from.name.view(), *to.directory.inode, to.name.view(), flags & kNoReplace));
+    if (notify::active() && !(replaced_node && replaced_node->same_as(*moving))) {
+        std::uint32_t cookie = notify::next_cookie();
+        bool is_dir = moving->is_directory();
+        notify::name_event(*from.directory.inode, notify::kMovedFrom, from.name.view(), is_dir, cookie);
+        notify::name_event(*to.directory.inode, notify::kMovedTo, to.name.view(), is_dir, cookie);
+        if (replaced_node) {
+            if (!replaced_node->is_directory()) notify::file_event(*replaced_node, notify::kAttrib);
+            notify::link_removed(*replaced_node);
+        }
+        notify::file_event(*moving, notify::kMoveSelf);
+    }
+    return {};
 }
 
 Result<void> symlink_at(process::Process& process, std::string_view target, int dirfd, std::string_view path) {
@@ -220,7 +298,11 @@ Result<void> symlink_at(process::Process& process, std::string_view target, int 
     std::string_view name = parent.name.view();
     if (name == "." || name == ".." || !parent.directory.inode->lookup(name).is_error())
         return Error::from_errno(EEXIST);
-    TRY(parent.directory.inode->make_symlink(name, target));
+    Caller caller = Caller::of(process);
+    TRY(check_create(*parent.directory.inode, caller));
+    RefPtr<Inode> made = TRY(parent.directory.inode->make_symlink(name, target));
+    TRY(give_new_node_owner(*parent.directory.inode, *made, caller));
+    notify::name_event(*parent.directory.inode, notify::kCreate, name, false);
     return {};
 }
 
@@ -236,7 +318,11 @@ Result<void> link_at(process::Process& process, int old_dirfd, std::string_view 
     if (name == "." || name == ".." || !parent.directory.inode->lookup(name).is_error())
         return Error::from_errno(EEXIST);
     if (existing.inode->stat().dev != parent.directory.inode->stat().dev) return Error::from_errno(EXDEV);
-    return parent.directory.inode->add_link(name, *existing.inode);
+    TRY(check_create(*parent.directory.inode, Caller::of(process)));
+    TRY(parent.directory.inode->add_link(name, *existing.inode));
+    notify::file_event(*existing.inode, notify::kAttrib, existing.path.view());
+    notify::name_event(*parent.directory.inode, notify::kCreate, name, false);
+    return {};
 }
 
 Result<void> truncate_at(process::Process& process, std::string_view path, std::int64_t size) {
@@ -244,13 +330,37 @@ Result<void> truncate_at(process::Process& process, std::string_view path, std::
     ResolvedPath found = TRY(lookup_at(process, AT_FDCWD, path, 0));
     if (found.inode->is_directory()) return Error::from_errno(EISDIR);
     if (!found.inode->is_regular()) return Error::from_errno(EINVAL);
-    return found.inode->truncate(static_cast<std::uint64_t>(size));
+    if (found.inode->read_only()) return Error::from_errno(EROFS);
+    Caller caller = Caller::of(process);
+    TRY(check_permission(*found.inode, kMayWrite, caller));
+    TRY(drop_set_ids_on_write(*found.inode, caller));
+    TRY(found.inode->truncate(static_cast<std::uint64_t>(size)));
+    notify::file_event(*found.inode, notify::kModify, found.path.view());
+    return {};
 }
 
-Result<void> chmod_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode, int at_flags) {
-    ResolvedPath found = TRY(lookup_at(process, dirfd, path, at_flags));
-    if (found.inode->is_symlink()) return Error::from_errno(EOPNOTSUPP);
-    return found.inode->set_mode(mode);
+
+Result<void> make_node_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode) {
+    constexpr std::uint32_t kTypeMask = 0170000, kRegular = 0100000, kDirectory = 0040000, kCharDevice = 0020000,
+                            kBlockDevice = 0060000, kFifo = 0010000, kSocket = 0140000;
+    std::uint32_t type = mode & kTypeMask;
+    if (type == 0) type = kRegular;
+    // No device nodes: the enclave has no devices behind them (Linux lets root make one).
+    if (type == kDirectory || type == kCharDevice || type == kBlockDevice) return Error::from_errno(EPERM);
+    if (type != kRegular && type != kFifo && type != kSocket) return Error::from_errno(EINVAL);
+    Vfs::Parent parent = TRY(parent_at(process, dirfd, path));
+    std::string_view name = parent.name.view();
+    if (name == "." || name == ".." || !parent.directory.inode->lookup(name).is_error())
+        return Error::from_errno(EEXIST);
+    if (parent.trailing_slash) return Error::from_errno(ENOENT);
+    Caller caller = Caller::of(process);
+    TRY(check_create(*parent.directory.inode, caller));
+    std::uint32_t permissions = mode & 07777 & ~process.umask();
+    RefPtr<Inode> made = type == kRegular ? TRY(parent.directory.inode->create_file(name, permissions))
+                                          : TRY(parent.directory.inode->make_special(name, type | permissions));
+    TRY(give_new_node_owner(*parent.directory.inode, *made, caller));
+    notify::name_event(*parent.directory.inode, notify::kCreate, name, false);
+    return {};
 }
 
 }  // namespace cella::fs

@@ -22,8 +22,8 @@ Result<int> open_at(process::Process& process, int dirfd, std::string_view path,
                     unsigned resolve_flags = 0);
 Result<FileStat> stat_at(process::Process& process, int dirfd, std::string_view path, int at_flags);
 Result<std::size_t> read_link_at(process::Process& process, int dirfd, std::string_view path, std::span<char> out);
-// mode: F_OK or a mask of R_OK/W_OK/X_OK; checked against the owner bits
-// (everything in the enclave runs as root, but X_OK still needs an x bit).
+// mode: F_OK or a mask of R_OK/W_OK/X_OK, checked with the real ids
+// unless at_flags has AT_EACCESS (root: X_OK still needs an x bit).
 Result<void> access_at(process::Process& process, int dirfd, std::string_view path, int mode, int at_flags);
 Result<void> change_directory(process::Process& process, std::string_view path);
 
@@ -34,11 +34,12 @@ Result<void> remove_at(process::Process& process, int dirfd, std::string_view pa
 // flags: RENAME_NOREPLACE (RENAME_EXCHANGE and RENAME_WHITEOUT are EINVAL).
 Result<void> rename_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
                        std::string_view new_path, unsigned flags);
+// mknod: a regular file, a FIFO or a socket; device nodes are EPERM.
+Result<void> make_node_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode);
 Result<void> symlink_at(process::Process& process, std::string_view target, int dirfd, std::string_view path);
 Result<void> link_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
                      std::string_view new_path, int flags);
 Result<void> truncate_at(process::Process& process, std::string_view path, std::int64_t size);
-Result<void> chmod_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode, int at_flags);
 Result<void> change_directory_fd(process::Process& process, int fd);
 
 }  // namespace cella::fs

@@ -22,6 +22,7 @@ Error cannot_change_file(const Inode& inode) { return Error::from_errno(inode.re
 Result<RefPtr<Inode>> Inode::create_file(std::string_view, std::uint32_t) { return cannot_change(*this); }
 Result<RefPtr<Inode>> Inode::make_directory(std::string_view, std::uint32_t) { return cannot_change(*this); }
 Result<RefPtr<Inode>> Inode::make_symlink(std::string_view, std::string_view) { return cannot_change(*this); }
+Result<RefPtr<Inode>> Inode::make_special(std::string_view, std::uint32_t) { return cannot_change(*this); }
 Result<void> Inode::add_link(std::string_view, Inode&) { return cannot_change(*this); }
 Result<void> Inode::remove(std::string_view, bool) { return cannot_change(*this); }
 Result<void> Inode::rename(std::string_view, Inode&, std::string_view, bool) { return cannot_change(*this); }
@@ -36,6 +37,7 @@ Result<void> Inode::truncate(std::uint64_t) {
 }
 Result<void> Inode::set_mode(std::uint32_t) { return cannot_change_file(*this); }
 Result<void> Inode::set_times(const Timestamp*, const Timestamp*) { return cannot_change_file(*this); }
+Result<void> Inode::set_owner(std::uint32_t, std::uint32_t) { return cannot_change_file(*this); }
 
 Result<std::size_t> Inode::read_at(std::uint64_t, std::span<std::uint8_t>) {
     return Error::from_errno(is_directory() ? EISDIR : EINVAL);

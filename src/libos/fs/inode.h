@@ -20,6 +20,7 @@ using base::RefPtr;
 using base::Result;
 
 class OpenFile;
+class XattrSet;
 
 struct DirEntry {
     std::uint64_t ino;
@@ -36,7 +37,9 @@ public:
     virtual ~Inode() = default;
 
     virtual FileStat stat() const = 0;
-    std::uint32_t file_type() const { return stat().mode & 0170000; }
+    // stat().mode, which a file system may answer more cheaply.
+    virtual std::uint32_t mode() const { return stat().mode; }
+    std::uint32_t file_type() const { return mode() & 0170000; }
     bool is_directory() const { return file_type() == 0040000; }
     bool is_symlink() const { return file_type() == 0120000; }
     bool is_regular() const { return file_type() == 0100000; }
@@ -57,6 +60,8 @@ public:
     virtual Result<RefPtr<Inode>> create_file(std::string_view name, std::uint32_t mode);
     virtual Result<RefPtr<Inode>> make_directory(std::string_view name, std::uint32_t mode);
     virtual Result<RefPtr<Inode>> make_symlink(std::string_view name, std::string_view target);
+    // mknod: a FIFO or a socket (`mode` has the type and permission bits).
+    virtual Result<RefPtr<Inode>> make_special(std::string_view name, std::uint32_t mode);
     virtual Result<void> add_link(std::string_view name, Inode& existing);
     // Removes a non-directory entry (unlink) or an empty directory (rmdir).
     virtual Result<void> remove(std::string_view name, bool directory);
@@ -90,7 +95,12 @@ public:
 
     // Metadata
     virtual Result<void> set_mode(std::uint32_t mode);
+    // A null time stays as it is; the change time becomes now.
     virtual Result<void> set_times(const Timestamp* access, const Timestamp* modify);
+    // Both ids, already resolved (no -1); the caller checked the rules.
+    virtual Result<void> set_owner(std::uint32_t uid, std::uint32_t gid);
+    // The extended attributes, or nullptr on a file system without them.
+    virtual XattrSet* xattrs() { return nullptr; }
 
     // Whether the file system beneath refuses every change (EROFS).
     virtual bool read_only() const { return false; }

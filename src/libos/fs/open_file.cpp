@@ -3,6 +3,10 @@
 #include "dirent.h"
 #include "locks/file_locks.h"
 #include "libos/mm/user_memory.h"
+#include "notify/events.h"
+#include "libos/process/current.h"
+#include "permission.h"
+#include "vfs.h"
 
 #include <asm-generic/errno.h>
 #include <linux/fcntl.h>
@@ -17,6 +21,38 @@ namespace {
 using base::Error;
 
 constexpr int kChangeableStatusFlags = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
+constexpr std::uint8_t kDirectoryType = 4;  // DT_DIR
+
+struct MountPoint {
+    base::String name;
+    std::uint64_t ino;
+};
+
+// The mount points in the folder at `path`. They are listed whether or not
+// the file system beneath has a folder of that name (the image need not
+// have /dev or /proc), with the mounted root's inode number, as stat
+// reports it.
+Result<base::Vector<MountPoint>> mount_points_in(std::string_view path) {
+    base::Vector<MountPoint> out;
+    Result<void> status;
+    vfs().for_each_mount_in(path, [&](std::string_view name, Inode& root) {
+        if (status.is_error()) return;
+        auto copy = base::String::from(name);
+        if (copy.is_error()) {
+            status = copy.error();
+            return;
+        }
+        status = out.try_append(MountPoint{copy.release_value(), root.stat().ino});
+    });
+    TRY(status);
+    return out;
+}
+
+bool is_mount_point(const base::Vector<MountPoint>& mounts, std::string_view name) {
+    for (const MountPoint& mount : mounts)
+        if (mount.name == name) return true;
+    return false;
+}
 
 }  // namespace
 
@@ -45,31 +81,50 @@ Result<void> OpenFile::set_path(std::string_view path) {
     return {};
 }
 
+InodeFile::~InodeFile() {
+    if ((flags_ & O_PATH) || !notify::active()) return;
+    notify::file_event(*inode_, writable() ? notify::kCloseWrite : notify::kCloseNoWrite, path_.view());
+}
+
 Result<std::size_t> InodeFile::read(std::span<std::uint8_t> out) {
     if (!readable()) return Error::from_errno(EBADF);
-    base::ScopedLock guard(lock_);
-    std::size_t n = TRY(inode_->read_at(offset_, out));
-    offset_ += n;
+    std::size_t n;
+    {
+        base::ScopedLock guard(lock_);
+        n = TRY(inode_->read_at(offset_, out));
+        offset_ += n;
+    }
+    if (n) notify::file_event(*inode_, notify::kAccess, path_.view());
     return n;
 }
 
 Result<std::size_t> InodeFile::write(std::span<const std::uint8_t> data) {
     if (!writable()) return Error::from_errno(EBADF);
-    base::ScopedLock guard(lock_);
-    if (flags_ & O_APPEND) offset_ = inode_->stat().size;
-    std::size_t n = TRY(inode_->write_at(offset_, data));
-    offset_ += n;
+    TRY(drop_set_ids_on_write(*inode_, Caller::of(process::current_process())));
+    std::size_t n;
+    {
+        base::ScopedLock guard(lock_);
+        if (flags_ & O_APPEND) offset_ = inode_->stat().size;
+        n = TRY(inode_->write_at(offset_, data));
+        offset_ += n;
+    }
+    if (n) notify::file_event(*inode_, notify::kModify, path_.view());
     return n;
 }
 
 Result<std::size_t> InodeFile::pread(std::span<std::uint8_t> out, std::uint64_t offset) {
     if (!readable()) return Error::from_errno(EBADF);
-    return inode_->read_at(offset, out);
+    std::size_t n = TRY(inode_->read_at(offset, out));
+    if (n) notify::file_event(*inode_, notify::kAccess, path_.view());
+    return n;
 }
 
 Result<std::size_t> InodeFile::pwrite(std::span<const std::uint8_t> data, std::uint64_t offset) {
     if (!writable()) return Error::from_errno(EBADF);
-    return inode_->write_at(offset, data);
+    TRY(drop_set_ids_on_write(*inode_, Caller::of(process::current_process())));
+    std::size_t n = TRY(inode_->write_at(offset, data));
+    if (n) notify::file_event(*inode_, notify::kModify, path_.view());
+    return n;
 }
 
 Result<std::int64_t> InodeFile::seek(std::int64_t offset, int whence) {
@@ -115,17 +170,26 @@ Result<std::size_t> InodeFile::getdents64(std::span<std::uint8_t> out) {
     if (path_only()) return Error::from_errno(EBADF);
     if (!inode_->is_directory()) return Error::from_errno(ENOTDIR);
     base::ScopedLock guard(lock_);
+    base::Vector<MountPoint> mounts = TRY(mount_points_in(path_.view()));
     std::size_t written = 0;
     FileStat self = inode_->stat();
     while (true) {
-        // Positions 0 and 1 are "." and ".."; the file system's entries follow.
+        // Positions 0 and 1 are "." and "..", the mount points in this
+        // folder follow, then the file system's entries, less those a
+        // mount point hides.
         DirEntry entry;
         if (offset_ == 0) {
-            entry = {self.ino, 4 /* DT_DIR */, "."};
+            entry = {self.ino, kDirectoryType, "."};
         } else if (offset_ == 1) {
-            entry = {self.ino, 4, ".."};
-        } else if (!TRY(inode_->entry_at(offset_ - 2, entry))) {
+            entry = {self.ino, kDirectoryType, ".."};
+        } else if (offset_ - 2 < mounts.size()) {
+            const MountPoint& mount = mounts[offset_ - 2];
+            entry = {mount.ino, kDirectoryType, mount.name.view()};
+        } else if (!TRY(inode_->entry_at(offset_ - 2 - mounts.size(), entry))) {
             break;
+        } else if (is_mount_point(mounts, entry.name)) {
+            ++offset_;
+            continue;
         }
         std::uint64_t next = offset_ < 2 || !entry.next ? offset_ + 1 : entry.next + 2;
         std::size_t record = put_dirent64(out, written, entry.ino, static_cast<std::int64_t>(next), entry.type,
@@ -137,6 +201,7 @@ Result<std::size_t> InodeFile::getdents64(std::span<std::uint8_t> out) {
         written += record;
         offset_ = next;
     }
+    if (written) notify::file_event(*inode_, notify::kAccess, path_.view());
     return written;
 }
 

@@ -12,7 +12,7 @@
 namespace cella::fs {
 
 // Kinds of open file a syscall may need to tell apart (there is no RTTI).
-enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd };
+enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify };
 
 class OpenFile : public base::RefCounted<OpenFile> {
 public:
@@ -74,6 +74,8 @@ private:
 class InodeFile final : public OpenFile {
 public:
     InodeFile(RefPtr<Inode> inode, int flags) : OpenFile(flags), inode_(static_cast<RefPtr<Inode>&&>(inode)) {}
+    // The last close: IN_CLOSE_WRITE or IN_CLOSE_NOWRITE for inotify.
+    ~InodeFile() override;
 
     Result<std::size_t> read(std::span<std::uint8_t> out) override;
     Result<std::size_t> write(std::span<const std::uint8_t> data) override;

@@ -74,7 +74,7 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
 }
 
 Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, bool follow_last,
-                                  unsigned resolve_flags) {
+                                  unsigned resolve_flags, const Caller* caller) {
     if (path.empty()) return Error::from_errno(ENOENT);
     if (path.size() >= kMaxPath) return Error::from_errno(ENAMETOOLONG);
     bool beneath = resolve_flags & kResolveBeneath;
@@ -124,6 +124,9 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
         std::string_view component = next_component(remaining.view(), pos);
         if (component.empty()) break;
         bool is_last = only_slashes_after(remaining.view(), pos);
+        // Every component, "." and ".." too, needs search permission on the folder it is looked up in.
+        if (caller && !caller->privileged() && nodes.last()->is_directory())
+            TRY(check_permission(*nodes.last(), kMayExec, *caller));
         if (component == ".") continue;
         if (component == "..") {
             if (nodes.size() > floor) {
@@ -191,7 +194,8 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
     return ResolvedPath{result, TRY(join(names))};
 }
 
-Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags) {
+Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags,
+                                        const Caller* caller) {
     if (path.empty()) return Error::from_errno(ENOENT);
     std::size_t end = path.size();
     while (end > 1 && path[end - 1] == '/') --end;
@@ -204,7 +208,7 @@ Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view 
                                  : slash == 0                    ? std::string_view("/")
                                                                  : trimmed.substr(0, slash);
     if (name.size() > 255) return Error::from_errno(ENAMETOOLONG);
-    ResolvedPath parent = TRY(resolve(base, directory, true, resolve_flags));
+    ResolvedPath parent = TRY(resolve(base, directory, true, resolve_flags, caller));
     if (!parent.inode->is_directory()) return Error::from_errno(ENOTDIR);
     return Parent{static_cast<ResolvedPath&&>(parent), TRY(base::String::from(name)), trailing_slash};
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "inode.h"
+#include "permission.h"
 #include "libos/base/lock.h"
 #include "libos/base/string.h"
 #include "libos/base/vector.h"
@@ -34,7 +35,10 @@ public:
     // at; kResolveNoXdev refuses to cross a mount (EXDEV); kResolveNoSymlinks
     // and kResolveNoMagicLinks refuse to follow links (ELOOP). Magic links
     // (/proc/PID/fd/N) reach the open file itself.
-    Result<ResolvedPath> resolve(std::string_view base, std::string_view path, bool follow_last, unsigned resolve_flags);
+    // With a caller, every folder the path passes through (the base's
+    // own folders aside, as Linux starts from the cwd) needs search permission.
+    Result<ResolvedPath> resolve(std::string_view base, std::string_view path, bool follow_last, unsigned resolve_flags,
+                                 const Caller* caller = nullptr);
 
     // For calls that create or remove a name: the directory that holds the
     // last component, and that component. A last component of "." or ".."
@@ -45,7 +49,8 @@ public:
         base::String name;
         bool trailing_slash;
     };
-    Result<Parent> resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags = 0);
+    Result<Parent> resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags = 0,
+                                  const Caller* caller = nullptr);
 
     // Visits "/" and then every mount in the order they were made, under
     // the table's lock: the callback must not resolve paths.
@@ -54,6 +59,19 @@ public:
         base::ScopedLock guard(lock_);
         if (root_) visit(std::string_view("/"), *root_);
         for (Mount& mount : mounts_) visit(mount.path.view(), *mount.root);
+    }
+
+    // Visits the mounts whose parent folder is `directory` (a canonical
+    // path) with their last component, under the table's lock.
+    template <typename F>
+    void for_each_mount_in(std::string_view directory, F&& visit) {
+        base::ScopedLock guard(lock_);
+        for (Mount& mount : mounts_) {
+            std::string_view path = mount.path.view();
+            std::size_t slash = path.rfind('/');
+            std::string_view parent = slash == 0 ? std::string_view("/") : path.substr(0, slash);
+            if (parent == directory) visit(path.substr(slash + 1), *mount.root);
+        }
     }
 
 private:

@@ -42,10 +42,12 @@ struct OpenedProgram {
 };
 
 Result<OpenedProgram> open_program(Process& process, std::string_view path) {
-    fs::ResolvedPath resolved = TRY(fs::vfs().resolve(process.cwd().view(), path, true));
+    fs::Caller caller = fs::Caller::of(process);
+    fs::ResolvedPath resolved = TRY(fs::vfs().resolve(process.cwd().view(), path, true, 0, &caller));
     if (resolved.inode->is_directory()) return Error::from_errno(EACCES);
     if (!resolved.inode->is_regular()) return Error::from_errno(EACCES);
-    if ((resolved.inode->stat().mode & 0111) == 0) return Error::from_errno(EACCES);
+    // Execute permission only, as Linux (the kernel reads the file); root still needs one x bit.
+    TRY(fs::check_permission(*resolved.inode, fs::kMayExec, caller));
     OpenedProgram program;
     program.file = TRY(resolved.inode->open(O_RDONLY));
     program.path = static_cast<String&&>(resolved.path);

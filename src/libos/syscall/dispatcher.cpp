@@ -53,6 +53,9 @@ long unknown(long nr) {
 void init_dispatcher(bool strace) {
     g_strace = strace;
     install(fs_syscalls());
+    install(fs_node_syscalls());
+    install(fs_attr_syscalls());
+    install(notify_syscalls());
     install(mm_syscalls());
     install(process_syscalls());
     install(misc_syscalls());

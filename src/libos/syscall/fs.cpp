@@ -5,7 +5,8 @@
 #include <asm/ioctls.h>
 
 #include "libos/fs/file_ops.h"
-#include "libos/host/host.h"
+#include "libos/fs/notify/events.h"
+#include "libos/fs/permission.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "fs_args.h"
@@ -316,88 +317,12 @@ Result<long> sys_ftruncate(SyscallArgs& a) {
     RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
     if (static_cast<std::int64_t>(a.arg[1]) < 0) return Error::from_errno(EINVAL);
     if (!file->writable() || !file->inode() || !file->inode()->is_regular()) return Error::from_errno(EINVAL);
+    TRY(fs::drop_set_ids_on_write(*file->inode(), fs::Caller::of(current_process())));
     TRY(file->inode()->truncate(a.arg[1]));
+    fs::notify::file_event(*file->inode(), fs::notify::kModify, file->path().view());
     return 0;
 }
 
-Result<long> sys_chmod(SyscallArgs& a) {
-    base::String path = TRY(path_arg(a, 0));
-    TRY(fs::chmod_at(current_process(), AT_FDCWD, path.view(), static_cast<std::uint32_t>(a.arg[1]), 0));
-    return 0;
-}
-
-Result<long> sys_fchmodat(SyscallArgs& a) {
-    base::String path = TRY(path_arg(a, 1));
-    TRY(fs::chmod_at(current_process(), a.fd(0), path.view(), static_cast<std::uint32_t>(a.arg[2]), 0));
-    return 0;
-}
-
-Result<long> sys_fchmod(SyscallArgs& a) {
-    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
-    if (!file->inode()) return Error::from_errno(EPERM);
-    TRY(file->inode()->set_mode(static_cast<std::uint32_t>(a.arg[1])));
-    return 0;
-}
-
-Result<long> sys_utimensat(SyscallArgs& a) {
-    constexpr std::int64_t kUtimeNow = (1l << 30) - 1, kUtimeOmit = (1l << 30) - 2;
-    struct Timespec {
-        std::int64_t seconds;
-        std::int64_t nanoseconds;
-    } times[2];
-    fs::Timestamp stamps[2];
-    bool set[2] = {true, true};
-    std::int64_t now_seconds = 0, now_nanoseconds = 0;
-    TRY(host::clock_gettime(0, now_seconds, now_nanoseconds));
-    if (a.address(2)) {
-        TRY(mm::copy_from_user(times, a.address(2), sizeof times));
-        for (int i = 0; i < 2; ++i) {
-            if (times[i].nanoseconds == kUtimeOmit) {
-                set[i] = false;
-            } else if (times[i].nanoseconds == kUtimeNow) {
-                stamps[i] = {now_seconds, static_cast<std::uint32_t>(now_nanoseconds)};
-            } else {
-                if (times[i].nanoseconds < 0 || times[i].nanoseconds >= 1000000000) return Error::from_errno(EINVAL);
-                stamps[i] = {times[i].seconds, static_cast<std::uint32_t>(times[i].nanoseconds)};
-            }
-        }
-    } else {
-        stamps[0] = stamps[1] = {now_seconds, static_cast<std::uint32_t>(now_nanoseconds)};
-    }
-    int flags = a.integer(3);
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return Error::from_errno(EINVAL);
-    RefPtr<fs::Inode> inode;
-    if (!a.address(1)) {  // futimens()
-        RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
-        if (!file->inode()) return Error::from_errno(EPERM);
-        inode = file->inode();
-    } else {
-        base::String path = TRY(path_arg(a, 1));
-        inode = TRY(fs::lookup_at(current_process(), a.fd(0), path.view(), flags)).inode;
-    }
-    TRY(inode->set_times(set[0] ? &stamps[0] : nullptr, set[1] ? &stamps[1] : nullptr));
-    return 0;
-}
-
-// Ownership: everything in the enclave belongs to root, and stays so.
-Result<long> sys_chown(SyscallArgs& a) {
-    base::String path = TRY(path_arg(a, a.nr == __NR_fchownat ? 1 : 0));
-    int dirfd = a.nr == __NR_fchownat ? a.fd(0) : AT_FDCWD;
-    int flags = a.nr == __NR_lchown ? AT_SYMLINK_NOFOLLOW : a.nr == __NR_fchownat ? a.integer(4) : 0;
-    fs::ResolvedPath found = TRY(fs::lookup_at(current_process(), dirfd, path.view(), flags));
-    if (found.inode->read_only()) return Error::from_errno(EROFS);
-    return 0;
-}
-
-Result<long> sys_fchown(SyscallArgs& a) {
-    RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
-    if (file->inode() && file->inode()->read_only()) return Error::from_errno(EROFS);
-    return 0;
-}
-
-// No file system in the enclave keeps extended attributes yet; this is
-// what Linux answers for such a file system.
-Result<long> sys_no_xattrs(SyscallArgs&) { return Error::from_errno(EOPNOTSUPP); }
 
 constexpr SyscallSpec kSpecs[] = {
     {__NR_read, sys_read, "dBu"},
@@ -441,20 +366,6 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_linkat, sys_linkat, "DsDsx"},
     {__NR_truncate, sys_truncate, "sl"},
     {__NR_ftruncate, sys_ftruncate, "dl"},
-    {__NR_chmod, sys_chmod, "so"},
-    {__NR_fchmod, sys_fchmod, "do"},
-    {__NR_fchmodat, sys_fchmodat, "Dso"},
-    {__NR_utimensat, sys_utimensat, "Dspx"},
-    {__NR_chown, sys_chown, "sdd"},
-    {__NR_lchown, sys_chown, "sdd"},
-    {__NR_fchownat, sys_chown, "Dsddx"},
-    {__NR_fchown, sys_fchown, "ddd"},
-    {__NR_getxattr, sys_no_xattrs, "sspu"},
-    {__NR_lgetxattr, sys_no_xattrs, "sspu"},
-    {__NR_fgetxattr, sys_no_xattrs, "dspu"},
-    {__NR_listxattr, sys_no_xattrs, "spu"},
-    {__NR_llistxattr, sys_no_xattrs, "spu"},
-    {__NR_flistxattr, sys_no_xattrs, "dpu"},
 };
 
 }  // namespace

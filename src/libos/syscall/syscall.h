@@ -44,6 +44,9 @@ struct SyscallSpec {
 };
 
 std::span<const SyscallSpec> fs_syscalls();
+std::span<const SyscallSpec> fs_node_syscalls();
+std::span<const SyscallSpec> fs_attr_syscalls();
+std::span<const SyscallSpec> notify_syscalls();
 std::span<const SyscallSpec> mm_syscalls();
 std::span<const SyscallSpec> process_syscalls();
 std::span<const SyscallSpec> misc_syscalls();

@@ -34,7 +34,22 @@ public:
         s.mode = 0020666;
         s.rdev = rdev_;
         s.block_size = 4096;
+        base::ScopedLock guard(times_lock_);
+        s.atime = atime_;
+        s.mtime = mtime_;
+        s.ctime = ctime_;
         return s;
+    }
+
+    // touch /dev/null works as on Linux's devtmpfs.
+    Result<void> set_times(const Timestamp* access, const Timestamp* modify) override {
+        std::int64_t seconds = 0, nanoseconds = 0;
+        TRY(host::clock_gettime(0 /* CLOCK_REALTIME */, seconds, nanoseconds));
+        base::ScopedLock guard(times_lock_);
+        if (access) atime_ = *access;
+        if (modify) mtime_ = *modify;
+        ctime_ = {seconds, static_cast<std::uint32_t>(nanoseconds)};
+        return {};
     }
 
     Result<std::size_t> read_at(std::uint64_t, std::span<std::uint8_t> out) override {
@@ -58,6 +73,8 @@ private:
     std::uint64_t ino_;
     DeviceKind kind_;
     std::uint64_t rdev_;
+    mutable base::Mutex times_lock_;
+    Timestamp atime_, mtime_, ctime_;
 };
 
 // /dev/stdin, /dev/stdout, /dev/stderr: opening one gives the open file

@@ -8,7 +8,9 @@
 #include "libos/base/lock.h"
 #include "libos/base/string.h"
 #include "libos/base/vector.h"
+#include "libos/fs/xattr.h"
 #include "libos/host/host.h"
+#include "libos/ipc/fifo.h"
 #include "file_data.h"
 #include "directory_index.h"
 
@@ -18,6 +20,7 @@ namespace {
 using base::Error;
 
 constexpr std::size_t kMaxNameLength = 255;
+constexpr int kOpenPath = 010000000;  // O_PATH
 
 Timestamp now() {
     std::int64_t seconds = 0, nanoseconds = 0;
@@ -48,6 +51,8 @@ public:
         s.dev = volume_->device;
         s.ino = ino_;
         s.mode = mode_;
+        s.uid = uid_;
+        s.gid = gid_;
         s.nlink = is_dir() ? 2 + subdirectories_ : links_;
         s.size = is_dir() ? entries_.size() * 32 : is_link() ? target_.size() : data_.size();
         s.blocks = (is_dir() || is_link() ? s.size + 511 : data_.allocated()) / 512;
@@ -56,6 +61,8 @@ public:
         s.ctime = ctime_;
         return s;
     }
+
+    std::uint32_t mode() const override { return mode_; }
 
     Result<RefPtr<Inode>> lookup(std::string_view name) override {
         if (!is_dir()) return Error::from_errno(ENOTDIR);
@@ -92,6 +99,23 @@ public:
         node->links_ = 0;
         node->linkable_ = linkable;
         return RefPtr<Inode>(node.get());
+    }
+
+    Result<RefPtr<Inode>> make_special(std::string_view name, std::uint32_t mode) override {
+        auto made = TRY(add_new(name, mode, {}));
+        auto* node = static_cast<RamInode*>(made.get());
+        if ((mode & abi::kModeTypeMask) == abi::kModeFifo) node->fifo_ = TRY(base::make_ref<ipc::Fifo>());
+        return made;
+    }
+
+    // A FIFO opens as a pipe end, a socket cannot be opened (ENXIO, as
+    // Linux without a connect), O_PATH opens anything.
+    Result<RefPtr<OpenFile>> open(int flags) override {
+        if (!(flags & kOpenPath)) {
+            if (fifo_) return fifo_->open(RefPtr<Inode>(this), flags);
+            if ((mode_ & abi::kModeTypeMask) == abi::kModeSocket) return Error::from_errno(ENXIO);
+        }
+        return Inode::open(flags);
     }
 
     Result<void> add_link(std::string_view name, Inode& existing) override {
@@ -209,6 +233,15 @@ public:
         return {};
     }
 
+    Result<void> set_owner(std::uint32_t uid, std::uint32_t gid) override {
+        uid_ = uid;
+        gid_ = gid;
+        ctime_ = now();
+        return {};
+    }
+
+    XattrSet* xattrs() override { return &xattrs_; }
+
 private:
     bool is_dir() const { return (mode_ & abi::kModeTypeMask) == abi::kModeDirectory; }
     bool is_link() const { return (mode_ & abi::kModeTypeMask) == abi::kModeSymlink; }
@@ -257,6 +290,7 @@ private:
     base::RefPtr<Volume> volume_;
     std::uint64_t ino_;
     std::uint32_t mode_;
+    std::uint32_t uid_ = 0, gid_ = 0;
     std::uint32_t links_ = 1;
     bool linkable_ = false;  // O_TMPFILE files linkat may name
     std::uint32_t subdirectories_ = 0;
@@ -265,6 +299,8 @@ private:
     DirectoryIndex<RefPtr<RamInode>> entries_;  // directories
     FileData data_;                 // files
     base::String target_;           // symlinks
+    XattrSet xattrs_;
+    RefPtr<ipc::Fifo> fifo_;        // FIFOs
 };
 
 }  // namespace
