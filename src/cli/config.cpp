@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "abi/mount_options.h"
 #include "byte_size.h"
 #include "rooted_path.h"
 #include "user_error.h"
@@ -50,7 +51,8 @@ nlohmann::ordered_json default_document() {
                        {"untrusted", {"TERM"}}};
     document["metadata"] = {{"product_id", 0}, {"version_number", 0}, {"debuggable", true}};
     document["hostname"] = "cella";
-    document["mount"] = nlohmann::ordered_json::array({{{"target", "/tmp"}, {"type", "ramfs"}}});
+    document["mount"] = nlohmann::ordered_json::array(
+        {{{"target", "/tmp"}, {"type", "ramfs"}}, {{"target", "/dev/shm"}, {"type", "ramfs"}}});
     document["feature"] = {{"syscall_rewrite", true}};
     return document;
 }
@@ -381,7 +383,20 @@ private:
         }
         if (const Json* options = find(entry, "options"))
             mount.options = read_string_array(*options, join_key(key, "options"));
+        if (mount.type == "ramfs") check_ramfs_options(mount.options, join_key(key, "options"));
         return mount;
+    }
+
+    // The LibOS parses them again at boot, with the same grammar.
+    void check_ramfs_options(const std::vector<std::string>& options, const std::string& key) const {
+        for (std::size_t i = 0; i < options.size(); ++i) {
+            abi::RamfsOptions parsed;
+            std::string_view bad;
+            if (options[i].find(',') != std::string::npos)
+                fail(index_key(key, i), "is \"" + options[i] + "\"; give one option per string");
+            if (const char* reason = abi::parse_ramfs_options(options[i], std::uint64_t{1} << 30, parsed, bad))
+                fail(index_key(key, i), "is \"" + options[i] + "\", which " + reason);
+        }
     }
 
     std::string file_name_;

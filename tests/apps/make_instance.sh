@@ -16,8 +16,8 @@ for variant in "$programs"/*/; do
   done
 done
 "$cella" add -C "$instance" /bin/echo /bin/ls /bin/cat >/dev/null
-# util-linux's ipcs, for the System V IPC tests.
-"$cella" add -C "$instance" /usr/bin/ipcs >/dev/null
+# util-linux's ipcs, for the System V IPC tests; GNU sort, for sort_big.
+"$cella" add -C "$instance" /usr/bin/ipcs /usr/bin/sort >/dev/null
 tests="$instance/image/usr/local/bin/tests"
 printf '#!/bin/echo from a script\n' >"$tests/script.sh"
 chmod 755 "$tests/script.sh"

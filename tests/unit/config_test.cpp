@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/byte_size.h"
+#include "abi/mount_options.h"
 #include "cli/config.h"
 #include "cli/user_error.h"
 #include "cli_test_support.h"
@@ -50,10 +51,12 @@ TEST(ConfigDefaultsTest, DocumentedDefaults) {
     EXPECT_EQ(config.version_number, 0u);
     EXPECT_TRUE(config.debuggable);
     EXPECT_EQ(config.hostname, "cella");
-    ASSERT_EQ(config.mounts.size(), 1u);
+    ASSERT_EQ(config.mounts.size(), 2u);
     EXPECT_EQ(config.mounts[0].target, "/tmp");
     EXPECT_EQ(config.mounts[0].type, "ramfs");
     EXPECT_TRUE(config.mounts[0].source.empty());
+    EXPECT_EQ(config.mounts[1].target, "/dev/shm");
+    EXPECT_EQ(config.mounts[1].type, "ramfs");
 }
 
 TEST(ConfigDefaultsTest, DefaultTextKeepsSectionOrder) {
@@ -79,7 +82,7 @@ TEST_F(ConfigFileTest, MissingSectionsAndKeysTakeDefaults) {
     EXPECT_EQ(config.default_stack_size, 8 * kMiB);
     EXPECT_EQ(config.hostname, "box");
     EXPECT_EQ(config.env_untrusted, (std::vector<std::string>{"TERM"}));
-    EXPECT_EQ(load("{}").mounts.size(), 1u);
+    EXPECT_EQ(load("{}").mounts.size(), 2u);
 }
 
 TEST_F(ConfigFileTest, ArraysReplaceTheDefaults) {
@@ -251,6 +254,41 @@ TEST_F(ConfigFileTest, Mounts) {
     EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": [1]}]})"),
                          "'mount[0].options[0]' must be a string"));
     EXPECT_TRUE(contains(error_for(R"({"mount": {"target": "/a"}})"), "'mount' must be an array of objects"));
+}
+
+TEST_F(ConfigFileTest, RamfsOptions) {
+    Config config = load(R"({"mount": [{"target": "/t", "type": "ramfs", "options": ["size=64MB", "mode=755"]},
+                                       {"target": "/u", "type": "ramfs", "options": ["size=25%", "nr_inodes=100"]}]})");
+    EXPECT_EQ(config.mounts[0].options, (std::vector<std::string>{"size=64MB", "mode=755"}));
+    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": ["size=lots"]}]})"),
+                         "'mount[0].options[0]' is \"size=lots\", which must be a size"));
+    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": ["size=0"]}]})"),
+                         "'mount[0].options[0]'"));
+    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": ["size=101%"]}]})"),
+                         "percentage"));
+    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": ["mode=999"]}]})"),
+                         "octal"));
+    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": ["noexec"]}]})"),
+                         "'mount[0].options[0]' is \"noexec\", which is not of the form name=value"));
+    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": ["huge=always"]}]})"),
+                         "is not a ramfs option"));
+    EXPECT_TRUE(contains(error_for(R"({"mount": [{"target": "/a", "type": "ramfs", "options": ["size=1M,mode=1"]}]})"),
+                         "one option per string"));
+}
+
+TEST(RamfsOptionsTest, ParsesAsTheLibOSDoes) {
+    abi::RamfsOptions options;
+    std::string_view bad;
+    EXPECT_EQ(abi::parse_ramfs_options("", 1 << 30, options, bad), nullptr);
+    EXPECT_EQ(options.size, 512u << 20);  // half of the memory by default
+    EXPECT_EQ(options.mode, 01777u);
+    EXPECT_EQ(abi::parse_ramfs_options("size=1000,mode=700", 1 << 30, options, bad), nullptr);
+    EXPECT_EQ(options.size, 4096u);  // whole pages
+    EXPECT_EQ(options.mode, 0700u);
+    EXPECT_EQ(abi::parse_ramfs_options("size=10%", 1000 << 20, options, bad), nullptr);
+    EXPECT_EQ(options.size, 100u << 20);
+    EXPECT_NE(abi::parse_ramfs_options("size=1M,bogus=1", 1 << 30, options, bad), nullptr);
+    EXPECT_EQ(bad, "bogus=1");
 }
 
 TEST_F(ConfigFileTest, SyntaxErrorsGiveLineAndColumn) {

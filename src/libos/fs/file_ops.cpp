@@ -36,13 +36,13 @@ Result<ResolvedPath> lookup_as(process::Process& process, int dirfd, std::string
                                unsigned resolve_flags, const Caller& caller) {
     if (path.empty()) {
         if (!(at_flags & AT_EMPTY_PATH)) return Error::from_errno(ENOENT);
-        if (dirfd == AT_FDCWD) return vfs().resolve(process.cwd().view(), ".", true, 0, &caller);
+        if (dirfd == AT_FDCWD) return vfs().resolve_in(process.root(), process.cwd().view(), ".", true, 0, &caller);
         RefPtr<OpenFile> file = TRY(process.fds().get(dirfd));
         if (!file->inode()) return Error::from_errno(EBADF);
         return ResolvedPath{RefPtr<Inode>(file->inode()), TRY(file->path().try_clone())};
     }
     base::String start = TRY(start_directory(process, dirfd, path, resolve_flags));
-    return vfs().resolve(start.view(), path, !(at_flags & AT_SYMLINK_NOFOLLOW), resolve_flags, &caller);
+    return vfs().resolve_in(process.root(), start.view(), path, !(at_flags & AT_SYMLINK_NOFOLLOW), resolve_flags, &caller);
 }
 
 }  // namespace
@@ -56,7 +56,7 @@ Result<Vfs::Parent> parent_at(process::Process& process, int dirfd, std::string_
                               unsigned resolve_flags = 0) {
     base::String start = TRY(start_directory(process, dirfd, path, resolve_flags));
     Caller caller = Caller::of(process);
-    return vfs().resolve_parent(start.view(), path, resolve_flags, &caller);
+    return vfs().resolve_parent_in(process.root(), start.view(), path, resolve_flags, &caller);
 }
 
 Result<base::String> join_path(std::string_view directory, std::string_view name) {
@@ -191,10 +191,26 @@ Result<void> access_at(process::Process& process, int dirfd, std::string_view pa
 
 Result<void> change_directory(process::Process& process, std::string_view path) {
     Caller caller = Caller::of(process);
-    ResolvedPath found = TRY(vfs().resolve(process.cwd().view(), path, true, 0, &caller));
+    ResolvedPath found = TRY(vfs().resolve_in(process.root(), process.cwd().view(), path, true, 0, &caller));
     if (!found.inode->is_directory()) return Error::from_errno(ENOTDIR);
     TRY(check_permission(*found.inode, kMayExec, caller));
     return process.set_cwd(found.path.view());
+}
+
+Result<base::String> path_seen_from_root(process::Process& process, std::string_view path) {
+    std::string_view root = process.root();
+    if (root == "/") return base::String::from(path);
+    if (path.starts_with(root) && (path.size() == root.size() || path[root.size()] == '/'))
+        return base::String::from(path.size() == root.size() ? std::string_view("/") : path.substr(root.size()));
+    base::String shown = TRY(base::String::from("(unreachable)"));
+    TRY(shown.try_append(path));
+    return shown;
+}
+
+Result<void> change_root(process::Process& process, std::string_view path) {
+    ResolvedPath found = TRY(vfs().resolve_in(process.root(), process.cwd().view(), path, true));
+    if (!found.inode->is_directory()) return Error::from_errno(ENOTDIR);
+    return process.set_root(found.path.view());
 }
 
 Result<void> change_directory_fd(process::Process& process, int fd) {

@@ -41,5 +41,10 @@ Result<void> link_at(process::Process& process, int old_dirfd, std::string_view 
                      std::string_view new_path, int flags);
 Result<void> truncate_at(process::Process& process, std::string_view path, std::int64_t size);
 Result<void> change_directory_fd(process::Process& process, int fd);
+// A canonical path as a chroot'ed process sees it (getcwd): below its
+// root, or "(unreachable)" and the full path when outside it, as Linux shows.
+Result<base::String> path_seen_from_root(process::Process& process, std::string_view path);
+// chroot(2): `path` becomes the process's root directory.
+Result<void> change_root(process::Process& process, std::string_view path);
 
 }  // namespace cella::fs

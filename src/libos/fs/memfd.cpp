@@ -10,6 +10,7 @@
 #include "libos/base/lock.h"
 #include "libos/mm/address_space.h"
 #include "ramfs/ramfs.h"
+#include "vfs.h"
 
 namespace cella::fs {
 namespace {
@@ -26,7 +27,15 @@ base::Mutex g_volume_lock;
 
 Result<RefPtr<Inode>> volume() {
     base::ScopedLock guard(g_volume_lock);
-    if (!g_volume.is_constructed()) g_volume.construct(TRY(ramfs::make_root(01777)));
+    if (!g_volume.is_constructed()) {
+        // Linux's internal mount has no size of its own: memory is the limit.
+        mm::AddressSpace& space = mm::address_space();
+        abi::RamfsOptions options = abi::default_ramfs_options(space.user_end() - space.user_base());
+        options.size = space.user_end() - space.user_base();
+        ramfs::Mounted made = TRY(ramfs::make(options));
+        TRY(vfs().add_internal(made.root, made.file_system));
+        g_volume.construct(made.root);
+    }
     return g_volume.get();
 }
 

@@ -46,10 +46,12 @@ Vfs& vfs() {
     return g_vfs.get();
 }
 
-Result<void> Vfs::mount(std::string_view target, RefPtr<Inode> root) {
+Result<void> Vfs::mount(std::string_view target, RefPtr<Inode> root, RefPtr<FileSystem> file_system) {
+    if (!root || !file_system) return Error::from_errno(EINVAL);
     base::ScopedLock guard(lock_);
     if (target == "/") {
         root_ = root;
+        root_file_system_ = file_system;
         return {};
     }
     if (target.empty() || target[0] != '/') return Error::from_errno(EINVAL);
@@ -57,10 +59,31 @@ Result<void> Vfs::mount(std::string_view target, RefPtr<Inode> root) {
     for (Mount& existing : mounts_) {
         if (existing.path == target) {
             existing.root = root;
+            existing.file_system = file_system;
             return {};
         }
     }
-    return mounts_.try_append(Mount{TRY(base::String::from(target)), root});
+    return mounts_.try_append(Mount{TRY(base::String::from(target)), root, file_system});
+}
+
+bool Vfs::is_mount_point(std::string_view path) {
+    base::ScopedLock guard(lock_);
+    return path == "/" || mount_at(path);
+}
+
+Result<void> Vfs::add_internal(RefPtr<Inode> root, RefPtr<FileSystem> file_system) {
+    base::ScopedLock guard(lock_);
+    return internal_.try_append(Mount{base::String{}, root, file_system});
+}
+
+RefPtr<FileSystem> Vfs::file_system_of(const Inode& inode) {
+    std::uint64_t dev = inode.stat().dev;
+    base::ScopedLock guard(lock_);
+    for (Mount& mount : mounts_)
+        if (mount.root->stat().dev == dev) return mount.file_system;
+    for (Mount& mount : internal_)
+        if (mount.root->stat().dev == dev) return mount.file_system;
+    return root_file_system_;
 }
 
 RefPtr<Inode> Vfs::mount_at(std::string_view path) {
@@ -211,6 +234,46 @@ Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view 
     ResolvedPath parent = TRY(resolve(base, directory, true, resolve_flags, caller));
     if (!parent.inode->is_directory()) return Error::from_errno(ENOTDIR);
     return Parent{static_cast<ResolvedPath&&>(parent), TRY(base::String::from(name)), trailing_slash};
+}
+
+}  // namespace cella::fs
+
+namespace cella::fs {
+
+Result<base::String> Vfs::path_inside(std::string_view root, std::string_view base, std::string_view path) {
+    base::String inside;
+    if (path[0] != '/') {
+        // The cwd below the root, then the relative path.
+        TRY(inside.try_append(base.substr(root.size())));
+        TRY(inside.try_append('/'));
+    }
+    TRY(inside.try_append(path));
+    return inside;
+}
+
+namespace {
+bool is_within(std::string_view root, std::string_view path) {
+    return path.starts_with(root) && (path.size() == root.size() || path[root.size()] == '/');
+}
+bool chrooted_walk(std::string_view root, std::string_view base, std::string_view path, unsigned resolve_flags) {
+    if (root == "/" || path.empty() || (resolve_flags & (kResolveBeneath | kResolveInRoot))) return false;
+    return path[0] == '/' || is_within(root, base);
+}
+}  // namespace
+
+Result<ResolvedPath> Vfs::resolve_in(std::string_view root, std::string_view base, std::string_view path,
+                                     bool follow_last, unsigned resolve_flags, const Caller* caller) {
+    if (!chrooted_walk(root, base, path, resolve_flags))
+        return resolve(base, path, follow_last, resolve_flags, caller);
+    base::String inside = TRY(path_inside(root, base, path));
+    return resolve(root, inside.view(), follow_last, resolve_flags | kResolveInRoot, caller);
+}
+
+Result<Vfs::Parent> Vfs::resolve_parent_in(std::string_view root, std::string_view base, std::string_view path,
+                                           unsigned resolve_flags, const Caller* caller) {
+    if (!chrooted_walk(root, base, path, resolve_flags)) return resolve_parent(base, path, resolve_flags, caller);
+    base::String inside = TRY(path_inside(root, base, path));
+    return resolve_parent(root, inside.view(), resolve_flags | kResolveInRoot, caller);
 }
 
 }  // namespace cella::fs

@@ -5,6 +5,7 @@
 // no directory of that name in the file system beneath it.
 #include <string_view>
 
+#include "file_system.h"
 #include "inode.h"
 #include "permission.h"
 #include "libos/base/lock.h"
@@ -24,8 +25,13 @@ inline constexpr unsigned kResolveNoXdev = 0x1, kResolveNoMagicLinks = 0x2, kRes
 
 class Vfs {
 public:
-    Result<void> mount(std::string_view target, RefPtr<Inode> root);
+    Result<void> mount(std::string_view target, RefPtr<Inode> root, RefPtr<FileSystem> file_system);
     bool has_root() const { return root_.get() != nullptr; }
+    bool is_mount_point(std::string_view path);
+    // A file system no path reaches (memfd's), for file_system_of.
+    Result<void> add_internal(RefPtr<Inode> root, RefPtr<FileSystem> file_system);
+    // The mounted file system `inode` belongs to (told by its device number).
+    RefPtr<FileSystem> file_system_of(const Inode& inode);
 
     // Resolves `path` against `base` (an absolute canonical path) when
     // relative. follow_last: follow a symlink in the last component.
@@ -52,6 +58,16 @@ public:
     Result<Parent> resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags = 0,
                                   const Caller* caller = nullptr);
 
+    // A process's lookups: with a root other than "/" (chroot), absolute
+    // paths, absolute symlinks and ".." stay inside `root`, as
+    // RESOLVE_IN_ROOT keeps them inside its base; a relative path from a
+    // cwd outside the root resolves as usual, as on Linux. Paths returned
+    // are canonical from the real root all the same.
+    Result<ResolvedPath> resolve_in(std::string_view root, std::string_view base, std::string_view path,
+                                    bool follow_last, unsigned resolve_flags = 0, const Caller* caller = nullptr);
+    Result<Parent> resolve_parent_in(std::string_view root, std::string_view base, std::string_view path,
+                                     unsigned resolve_flags = 0, const Caller* caller = nullptr);
+
     // Visits "/" and then every mount in the order they were made, under
     // the table's lock: the callback must not resolve paths.
     template <typename F>
@@ -59,6 +75,13 @@ public:
         base::ScopedLock guard(lock_);
         if (root_) visit(std::string_view("/"), *root_);
         for (Mount& mount : mounts_) visit(mount.path.view(), *mount.root);
+    }
+    // The same with each mount's file system.
+    template <typename F>
+    void for_each_file_system(F&& visit) {
+        base::ScopedLock guard(lock_);
+        if (root_) visit(std::string_view("/"), *root_, *root_file_system_);
+        for (Mount& mount : mounts_) visit(mount.path.view(), *mount.root, *mount.file_system);
     }
 
     // Visits the mounts whose parent folder is `directory` (a canonical
@@ -78,12 +101,17 @@ private:
     struct Mount {
         base::String path;
         RefPtr<Inode> root;
+        RefPtr<FileSystem> file_system;
     };
     RefPtr<Inode> mount_at(std::string_view path);
+    // For resolve_in: `path` as seen from inside `root`, when it is there.
+    static Result<base::String> path_inside(std::string_view root, std::string_view base, std::string_view path);
 
     base::Mutex lock_;
     RefPtr<Inode> root_;
+    RefPtr<FileSystem> root_file_system_;
     base::Vector<Mount> mounts_;
+    base::Vector<Mount> internal_;
 };
 
 Vfs& vfs();

@@ -139,6 +139,9 @@ Result<void> clock_getres(int clock, std::int64_t& seconds, std::int64_t& nanose
 Result<void> clock_nanosleep(int clock, bool absolute, std::int64_t seconds, std::int64_t nanoseconds,
                              std::int64_t* remaining_seconds, std::int64_t* remaining_nanoseconds);
 Result<void> uname(void* utsname);
+// adjtimex(2) with modes 0: fills the host's struct timex (which must have
+// modes 0) and returns its clock state (TIME_OK .. TIME_ERROR).
+Result<int> read_time_state(void* timex);
 // struct rusage of the host (who: RUSAGE_SELF or RUSAGE_THREAD).
 Result<void> getrusage(int who, void* usage);
 // struct tms of the host; returns clock ticks since an arbitrary point.

@@ -43,7 +43,7 @@ struct OpenedProgram {
 
 Result<OpenedProgram> open_program(Process& process, std::string_view path) {
     fs::Caller caller = fs::Caller::of(process);
-    fs::ResolvedPath resolved = TRY(fs::vfs().resolve(process.cwd().view(), path, true, 0, &caller));
+    fs::ResolvedPath resolved = TRY(fs::vfs().resolve_in(process.root(), process.cwd().view(), path, true, 0, &caller));
     if (resolved.inode->is_directory()) return Error::from_errno(EACCES);
     if (!resolved.inode->is_regular()) return Error::from_errno(EACCES);
     // Execute permission only, as Linux (the kernel reads the file); root still needs one x bit.
@@ -238,6 +238,7 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
     } ids;
     {
         base::ScopedLock guard(process.credentials_lock());
+        process.credentials.apply_exec();  // the new program's capability sets
         ids = {process.credentials.uids(), process.credentials.gids()};
     }
     std::uint64_t auxv[][2] = {

@@ -80,7 +80,7 @@ void start_program(entry::KernelUcontext& context, const StartState& start) {
 base::Result<void> execute(Thread& thread, entry::KernelUcontext& context, ExecRequest request) {
     Process& process = thread.process();
     // A missing program fails the call before the other threads are ended.
-    TRY(fs::vfs().resolve(process.cwd().view(), request.path.view(), true));
+    TRY(fs::vfs().resolve_in(process.root(), process.cwd().view(), request.path.view(), true));
     char why[200] = {};
     end_other_threads(thread);
     bool committed = false;

@@ -34,6 +34,10 @@ Result<void> Process::inherit_from(Process& parent) {
     pgid = parent.pgid;
     sid = parent.sid;
     cwd_ = TRY(base::String::from(parent.cwd_.view()));
+    root_ = TRY(base::String::from(parent.root_.view()));
+    nice = parent.nice;
+    io_priority = parent.io_priority;
+    personality = parent.personality;
     umask_ = parent.umask_;
     exe_path_ = TRY(base::String::from(parent.exe_path_.view()));
     base::Vector<char> line;

@@ -84,6 +84,16 @@ public:
     // set_mempolicy's mode (with its flags) and nodes, for get_mempolicy.
     int mempolicy_mode = 0;
     std::uint64_t mempolicy_nodes = 0;
+    // sched_setaffinity/sched_setscheduler, per thread as on Linux and
+    // inherited by the threads and processes it makes. Recorded and
+    // reported; placement and scheduling are the host's. Guarded by
+    // process_table().lock(), since other threads may name this one by tid.
+    struct Scheduling {
+        std::uint64_t affinity = ~std::uint64_t{0};  // CPUs 0..63
+        int policy = 0;                              // SCHED_OTHER
+        int priority = 0;
+        bool reset_on_fork = false;
+    } scheduling;
 
 private:
     int tid_;
@@ -143,6 +153,13 @@ public:
         cwd_ = TRY(base::String::from(path));
         return {};
     }
+    // chroot(2): the directory absolute paths start from, canonical from
+    // the real root ("/" unless changed).
+    std::string_view root() const { return root_.is_empty() ? std::string_view("/") : root_.view(); }
+    Result<void> set_root(std::string_view path) {
+        root_ = TRY(base::String::from(path));
+        return {};
+    }
     std::uint32_t umask() const { return umask_; }
     std::uint32_t set_umask(std::uint32_t mask) {
         std::uint32_t old = umask_;
@@ -165,6 +182,12 @@ public:
     Result<void> inherit_from(Process& parent);
 
     ProgramBreak& program_break() { return brk_; }
+
+    // Kept across exec and copied to children: the nice value (-20..19),
+    // the I/O priority (ioprio_set's encoding, 0 = none set), personality(2).
+    int nice = 0;
+    int io_priority = 0;
+    std::uint32_t personality = 0;
 
     // User and group ids; every change holds credentials_lock() (glibc
     // makes each thread repeat a set*id call).
@@ -206,6 +229,7 @@ private:
     int memory_owner_;
     fs::FdTable fds_;
     base::String cwd_;
+    base::String root_;
     std::uint32_t umask_ = 022;
     base::String exe_path_;
     base::Vector<char> command_line_;

@@ -259,6 +259,11 @@ base::Result<void> start_thread(Thread& parent, Process& process, int tid, const
     thread.cpu().thread = &thread;
     thread.set_name(parent.name());
     thread.signal_mask = parent.signal_mask;
+    {
+        base::ScopedLock guard(process_table().lock());
+        thread.scheduling = parent.scheduling;
+    }
+    if (thread.scheduling.reset_on_fork) thread.scheduling = {thread.scheduling.affinity, 0, 0, false};
     if (request.flags & CLONE_CHILD_CLEARTID) thread.clear_child_tid = request.child_tid;
 
     // Stacks: the bootstrap stack holds the child's first context; the

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "abi/boot.h"
+#include "abi/mount_options.h"
 #include "libos/base/format.h"
 #include "libos/base/global.h"
 #include "libos/entry/asm_symbols.h"
@@ -23,6 +24,7 @@
 #include "libos/process/exec.h"
 #include "libos/process/process.h"
 #include "libos/process/process_table.h"
+#include "libos/process/system_stats.h"
 #include "libos/syscall/syscall.h"
 #include "libos/process/threads.h"
 #include "libos/rewrite/syscall_sites.h"
@@ -91,18 +93,53 @@ bool range_inside(std::uint64_t start, std::uint64_t size, std::uint64_t outer_s
 // Application threads live as long as the enclave for now.
 base::Global<base::OwnPtr<process::Thread>> g_first_thread;
 
+template <typename T>
+base::RefPtr<fs::FileSystem> as_file_system(base::RefPtr<T> file_system) {
+    return base::RefPtr<fs::FileSystem>(file_system.get());
+}
+
 Result<void> mount_file_systems(const BootRecord& boot) {
     const abi::BootInfo& info = boot.info();
-    TRY(fs::vfs().mount("/", TRY(fs::imagefs::mount(info.image_fd, info.image_size))));
-    TRY(fs::vfs().mount("/dev", TRY(fs::devfs::make_root())));
-    TRY(fs::vfs().mount("/proc", TRY(fs::procfs::make_root())));
+    TRY(fs::vfs().mount("/", TRY(fs::imagefs::mount(info.image_fd, info.image_size)),
+                        TRY(fs::imagefs::file_system(info.image_size))));
+    // devtmpfs reports half the memory as its size, all of it free.
+    fs::FsStats dev_stats;
+    dev_stats.type = fs::kTmpfsMagic;
+    dev_stats.blocks = dev_stats.blocks_free = dev_stats.blocks_available = info.user_size / 2 / 4096;
+    dev_stats.files = dev_stats.files_free = info.user_size / 2 / 4096;
+    dev_stats.fsid = 0x0005;
+    dev_stats.flags |= fs::kStNoSuid;
+    TRY(fs::vfs().mount("/dev", TRY(fs::devfs::make_root()),
+                        as_file_system(TRY(base::make_ref<fs::FixedFileSystem>("devtmpfs", "devtmpfs", "relatime",
+                                                                               dev_stats)))));
+    fs::FsStats proc_stats;
+    proc_stats.type = fs::kProcMagic;
+    proc_stats.fsid = 0x0014;
+    proc_stats.flags |= fs::kStNoSuid | fs::kStNoDev | fs::kStNoExec;
+    TRY(fs::vfs().mount("/proc", TRY(fs::procfs::make_root()),
+                        as_file_system(TRY(base::make_ref<fs::FixedFileSystem>("proc", "proc", "relatime",
+                                                                               proc_stats)))));
     for (std::uint32_t i = 0; i < info.mount_count; ++i) {
         abi::BootMount mount = TRY(boot.element<abi::BootMount>(info.mounts_offset, i, info.mount_count));
         std::string_view type = TRY(boot.string(mount.type));
         std::string_view target = TRY(boot.string(mount.target));
+        std::string_view options_text = TRY(boot.string(mount.options));
         // `cella run` refuses other types before boot; this is the LibOS's own check.
         if (type != "ramfs") return Error::from_errno(EOPNOTSUPP);
-        TRY(fs::vfs().mount(target, TRY(fs::ramfs::make_root(01777))));
+        abi::RamfsOptions options;
+        std::string_view bad;
+        if (const char* reason = abi::parse_ramfs_options(options_text, info.user_size, options, bad)) {
+            log::warn("ramfs mount option \"%.*s\" %s", static_cast<int>(bad.size()), bad.data(), reason);
+            return Error::from_errno(EINVAL);
+        }
+        fs::ramfs::Mounted made = TRY(fs::ramfs::make(options));
+        TRY(fs::vfs().mount(target, made.root, made.file_system));
+    }
+    // POSIX shared memory (shm_open, sem_open) lives in /dev/shm; an
+    // instance whose cella.json predates it still gets one.
+    if (!fs::vfs().is_mount_point("/dev/shm")) {
+        fs::ramfs::Mounted made = TRY(fs::ramfs::make(abi::default_ramfs_options(info.user_size)));
+        TRY(fs::vfs().mount("/dev/shm", made.root, made.file_system));
     }
     return {};
 }
@@ -180,9 +217,11 @@ long since_boot_us() {
     if (auto mounted = mount_file_systems(boot_record); mounted.is_error())
         fail(70, "%s",
              mounted.error().code() == EOPNOTSUPP ? "cella.json names a mount type the LibOS does not support"
+             : mounted.error().code() == EINVAL   ? "cella.json gives a mount an option the LibOS does not accept"
                                                   : "the image is corrupt or unreadable (rebuild it with `cella build`)");
     syscall::init_dispatcher(info.flags & abi::kBootFlagStrace);
     rewrite::init(!(info.flags & abi::kBootFlagNoSyscallRewrite));
+    (void)process::load_averages();  // the load averages count from the start
     log::debug("file systems mounted at %ld us", since_boot_us());
 
     auto made = make_first_process(info);

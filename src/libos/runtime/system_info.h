@@ -5,8 +5,16 @@
 
 namespace cella::runtime {
 
+// The host and NIS domain names uname reports (at most 64 bytes each);
+// sethostname and setdomainname change them for the whole enclave.
+struct NodeName {
+    char text[65];
+    std::string_view view() const { return text; }
+};
 void set_hostname(std::string_view name);
-std::string_view hostname();
+NodeName hostname();
+void set_domainname(std::string_view name);
+NodeName domainname();
 void set_cpu_count(std::uint32_t count);
 std::uint32_t cpu_count();
 

@@ -75,6 +75,10 @@ void init_dispatcher(bool strace) {
     install(numa_syscalls());
     install(process_access_syscalls());
     install(futex_waitv_syscalls());
+    install(fs_info_syscalls());
+    install(system_syscalls());
+    install(sched_syscalls());
+    install(capability_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -136,7 +136,7 @@ Result<long> sys_faccessat2(SyscallArgs& a) {
 }
 
 Result<long> sys_getcwd(SyscallArgs& a) {
-    const base::String& cwd = current_process().cwd();
+    base::String cwd = TRY(fs::path_seen_from_root(current_process(), current_process().cwd().view()));
     if (a.size(1) < cwd.size() + 1) return Error::from_errno(ERANGE);
     TRY(mm::copy_to_user(a.address(0), cwd.c_str(), cwd.size() + 1));
     return static_cast<long>(cwd.size() + 1);

@@ -69,6 +69,13 @@ std::span<const SyscallSpec> kernel_feature_syscalls();
 std::span<const SyscallSpec> numa_syscalls();
 std::span<const SyscallSpec> process_access_syscalls();
 std::span<const SyscallSpec> futex_waitv_syscalls();
+std::span<const SyscallSpec> fs_info_syscalls();
+std::span<const SyscallSpec> system_syscalls();
+std::span<const SyscallSpec> sched_syscalls();
+std::span<const SyscallSpec> capability_syscalls();
+
+// prctl's capability options (PR_CAPBSET_*, PR_CAP_AMBIENT, PR_*_KEEPCAPS, PR_GET_SECUREBITS).
+Result<long> capability_prctl(int option, std::uint64_t arg2, std::uint64_t arg3);
 
 void init_dispatcher(bool strace);
 // Serves one trapped syscall; the result is what the application's rax gets.

@@ -1,5 +1,5 @@
 // Thread syscalls: clone for threads, exit, futex, robust lists,
-// scheduling queries, and thread names.
+// getcpu, and prctl.
 #include <asm-generic/errno.h>
 #include <asm/unistd.h>
 #include <linux/futex.h>
@@ -231,60 +231,12 @@ Result<long> sys_sched_yield(SyscallArgs&) {
     return 0;
 }
 
-Result<long> sys_sched_setaffinity(SyscallArgs& a) {
-    int pid = a.integer(0);
-    if (pid != 0 && pid != current_thread().tid() && pid != current_process().pid()) return Error::from_errno(ESRCH);
-    if (a.size(1) == 0) return Error::from_errno(EINVAL);
-    std::uint64_t mask = 0;
-    TRY(mm::copy_from_user(&mask, a.address(2), a.size(1) < sizeof mask ? a.size(1) : sizeof mask));
-    std::uint32_t cpus = runtime::cpu_count();
-    std::uint64_t online = cpus >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << cpus) - 1;
-    // Placement is the host's business; only an empty set is refused.
-    if (!(mask & online)) return Error::from_errno(EINVAL);
-    return 0;
-}
-
 Result<long> sys_getcpu(SyscallArgs& a) {
     unsigned cpu = 0, node = 0;
     TRY(host::getcpu(cpu, node));
     if (a.address(0)) TRY(mm::write_user(a.address(0), cpu));
     if (a.address(1)) TRY(mm::write_user(a.address(1), node));
     return 0;
-}
-
-Result<long> sys_sched_getscheduler(SyscallArgs& a) {
-    int pid = a.integer(0);
-    if (pid < 0) return Error::from_errno(EINVAL);
-    return 0;  // SCHED_OTHER
-}
-
-Result<long> sys_sched_getparam(SyscallArgs& a) {
-    if (a.integer(0) < 0 || !a.address(1)) return Error::from_errno(EINVAL);
-    TRY(mm::write_user(a.address(1), 0));  // sched_priority of SCHED_OTHER
-    return 0;
-}
-
-Result<long> sys_sched_setscheduler(SyscallArgs& a) {
-    if (a.integer(0) < 0 || !a.address(2)) return Error::from_errno(EINVAL);
-    int policy = a.integer(1) & ~0x40000000;  // SCHED_RESET_ON_FORK
-    int priority = TRY(mm::read_user<int>(a.address(2)));
-    if (policy == 0 || policy == 3 || policy == 5) return priority == 0 ? 0 : Result<long>(Error::from_errno(EINVAL));
-    // Real-time policies would need the host's privileges.
-    return Error::from_errno(EPERM);
-}
-
-Result<long> sys_sched_priority_max(SyscallArgs& a) {
-    int policy = a.integer(0);
-    if (policy == 1 || policy == 2) return 99;
-    if (policy == 0 || policy == 3 || policy == 5) return 0;
-    return Error::from_errno(EINVAL);
-}
-
-Result<long> sys_sched_priority_min(SyscallArgs& a) {
-    int policy = a.integer(0);
-    if (policy == 1 || policy == 2) return 1;
-    if (policy == 0 || policy == 3 || policy == 5) return 0;
-    return Error::from_errno(EINVAL);
 }
 
 Result<long> sys_prctl(SyscallArgs& a) {
@@ -313,7 +265,12 @@ Result<long> sys_prctl(SyscallArgs& a) {
     case PR_SET_NO_NEW_PRIVS: return a.arg[1] == 1 ? 0 : Result<long>(Error::from_errno(EINVAL));
     case PR_GET_NO_NEW_PRIVS: return 1;
     case PR_GET_TIMERSLACK: return 50000;
-    case PR_CAPBSET_READ: return a.arg[1] <= 40 ? 1 : Result<long>(Error::from_errno(EINVAL));
+    case PR_CAPBSET_READ:
+    case PR_CAPBSET_DROP:
+    case PR_GET_KEEPCAPS:
+    case PR_SET_KEEPCAPS:
+    case PR_GET_SECUREBITS:
+    case PR_CAP_AMBIENT: return capability_prctl(a.integer(0), a.arg[1], a.arg[2]);
     default: return Error::from_errno(EINVAL);
     }
 }
@@ -331,13 +288,7 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_get_robust_list, sys_get_robust_list, "dpp"},
     {__NR_futex, sys_futex, "pxupxx"},
     {__NR_sched_yield, sys_sched_yield, ""},
-    {__NR_sched_setaffinity, sys_sched_setaffinity, "dup"},
     {__NR_getcpu, sys_getcpu, "ppp"},
-    {__NR_sched_getscheduler, sys_sched_getscheduler, "d"},
-    {__NR_sched_getparam, sys_sched_getparam, "dp"},
-    {__NR_sched_setscheduler, sys_sched_setscheduler, "ddp"},
-    {__NR_sched_get_priority_max, sys_sched_priority_max, "d"},
-    {__NR_sched_get_priority_min, sys_sched_priority_min, "d"},
     {__NR_prctl, sys_prctl, "dxxxx"},
 };
 

@@ -88,7 +88,7 @@ int main(void) {
     read_text("/proc/mounts");
     CHECK(strstr(text, " / ") != NULL);
     CHECK(strstr(text, "proc /proc proc rw") != NULL);
-    CHECK(strstr(text, " /dev ") != NULL && strstr(text, " /tmp ramfs ") != NULL);
+    CHECK(strstr(text, " /dev ") != NULL && strstr(text, " /dev/shm tmpfs ") != NULL);
     read_text("/proc/self/mounts");
     CHECK(strstr(text, "proc /proc proc rw") != NULL);
     read_text("/proc/filesystems");

@@ -167,3 +167,18 @@ Result<RefPtr<Inode>> mount(int image_fd, std::uint64_t image_size) {
 }
 
 }  // namespace cella::fs::imagefs
+
+namespace cella::fs::imagefs {
+
+Result<RefPtr<FileSystem>> file_system(std::uint64_t image_size) {
+    FsStats stats;
+    stats.type = kImageMagic;
+    stats.blocks = (image_size + 4095) / 4096;
+    stats.files = g_image.is_constructed() && g_image->reader ? g_image->reader->inode_count() : 0;
+    stats.fsid = kImageDevice;
+    stats.flags |= kStReadOnly;
+    auto made = TRY(base::make_ref<FixedFileSystem>("imagefs", "cella-image", "relatime", stats));
+    return RefPtr<FileSystem>(made.get());
+}
+
+}  // namespace cella::fs::imagefs

@@ -3,11 +3,14 @@
 // `cella build` made, read through the host interface.
 #include "libos/base/own_ptr.h"
 #include "libos/fs/image/image_reader.h"
+#include "libos/fs/file_system.h"
 #include "libos/fs/inode.h"
 
 namespace cella::fs::imagefs {
 
 // Opens the image behind host fd `image_fd` and returns its root directory.
 Result<RefPtr<Inode>> mount(int image_fd, std::uint64_t image_size);
+// What statfs reports about the mounted image: read-only, full.
+Result<RefPtr<FileSystem>> file_system(std::uint64_t image_size);
 
 }  // namespace cella::fs::imagefs

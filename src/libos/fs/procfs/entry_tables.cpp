@@ -13,6 +13,8 @@ namespace {
 // so no constructor runs at boot.
 constexpr EntrySpec kSysKernel[] = {
     {"cap_last_cap", EntryKind::File, generate_cap_last_cap},
+    {"dmesg_restrict", EntryKind::File, generate_dmesg_restrict},
+    {"domainname", EntryKind::File, generate_domainname},
     {"hostname", EntryKind::File, generate_hostname},
     {"msgmax", EntryKind::File, generate_msgmax},
     {"msgmnb", EntryKind::File, generate_msgmnb},

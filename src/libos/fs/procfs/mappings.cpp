@@ -56,16 +56,5 @@ MemoryTotals memory_totals(const base::Vector<Mapping>& mappings, std::string_vi
     return totals;
 }
 
-Result<std::uint64_t> bytes_mapped_by_all() {
-    base::Vector<int> pids = TRY(live_process_ids());
-    std::uint64_t total = 0;
-    mm::AddressSpace& space = mm::address_space();
-    base::ScopedLock guard(space.lock());
-    for (int pid : pids)
-        space.for_each(pid, [&](const mm::Vma& vma) {
-            if (vma.kind != mm::VmaKind::HeapReserve) total += vma.end - vma.start;
-        });
-    return total;
-}
 
 }  // namespace cella::fs::procfs

@@ -52,7 +52,4 @@ struct MemoryTotals {
 // `exe_path` picks out the program's own mappings.
 MemoryTotals memory_totals(const base::Vector<Mapping>& mappings, std::string_view exe_path);
 
-// Bytes mapped by every process, for /proc/meminfo.
-Result<std::uint64_t> bytes_mapped_by_all();
-
 }  // namespace cella::fs::procfs

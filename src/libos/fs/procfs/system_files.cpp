@@ -8,6 +8,7 @@
 #include "libos/mm/heap.h"
 #include "libos/process/current.h"
 #include "libos/process/exec.h"
+#include "libos/process/system_stats.h"
 #include "libos/runtime/system_info.h"
 #include "mappings.h"
 #include "process_info.h"
@@ -29,10 +30,7 @@ constexpr const char* kHwcapFlagNames[32] = {
 };
 constexpr std::uint64_t kHwcap2Fsgsbase = 1u << 1;  // HWCAP2_FSGSBASE
 
-std::uint64_t memory_total() {
-    mm::AddressSpace& space = mm::address_space();
-    return space.user_end() - space.user_base();
-}
+std::uint64_t memory_total() { return process::memory_usage().total; }
 
 Result<void> host_uname(new_utsname& name) {
     name = {};
@@ -75,10 +73,8 @@ Result<void> generate_cpuinfo(const Subject&, TextBuilder& out) {
 }
 
 Result<void> generate_meminfo(const Subject&, TextBuilder& out) {
-    std::uint64_t total = memory_total();
-    std::uint64_t used = TRY(bytes_mapped_by_all());
-    if (used > total) used = total;  // fixed-address programs lie outside the user range
-    std::uint64_t free = total - used;
+    process::MemoryUsage memory = process::memory_usage();
+    std::uint64_t total = memory.total, used = memory.used, free = memory.free();
     std::uint64_t libos_heap = mm::kernel_heap().bytes_in_use();
     TRY(append_meminfo(out, "MemTotal:", total));
     TRY(append_meminfo(out, "MemFree:", free));
@@ -156,12 +152,15 @@ Result<void> generate_uptime(const Subject&, TextBuilder& out) {
 
 Result<void> generate_loadavg(const Subject&, TextBuilder& out) {
     base::Vector<int> pids = TRY(live_process_ids());
-    std::size_t threads = 0;
-    for (int pid : pids)
-        if (auto process = find_live_process(pid); !process.is_error()) threads += process.value()->thread_count();
     int last = pids.is_empty() ? 0 : pids.last();
-    // No run queue is kept, so the averages are 0 and the reader is the one running thread.
-    return out.appendf("0.00 0.00 0.00 1/%zu %d\n", threads, last);
+    process::LoadAverages loads = TRY(process::load_averages());
+    for (std::uint64_t load : loads.load) {
+        // Two decimals, rounded as Linux's LOAD_INT/LOAD_FRAC do.
+        std::uint64_t hundredths = (load * 100 + (1 << (process::kLoadShift - 1))) >> process::kLoadShift;
+        TRY(out.appendf("%lu.%02lu ", hundredths / 100, hundredths % 100));
+    }
+    // No run queue is kept: the reader is the one running thread.
+    return out.appendf("1/%lu %d\n", process::thread_total(), last);
 }
 
 Result<void> generate_version(const Subject&, TextBuilder& out) {
@@ -170,7 +169,12 @@ Result<void> generate_version(const Subject&, TextBuilder& out) {
     return out.appendf("Linux version %s (cella@cella) (cella LibOS) %s\n", name.release, name.version);
 }
 
-Result<void> generate_hostname(const Subject&, TextBuilder& out) { return append_line(out, runtime::hostname()); }
+Result<void> generate_hostname(const Subject&, TextBuilder& out) { return append_line(out, runtime::hostname().view()); }
+// 1, as Debian sets it: reading the (empty) kernel log needs CAP_SYSLOG.
+Result<void> generate_dmesg_restrict(const Subject&, TextBuilder& out) { return out.append("1\n"); }
+Result<void> generate_domainname(const Subject&, TextBuilder& out) {
+    return append_line(out, runtime::domainname().view());
+}
 Result<void> generate_ostype(const Subject&, TextBuilder& out) { return append_line(out, "Linux"); }
 
 Result<void> generate_osrelease(const Subject&, TextBuilder& out) {

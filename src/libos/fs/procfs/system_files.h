@@ -14,6 +14,8 @@ Result<void> generate_version(const Subject& subject, TextBuilder& out);
 
 // /proc/sys
 Result<void> generate_hostname(const Subject& subject, TextBuilder& out);
+Result<void> generate_domainname(const Subject& subject, TextBuilder& out);
+Result<void> generate_dmesg_restrict(const Subject& subject, TextBuilder& out);
 Result<void> generate_ostype(const Subject& subject, TextBuilder& out);
 Result<void> generate_osrelease(const Subject& subject, TextBuilder& out);
 Result<void> generate_kernel_version(const Subject& subject, TextBuilder& out);

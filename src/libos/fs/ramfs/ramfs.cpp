@@ -28,12 +28,55 @@ Timestamp now() {
     return {seconds, static_cast<std::uint32_t>(nanoseconds)};
 }
 
-// One ramfs instance: its device number, inode numbers, and the lock that
-// serialises every change to its tree (renames span two directories).
-struct Volume : base::RefCounted<Volume> {
+// One ramfs instance: its device number, inode numbers, the lock that
+// serialises every change to its tree (renames span two directories), and
+// what it holds against its limits: the pages its files hold (as tmpfs
+// counts them, FileData::allocated) and its inodes. A file system that is
+// full says ENOSPC.
+struct Volume final : FileSystem {
     std::uint64_t device;
     std::uint64_t next_ino = 1;
     base::Mutex lock;
+    std::uint64_t size_limit = 0;
+    std::uint64_t inode_limit = 0;
+    std::uint64_t bytes_used = 0;  // atomics: files account under their own locks
+    std::uint64_t inodes_used = 0;
+
+    // Bytes a file may still take.
+    std::uint64_t room() const {
+        std::uint64_t used = __atomic_load_n(&bytes_used, __ATOMIC_RELAXED);
+        return used < size_limit ? size_limit - used : 0;
+    }
+    void account(std::uint64_t before, std::uint64_t after) {
+        if (after >= before) __atomic_fetch_add(&bytes_used, after - before, __ATOMIC_RELAXED);
+        else __atomic_fetch_sub(&bytes_used, before - after, __ATOMIC_RELAXED);
+    }
+    Result<void> charge_inode() {
+        if (__atomic_add_fetch(&inodes_used, 1, __ATOMIC_RELAXED) <= inode_limit) return {};
+        __atomic_fetch_sub(&inodes_used, 1, __ATOMIC_RELAXED);
+        return Error::from_errno(ENOSPC);
+    }
+    void uncharge_inode() { __atomic_fetch_sub(&inodes_used, 1, __ATOMIC_RELAXED); }
+
+    std::string_view type_name() const override { return "tmpfs"; }
+    std::string_view source() const override { return "tmpfs"; }
+    FsStats stats() const override {
+        FsStats stats;
+        stats.type = kTmpfsMagic;
+        stats.blocks = size_limit / abi::kRamfsPageSize;
+        std::uint64_t used = (__atomic_load_n(&bytes_used, __ATOMIC_RELAXED) + abi::kRamfsPageSize - 1) /
+                             abi::kRamfsPageSize;
+        stats.blocks_free = stats.blocks_available = used < stats.blocks ? stats.blocks - used : 0;
+        stats.files = inode_limit;
+        std::uint64_t inodes = __atomic_load_n(&inodes_used, __ATOMIC_RELAXED);
+        stats.files_free = inodes < inode_limit ? inode_limit - inodes : 0;
+        stats.fsid = device;
+        return stats;
+    }
+    void describe_options(base::FormatBuilder& out) const override {
+        out.append("relatime,size=%luk,nr_inodes=%lu", static_cast<unsigned long>(size_limit >> 10),
+                   static_cast<unsigned long>(inode_limit));
+    }
 };
 
 std::uint64_t g_next_device = 0x100;
@@ -44,6 +87,18 @@ public:
         : volume_(static_cast<base::RefPtr<Volume>&&>(volume)), mode_(mode) {
         ino_ = volume_->next_ino++;
         mtime_ = ctime_ = atime_ = now();
+    }
+    // The pages and the inode go back to the volume with the last reference.
+    ~RamInode() override {
+        volume_->account(charged_, 0);
+        volume_->uncharge_inode();
+    }
+    // Every node is made here: it takes one of the volume's inodes.
+    static Result<RefPtr<RamInode>> make_node(const base::RefPtr<Volume>& volume, std::uint32_t mode) {
+        TRY(volume->charge_inode());
+        auto made = base::make_ref<RamInode>(volume, mode);
+        if (made.is_error()) volume->uncharge_inode();
+        return made;
     }
 
     FileStat stat() const override {
@@ -95,7 +150,7 @@ public:
 
     Result<RefPtr<Inode>> create_unnamed(std::uint32_t mode, bool linkable) override {
         if (!is_dir()) return Error::from_errno(ENOTDIR);
-        auto node = TRY(base::make_ref<RamInode>(volume_, abi::kModeRegular | (mode & 07777)));
+        auto node = TRY(make_node(volume_, abi::kModeRegular | (mode & 07777)));
         node->links_ = 0;
         node->linkable_ = linkable;
         return RefPtr<Inode>(node.get());
@@ -196,22 +251,48 @@ public:
         return data_.read(offset, out);
     }
 
+    // A write takes at most the pages it spans. When the volume has not
+    // that much room, only what fits is written (tmpfs's short write), and
+    // nothing is ENOSPC; so a write over pages the file holds already can
+    // be refused when the volume is nearly full.
     Result<std::size_t> write_at(std::uint64_t offset, std::span<const std::uint8_t> data) override {
         if (is_dir()) return Error::from_errno(EISDIR);
-        std::size_t n = TRY(data_.write(offset, data));
+        base::ScopedLock guard(space_lock_);
+        std::uint64_t room = volume_->room();
+        std::uint64_t first_page = offset / abi::kRamfsPageSize * abi::kRamfsPageSize;
+        std::uint64_t end = offset + data.size();
+        if (end - first_page > room) {
+            std::uint64_t fits_end = first_page + room / abi::kRamfsPageSize * abi::kRamfsPageSize;
+            if (fits_end <= offset) return Error::from_errno(ENOSPC);
+            data = data.first(static_cast<std::size_t>(fits_end - offset));
+        }
+        auto written = data_.write(offset, data);
+        settle_space();
+        std::size_t n = TRY(static_cast<Result<std::size_t>&&>(written));
         mtime_ = ctime_ = now();
         return n;
     }
 
     Result<void> truncate(std::uint64_t size) override {
         if (is_dir()) return Error::from_errno(EISDIR);
-        TRY(data_.resize(size));
+        base::ScopedLock guard(space_lock_);
+        auto resized = data_.resize(size);
+        settle_space();
+        TRY(static_cast<Result<void>&&>(resized));
         mtime_ = ctime_ = now();
         return {};
     }
 
     Result<void> allocate(int mode, std::uint64_t offset, std::uint64_t length) override {
-        TRY(data_.allocate(mode, offset, length));
+        base::ScopedLock guard(space_lock_);
+        // All or nothing, as tmpfs's fallocate.
+        if (mode == 0 || mode == 1 /* FALLOC_FL_KEEP_SIZE */) {
+            std::uint64_t first_page = offset / abi::kRamfsPageSize * abi::kRamfsPageSize;
+            if (offset + length - first_page > volume_->room()) return Error::from_errno(ENOSPC);
+        }
+        auto allocated = data_.allocate(mode, offset, length);
+        settle_space();
+        TRY(static_cast<Result<void>&&>(allocated));
         mtime_ = ctime_ = now();
         return {};
     }
@@ -261,7 +342,7 @@ private:
         if (!is_dir()) return Error::from_errno(ENOTDIR);
         base::ScopedLock guard(volume_->lock);
         TRY(check_new_name(name));
-        auto node = TRY(base::make_ref<RamInode>(volume_, mode));
+        auto node = TRY(make_node(volume_, mode));
         if (!target.empty()) node->target_ = TRY(base::String::from(target));
         TRY(entries_.insert(name, node));
         if (node->is_dir()) {
@@ -287,6 +368,14 @@ private:
         mtime_ = ctime_ = now();
     }
 
+    // space_lock_ held: charges the volume for what the file now holds
+    // (stores through shared mappings allocate pages too).
+    void settle_space() {
+        std::uint64_t now_allocated = data_.allocated();
+        volume_->account(charged_, now_allocated);
+        charged_ = now_allocated;
+    }
+
     base::RefPtr<Volume> volume_;
     std::uint64_t ino_;
     std::uint32_t mode_;
@@ -298,6 +387,8 @@ private:
     Timestamp atime_, mtime_, ctime_;
     DirectoryIndex<RefPtr<RamInode>> entries_;  // directories
     FileData data_;                 // files
+    base::Mutex space_lock_;        // files: changes of their pages and charged_
+    std::uint64_t charged_ = 0;     // what the volume counts for this file
     base::String target_;           // symlinks
     XattrSet xattrs_;
     RefPtr<ipc::Fifo> fifo_;        // FIFOs
@@ -305,11 +396,13 @@ private:
 
 }  // namespace
 
-Result<RefPtr<Inode>> make_root(std::uint32_t mode) {
+Result<Mounted> make(const abi::RamfsOptions& options) {
     auto volume = TRY(base::make_ref<Volume>());
-    volume->device = g_next_device++;
-    auto root = TRY(base::make_ref<RamInode>(volume, abi::kModeDirectory | (mode & 07777)));
-    return RefPtr<Inode>(root.get());
+    volume->device = __atomic_fetch_add(&g_next_device, 1, __ATOMIC_RELAXED);
+    volume->size_limit = options.size;
+    volume->inode_limit = options.max_inodes;
+    auto root = TRY(RamInode::make_node(volume, abi::kModeDirectory | (options.mode & 07777)));
+    return Mounted{RefPtr<Inode>(root.get()), RefPtr<FileSystem>(volume.get())};
 }
 
 }  // namespace cella::fs::ramfs

@@ -360,6 +360,14 @@ Result<long> times(void* tms) {
 
 Result<void> uname(void* utsname) { return checked_void(raw_syscall(__NR_uname, reinterpret_cast<long>(utsname))); }
 
+Result<int> read_time_state(void* timex) {
+    if (*static_cast<const std::uint32_t*>(timex) != 0) return Error::from_errno(EINVAL);  // modes: read only
+    long state = raw_syscall(__NR_adjtimex, reinterpret_cast<long>(timex));
+    if (state < 0) return Error::from_errno(static_cast<int>(-state));
+    if (state > 5) return Error::from_errno(EIO);  // not a TIME_* state
+    return static_cast<int>(state);
+}
+
 void exit_group(int code) {
     for (;;) raw_syscall(__NR_exit_group, code);
 }
