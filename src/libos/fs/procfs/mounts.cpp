@@ -71,8 +71,23 @@ Result<void> generate_mountinfo(const Subject&, TextBuilder& out) {
     return {};
 }
 
+namespace {
+
+// Every kind of file system the LibOS mounts, by the name its type_name()
+// gives; /proc/filesystems and sysfs(2) both read this one list.
+struct FileSystemType {
+    std::string_view name;
+    bool needs_device;  // Linux's "nodev" column, inverted
+};
+constexpr FileSystemType kAllTypes[] = {{"tmpfs", false}, {"proc", false}, {"devtmpfs", false}, {"imagefs", true}};
+
+}  // namespace
+
 Result<void> generate_filesystems(const Subject&, TextBuilder& out) {
-    return out.append("nodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n\timagefs\n");
+    for (const FileSystemType& type : kAllTypes)
+        TRY(out.appendf("%s\t%.*s\n", type.needs_device ? "" : "nodev", static_cast<int>(type.name.size()),
+                        type.name.data()));
+    return {};
 }
 
 std::string_view filesystem_type_name(std::size_t index) {
