@@ -9,11 +9,11 @@ namespace cella::fs {
 using base::Error;
 
 Result<int> FdTable::install(RefPtr<OpenFile> file, bool cloexec, int min_fd) {
-    if (min_fd < 0 || min_fd >= limit_) return Error::from_errno(min_fd < 0 ? EINVAL : EMFILE);
+    if (min_fd < 0 || min_fd >= limit()) return Error::from_errno(min_fd < 0 ? EINVAL : EMFILE);
     base::ScopedLock guard(lock_);
     std::size_t fd = static_cast<std::size_t>(min_fd);
     while (fd < slots_.size() && slots_[fd].file) ++fd;
-    if (fd >= static_cast<std::size_t>(limit_)) return Error::from_errno(EMFILE);
+    if (fd >= static_cast<std::size_t>(limit())) return Error::from_errno(EMFILE);
     if (fd >= slots_.size()) TRY(slots_.try_resize(fd + 1));
     slots_[fd] = Slot{file, cloexec};
     return static_cast<int>(fd);
@@ -24,7 +24,7 @@ FdTable::~FdTable() { locks::owner_gone(*this); }
 void FdTable::closed(OpenFile& file) { locks::file_closed_by(*this, file); }
 
 Result<void> FdTable::install_at(int fd, RefPtr<OpenFile> file, bool cloexec) {
-    if (fd < 0 || fd >= limit_) return Error::from_errno(EBADF);
+    if (fd < 0 || fd >= limit()) return Error::from_errno(EBADF);
     RefPtr<OpenFile> previous;  // released after the lock is dropped
     {
         base::ScopedLock guard(lock_);

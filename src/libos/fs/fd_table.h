@@ -33,7 +33,9 @@ public:
     void close_all();
     Result<bool> cloexec(int fd);
     Result<void> set_cloexec(int fd, bool cloexec);
-    int limit() const { return limit_; }
+    int limit() const { return __atomic_load_n(&limit_, __ATOMIC_RELAXED); }
+    // RLIMIT_NOFILE: fds at or above it cannot be made (open ones stay).
+    void set_limit(int limit) { __atomic_store_n(&limit_, limit, __ATOMIC_RELAXED); }
     // How many files this process holds POSIX record locks on (fs/locks
     // keeps the count): a close has locks to release only when it is not 0.
     std::uint32_t& posix_locked_files() { return posix_locked_files_; }

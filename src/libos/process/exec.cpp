@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "elf/elf_file.h"
+#include "libos/process/memory_locks.h"
 #include "libos/base/format.h"
 #include "libos/fs/vfs.h"
 #include "libos/host/host.h"
@@ -241,6 +242,7 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
         process.credentials.apply_exec();  // the new program's capability sets
         ids = {process.credentials.uids(), process.credentials.gids()};
     }
+    process::forget_locks(process);
     std::uint64_t auxv[][2] = {
         {AT_SYSINFO_EHDR, machine.vdso_base},
         {AT_MINSIGSTKSZ, machine.min_signal_stack},

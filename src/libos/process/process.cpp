@@ -38,6 +38,7 @@ Result<void> Process::inherit_from(Process& parent) {
     nice = parent.nice;
     io_priority = parent.io_priority;
     personality = parent.personality;
+    limits.copy_from(parent.limits);
     umask_ = parent.umask_;
     exe_path_ = TRY(base::String::from(parent.exe_path_.view()));
     base::Vector<char> line;

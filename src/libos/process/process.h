@@ -15,6 +15,7 @@
 #include "libos/fs/fd_table.h"
 #include "libos/ipc/waitable.h"
 #include "credentials.h"
+#include "resource_limits.h"
 #include "signal_action.h"
 #include "signal_queue.h"
 
@@ -188,6 +189,15 @@ public:
     int nice = 0;
     int io_priority = 0;
     std::uint32_t personality = 0;
+    ResourceLimits limits;
+    // mlock/mlockall: the page ranges locked (sorted, disjoint) and
+    // MCL_FUTURE. What counts as locked is their part that is still mapped.
+    struct LockedRange {
+        std::uint64_t start, end;
+    };
+    base::Vector<LockedRange> locked_ranges;
+    bool lock_future = false;
+    base::Mutex& locked_lock() { return locked_lock_; }
 
     // User and group ids; every change holds credentials_lock() (glibc
     // makes each thread repeat a set*id call).
@@ -237,6 +247,7 @@ private:
     SignalAction signal_actions_[64];
     base::Mutex signal_lock_;
     base::Mutex credentials_lock_;
+    base::Mutex locked_lock_;
     SignalQueue shared_pending_;
     base::Mutex threads_lock_;
     base::IntrusiveList<Thread> threads_;

@@ -147,6 +147,7 @@ Result<void> mount_file_systems(const BootRecord& boot) {
 Result<base::RefPtr<process::Process>> make_first_process(const abi::BootInfo& info) {
     auto process = TRY(base::make_ref<process::Process>(process::process_table().allocate_id(), 0));
     process->pgid = process->sid = process->pid();
+    process->limits.set_defaults(info.default_stack_size);
     TRY(process->set_cwd("/"));
     for (int fd = 0; fd < 3; ++fd) {
         auto stream = TRY(base::make_ref<fs::HostStream>(info.stdio_fds[fd], O_RDWR));

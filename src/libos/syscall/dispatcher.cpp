@@ -79,6 +79,7 @@ void init_dispatcher(bool strace) {
     install(system_syscalls());
     install(sched_syscalls());
     install(capability_syscalls());
+    install(memory_lock_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

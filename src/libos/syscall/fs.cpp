@@ -186,8 +186,13 @@ Result<long> sys_fcntl(SyscallArgs& a) {
     fs::FdTable& fds = current_process().fds();
     RefPtr<OpenFile> file = TRY(fds.get(fd));
     switch (a.integer(1)) {
-    case F_DUPFD: return TRY(fds.install(file, false, a.integer(2)));
-    case F_DUPFD_CLOEXEC: return TRY(fds.install(file, true, a.integer(2)));
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+        // A lowest fd at or past RLIMIT_NOFILE is EINVAL here, where a full table is EMFILE.
+        int lowest = a.integer(2);
+        if (lowest < 0 || lowest >= fds.limit()) return Error::from_errno(EINVAL);
+        return TRY(fds.install(file, a.integer(1) == F_DUPFD_CLOEXEC, lowest));
+    }
     case F_GETFD: return TRY(fds.cloexec(fd)) ? FD_CLOEXEC : 0;
     case F_SETFD:
         TRY(fds.set_cloexec(fd, a.arg[2] & FD_CLOEXEC));

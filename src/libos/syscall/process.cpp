@@ -13,6 +13,7 @@
 #include "libos/process/exec.h"
 #include "libos/process/groups.h"
 #include "libos/process/pidfd.h"
+#include "libos/process/process_table.h"
 #include "libos/process/siginfo.h"
 #include "rusage.h"
 #include "syscall.h"
@@ -137,54 +138,52 @@ Result<long> sys_arch_prctl(SyscallArgs& a) {
     }
 }
 
-struct Rlimit {
-    std::uint64_t current;
-    std::uint64_t maximum;
-};
+constexpr int kCapSysResource = 24;
 
-Result<Rlimit> limit_of(int resource) {
-    constexpr std::uint64_t kInfinity = ~std::uint64_t{0};
-    switch (resource) {
-    case RLIMIT_STACK: return Rlimit{process::machine_info().default_stack_size, kInfinity};
-    case RLIMIT_NOFILE: {
-        auto limit = static_cast<std::uint64_t>(current_process().fds().limit());
-        return Rlimit{limit, limit};
+// The process prlimit64 names: 0 or the caller, or another one the caller
+// may change (same real uid, or CAP_SYS_RESOURCE).
+Result<base::RefPtr<process::Process>> limits_target(int pid, bool& privileged) {
+    process::Process& self = current_process();
+    std::uint32_t uid;
+    {
+        base::ScopedLock guard(self.credentials_lock());
+        privileged = self.credentials.has_capability(kCapSysResource);
+        uid = self.credentials.uids().real;
     }
-    case RLIMIT_CORE: return Rlimit{0, kInfinity};
-    case RLIMIT_NPROC: return Rlimit{4096, 4096};
-    case RLIMIT_MEMLOCK: return Rlimit{8 << 20, 8 << 20};
-    case RLIMIT_SIGPENDING: return Rlimit{4096, 4096};
-    case RLIMIT_MSGQUEUE: return Rlimit{819200, 819200};
-    case RLIMIT_NICE:
-    case RLIMIT_RTPRIO: return Rlimit{0, 0};
-    case RLIMIT_CPU:
-    case RLIMIT_FSIZE:
-    case RLIMIT_DATA:
-    case RLIMIT_RSS:
-    case RLIMIT_AS:
-    case RLIMIT_LOCKS:
-    case RLIMIT_RTTIME: return Rlimit{kInfinity, kInfinity};
-    default: return Error::from_errno(EINVAL);
-    }
+    if (pid == 0 || pid == self.pid()) return base::RefPtr<process::Process>(&self);
+    base::RefPtr<process::Process> target = process::process_table().find_process(pid);
+    if (!target) return Error::from_errno(ESRCH);
+    base::ScopedLock guard(target->credentials_lock());
+    if (!privileged && target->credentials.uids().real != uid) return Error::from_errno(EPERM);
+    return target;
+}
+
+Result<void> set_limit(process::Process& target, int resource, process::Rlimit wanted, bool privileged) {
+    TRY(target.limits.set(resource, wanted, privileged));
+    if (resource == RLIMIT_NOFILE)
+        target.fds().set_limit(static_cast<int>(wanted.current > 0x7fffffff ? 0x7fffffff : wanted.current));
+    return {};
 }
 
 Result<long> sys_prlimit64(SyscallArgs& a) {
-    int pid = a.integer(0);
-    if (pid != 0 && pid != current_process().pid()) return Error::from_errno(ESRCH);
-    Rlimit limit = TRY(limit_of(a.integer(1)));
-    if (a.address(2)) {
-        Rlimit wanted = TRY(mm::read_user<Rlimit>(a.address(2)));
-        if (wanted.current > wanted.maximum) return Error::from_errno(EINVAL);
-        // Raising past the fixed limits is refused as for an unprivileged
-        // process; lowering is accepted but not yet enforced.
-        if (wanted.maximum > limit.maximum) return Error::from_errno(EPERM);
-    }
-    if (a.address(3)) TRY(mm::write_user(a.address(3), limit));
+    bool privileged = false;
+    base::RefPtr<process::Process> target = TRY(limits_target(a.integer(0), privileged));
+    int resource = a.integer(1);
+    process::Rlimit old = TRY(target->limits.get(resource));
+    if (a.address(2)) TRY(set_limit(*target, resource, TRY(mm::read_user<process::Rlimit>(a.address(2))), privileged));
+    if (a.address(3)) TRY(mm::write_user(a.address(3), old));
     return 0;
 }
 
 Result<long> sys_getrlimit(SyscallArgs& a) {
-    TRY(mm::write_user(a.address(1), TRY(limit_of(a.integer(0)))));
+    TRY(mm::write_user(a.address(1), TRY(current_process().limits.get(a.integer(0)))));
+    return 0;
+}
+
+Result<long> sys_setrlimit(SyscallArgs& a) {
+    bool privileged = false;
+    base::RefPtr<process::Process> self = TRY(limits_target(0, privileged));
+    TRY(set_limit(*self, a.integer(0), TRY(mm::read_user<process::Rlimit>(a.address(1))), privileged));
     return 0;
 }
 
@@ -317,6 +316,7 @@ constexpr SyscallSpec kSpecs[] = {
     {__NR_arch_prctl, sys_arch_prctl, "xp"},
     {__NR_prlimit64, sys_prlimit64, "ddpp"},
     {__NR_getrlimit, sys_getrlimit, "dp"},
+    {__NR_setrlimit, sys_setrlimit, "dp"},
 };
 
 }  // namespace

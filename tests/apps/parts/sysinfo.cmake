@@ -1,6 +1,6 @@
 # System information, file-system statistics, /dev/shm, scheduling
 # attributes, capabilities and privileged calls (issue 9, section 3).
-list(APPEND APP_PROGRAMS statfs dev_shm sysinfo sched_attrs privileged sort_big)
+list(APPEND APP_PROGRAMS statfs dev_shm sysinfo sched_attrs privileged sort_big rlimits)
 foreach(variant ${VARIANTS})
   set(dir /usr/local/bin/tests/${variant})
   # A 1 MiB ramfs to fill up: ENOSPC, not ENOMEM. (\x5b is "[": an unpaired
@@ -12,6 +12,7 @@ foreach(variant ${VARIANTS})
   app_test(apps.${variant}.sysinfo --stdout "sysinfo ok" -- ${dir}/sysinfo)
   app_test(apps.${variant}.sched-attrs --stdout "sched_attrs ok" -- ${dir}/sched_attrs)
   app_test(apps.${variant}.privileged --stdout "privileged ok" -- ${dir}/privileged)
+  app_test(apps.${variant}.rlimits --stdout "rlimits ok" -- ${dir}/rlimits)
   # Debian's GNU sort on an 11 MB file.
   app_test(apps.${variant}.sort-big --stdout "sort_big ok" -- ${dir}/sort_big /usr/bin/sort)
 endforeach()

@@ -6,6 +6,7 @@
 
 #include "clocks.h"
 #include "libos/fs/open_file.h"
+#include "libos/process/memory_locks.h"
 #include "libos/runtime/system_info.h"
 #include "mappings.h"
 #include "process_info.h"
@@ -20,7 +21,6 @@ constexpr std::uint64_t kNoLimit = ~std::uint64_t{0};  // RLIM_INFINITY
 constexpr int kExitSignal = 17;                        // SIGCHLD, what a parent is sent
 constexpr int kSignalQueueLimit = 4096;                // RLIMIT_SIGPENDING, as prlimit reports it
 // Every capability up to CAP_CHECKPOINT_RESTORE (40): processes run as root.
-constexpr std::uint64_t kAllCapabilities = (std::uint64_t{1} << 41) - 1;
 
 // What /proc/PID/stat, statm and status are made from.
 struct ProcessView {
@@ -137,12 +137,21 @@ Result<void> generate_status(const Subject& subject, TextBuilder& out) {
     TRY(out.appendf("Name:\t%s\nUmask:\t0%c%c%c\nState:\t%s\n", facts.thread.name, octal_digit(umask, 6),
                     octal_digit(umask, 3), octal_digit(umask, 0), running ? "R (running)" : "S (sleeping)"));
     TRY(out.appendf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", pid, tid, process.ppid()));
-    TRY(out.append("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"));
+    process::Credentials::Ids uids, gids;
+    process::Credentials::Capabilities caps;
+    {
+        base::ScopedLock guard(process.credentials_lock());
+        uids = process.credentials.uids();
+        gids = process.credentials.gids();
+        caps = process.credentials.capabilities();
+    }
+    TRY(out.appendf("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", uids.real, uids.effective, uids.saved,
+                    uids.filesystem, gids.real, gids.effective, gids.saved, gids.filesystem));
     TRY(out.appendf("FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", fd_size, pid, tid,
                     pid, pid));
     TRY(append_kb(out, "VmPeak", memory.size));
     TRY(append_kb(out, "VmSize", memory.size));
-    TRY(append_kb(out, "VmLck", 0));
+    TRY(append_kb(out, "VmLck", process::locked_bytes(process)));
     TRY(append_kb(out, "VmPin", 0));
     TRY(append_kb(out, "VmHWM", view.resident));
     TRY(append_kb(out, "VmRSS", view.resident));
@@ -161,7 +170,7 @@ Result<void> generate_status(const Subject& subject, TextBuilder& out) {
     TRY(out.appendf("SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
                     facts.thread.pending, facts.shared_pending, facts.thread.blocked, facts.ignored, facts.caught));
     TRY(out.appendf("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
-                    std::uint64_t{0}, kAllCapabilities, kAllCapabilities, kAllCapabilities, std::uint64_t{0}));
+                    caps.inheritable, caps.permitted, caps.effective, caps.bounding, caps.ambient));
     TRY(out.append("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"));
     std::uint32_t cpus = runtime::cpu_count();
     TRY(out.append("Cpus_allowed:\t"));
