@@ -47,7 +47,7 @@ totals=(0 0 0 0 0 0 0 0)
 for module in "${modules[@]}"; do
   native_log="$work/logs/$module.native.log"
   cella_log="$work/logs/$module.cella.log"
-  (cd /tmp && timeout "$limit" python3.11 -m test -v "$module" >"$native_log" 2>&1)
+  (cd /tmp && timeout "$limit" /usr/bin/python3.11 -m test -v "$module" >"$native_log" 2>&1)
   timeout "$limit" "$cella" run -C "$instance" /usr/bin/python3 -m test -v "$module" >"$cella_log" 2>&1
   echo "exit status $?" >>"$cella_log"
   read -r n1 n2 n3 n4 <<<"$(summarize "$native_log")"

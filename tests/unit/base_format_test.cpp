@@ -21,6 +21,7 @@ TEST(Format, Integers) {
     EXPECT_EQ(fmt("%x %X %lx", 255u, 255u, 0xdeadbeefcafeUL), "ff FF deadbeefcafe");
     EXPECT_EQ(fmt("%zu", static_cast<std::size_t>(99)), "99");
     EXPECT_EQ(fmt("%d", INT32_MIN), "-2147483648");
+    EXPECT_EQ(fmt("0%o 0%lo %o", 0644u, 04755UL, 0u), "0644 04755 0");
 }
 
 TEST(Format, WidthAndPadding) {

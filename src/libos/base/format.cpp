@@ -118,10 +118,12 @@ std::size_t vformat_to(char* buffer, std::size_t capacity, const char* fmt, va_l
             break;
         }
         case 'u':
+        case 'o':
         case 'x':
         case 'X': {
             std::uint64_t value = size == 0 ? va_arg(args, unsigned) : va_arg(args, unsigned long long);
-            int n = render_unsigned(scratch, value, *p == 'u' ? 10 : 16, *p == 'X');
+            unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
+            int n = render_unsigned(scratch, value, base, *p == 'X');
             put_padded(sink, scratch, n, width, left, pad);
             break;
         }
