@@ -120,11 +120,12 @@ Result<long> sys_sched_setaffinity(SyscallArgs& a) {
     TRY(mm::copy_from_user(&mask, a.address(2), length < sizeof mask ? length : sizeof mask));
     if (length < sizeof mask) mask &= (std::uint64_t{1} << (length * 8)) - 1;
     mask &= online_cpus();
-    if (!mask) return Error::from_errno(EINVAL);
+    if (a.integer(0) < 0) return Error::from_errno(ESRCH);  // no pid check before the lookup, as Linux
     bool privileged = capable(current_process(), kCapSysNice);
     return with_thread(a.integer(0), [&](Thread& thread) -> Result<long> {
         if (&thread.process() != &current_process() && !privileged && !may_change(thread.process()))
             return Error::from_errno(EPERM);
+        if (!mask) return Error::from_errno(EINVAL);
         thread.scheduling.affinity = mask;
         return 0;
     });
@@ -133,6 +134,8 @@ Result<long> sys_sched_setaffinity(SyscallArgs& a) {
 Result<long> sys_sched_getaffinity(SyscallArgs& a) {
     std::uint64_t size = a.size(1);
     if (size < sizeof(std::uint64_t) || size % sizeof(std::uint64_t)) return Error::from_errno(EINVAL);
+    // ESRCH, not EINVAL: glibc and CPython grow the set and retry on EINVAL.
+    if (a.integer(0) < 0) return Error::from_errno(ESRCH);
     std::uint64_t mask = TRY(with_thread(a.integer(0), [](Thread& thread) -> Result<long> {
         return static_cast<long>(thread.scheduling.affinity);
     }));

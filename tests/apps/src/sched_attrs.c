@@ -97,6 +97,8 @@ int main(void) {
     CPU_ZERO(&set);
     CHECK(sched_setaffinity(0, sizeof set, &set) == -1 && errno == EINVAL);
     CHECK(sched_getaffinity(999999, sizeof set, &set) == -1 && errno == ESRCH);
+    CHECK(sched_getaffinity(-1, sizeof set, &set) == -1 && errno == ESRCH);
+    CHECK(sched_setaffinity(-1, sizeof set, &set) == -1 && errno == ESRCH);
     CHECK(syscall(SYS_sched_getaffinity, 0, 3, &set) == -1 && errno == EINVAL);
 
     /* I/O priorities: IOPRIO_WHO_PROCESS = 1, class in bits 13-15. */
