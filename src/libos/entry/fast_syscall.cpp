@@ -22,10 +22,7 @@ static_assert(offsetof(KernelMcontext, rcx) == 112 && offsetof(KernelMcontext, r
 static_assert(offsetof(KernelMcontext, rip) == 128 && offsetof(KernelMcontext, eflags) == 136);
 static_assert(offsetof(KernelMcontext, cs) == 144 && offsetof(KernelMcontext, fpstate) == 184);
 
-constexpr std::size_t kSwBytesOffset = 464;  // struct _fpx_sw_bytes in the FXSAVE area's unused tail
-constexpr std::size_t kSwBytesSize = 48;
 constexpr std::size_t kXsaveHeaderOffset = 512;
-constexpr std::uint32_t kFpMagic2 = 0x46505845;
 constexpr std::size_t kFastStackReserve = 4096;  // the XSAVE area at the top of the fast stack
 constexpr std::size_t kFrameReserve = 512;       // the ucontext below it
 
@@ -35,7 +32,6 @@ constexpr std::size_t kFrameReserve = 512;       // the ucontext below it
 // segment word (cs, ss) and the FPU area's software-reserved bytes, which
 // name the XSAVE features and size.
 struct FrameTemplate {
-    bool ready = false;
     std::uint64_t uc_flags = 0;
     std::uint64_t segments = 0;
     std::uint8_t sw_bytes[kSwBytesSize] = {};
@@ -43,6 +39,10 @@ struct FrameTemplate {
     std::uint32_t xstate_size = 0;
 };
 FrameTemplate g_template;
+// g_template is written once, by the first thread to claim it, and read
+// only after kTemplateReady is published.
+enum : int { kTemplateEmpty, kTemplateWriting, kTemplateReady };
+int g_template_state = kTemplateEmpty;
 
 // Whether the syscall reads or replaces the FPU state in its frame.
 bool needs_fpstate(long nr) {
@@ -76,16 +76,15 @@ void sanitize_fpstate(std::uint8_t* buffer) {
     std::memset(buffer + kXsaveHeaderOffset + 8, 0, 56);
 }
 
-void finish(KernelUcontext& context) {
+void finish() {
     ThreadCpu* cpu = current_cpu();
     if (cpu->fp_captured) sanitize_fpstate(reinterpret_cast<std::uint8_t*>(cpu->fp_buffer));
-    (void)context;
 }
 
 }  // namespace
 
 void note_host_frame(const KernelUcontext& context) {
-    if (__atomic_load_n(&g_template.ready, __ATOMIC_ACQUIRE)) return;
+    if (__atomic_load_n(&g_template_state, __ATOMIC_ACQUIRE) != kTemplateEmpty) return;
     const auto* fp = reinterpret_cast<const std::uint8_t*>(context.uc_mcontext.fpstate);
     if (!fp) return;
     FrameTemplate t;
@@ -97,14 +96,16 @@ void note_host_frame(const KernelUcontext& context) {
     std::memcpy(&t.xfeatures, t.sw_bytes + 8, 8);
     std::memcpy(&t.xstate_size, t.sw_bytes + 16, 4);
     // Without the XSAVE layout (magic1) the fast path cannot save the FPU.
-    if (magic1 != 0x46505853 || t.xstate_size == 0 || t.xstate_size + 4 > kFastStackReserve) return;
-    t.ready = true;
-    // Several threads may race here with identical values.
+    if (magic1 != kXstateMagic1 || t.xstate_size == 0 || t.xstate_size + 4 > kFastStackReserve) return;
+    int expected = kTemplateEmpty;
+    if (!__atomic_compare_exchange_n(&g_template_state, &expected, kTemplateWriting, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED))
+        return;
     g_template = t;
-    __atomic_store_n(&g_template.ready, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&g_template_state, kTemplateReady, __ATOMIC_RELEASE);
 }
 
-bool fast_entry_ready() { return __atomic_load_n(&g_template.ready, __ATOMIC_ACQUIRE); }
+bool fast_entry_ready() { return __atomic_load_n(&g_template_state, __ATOMIC_ACQUIRE) == kTemplateReady; }
 
 void setup_fast_entry(ThreadCpu& cpu) {
     std::uint64_t fast_top = cpu.altstack_base + kLibosStackAllocation;
@@ -132,7 +133,7 @@ void capture_fpstate(KernelUcontext& context) {
         auto high = static_cast<std::uint32_t>(g_template.xfeatures >> 32);
         asm volatile("xsave64 (%0)" : : "r"(buffer), "a"(low), "d"(high) : "memory");
         std::memcpy(buffer + kSwBytesOffset, g_template.sw_bytes, kSwBytesSize);
-        std::memcpy(buffer + g_template.xstate_size, &kFpMagic2, 4);
+        std::memcpy(buffer + g_template.xstate_size, &kXstateMagic2, 4);
         cpu->fp_captured = 1;
     }
     context.uc_mcontext.fpstate = reinterpret_cast<decltype(context.uc_mcontext.fpstate)>(buffer);
@@ -155,11 +156,11 @@ extern "C" void cella_fast_syscall(entry::KernelUcontext* context) {
     // A handler's frame takes the FPU state along.
     if (thread.cpu().interrupt_requested) entry::capture_fpstate(*context);
     process::return_to_user(thread, *context, args.context_replaced ? -1 : nr);
-    entry::finish(*context);
+    entry::finish();
 }
 
 extern "C" void cella_fast_interrupted(entry::KernelUcontext* context) {
     entry::capture_fpstate(*context);
     process::return_to_user(entry::current_thread(), *context, -1);
-    entry::finish(*context);
+    entry::finish();
 }

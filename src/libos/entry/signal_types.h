@@ -4,6 +4,7 @@
 #include <asm/signal.h>
 #include <asm/ucontext.h>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace cella::entry {
@@ -30,6 +31,15 @@ struct KernelSiginfo {
     };
 };
 static_assert(sizeof(KernelSiginfo) == 128);
+
+// The FPU state in a signal frame: the 512-byte FXSAVE area, whose unused
+// tail holds struct _fpx_sw_bytes (FP_XSTATE_MAGIC1 there says XSAVE data
+// follows), and FP_XSTATE_MAGIC2 right after the XSAVE data.
+inline constexpr std::size_t kFxsaveSize = 512;
+inline constexpr std::size_t kSwBytesOffset = 464;
+inline constexpr std::size_t kSwBytesSize = 48;
+inline constexpr std::uint32_t kXstateMagic1 = 0x46505853;
+inline constexpr std::uint32_t kXstateMagic2 = 0x46505845;
 
 inline constexpr int kSysUserDispatch = 2;  // si_code of a Syscall User Dispatch SIGSYS
 

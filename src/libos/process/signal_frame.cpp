@@ -11,10 +11,10 @@ namespace {
 
 using base::Error;
 
-constexpr std::uint32_t kXstateMagic1 = 0x46505853;  // FP_XSTATE_MAGIC1
-constexpr std::uint32_t kXstateMagic2 = 0x46505845;  // FP_XSTATE_MAGIC2
-constexpr std::size_t kFxsaveSize = 512;
-constexpr std::size_t kSwBytesOffset = 464;
+using entry::kFxsaveSize;
+using entry::kSwBytesOffset;
+using entry::kXstateMagic1;
+using entry::kXstateMagic2;
 constexpr std::size_t kMaxFpstate = 64 * 1024;
 constexpr std::uint64_t kRedZone = 128;
 constexpr unsigned long kSaRestorer = 0x04000000;
