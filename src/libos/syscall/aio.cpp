@@ -11,6 +11,7 @@
 #include "libos/ipc/eventfd.h"
 #include "libos/runtime/log.h"
 #include "syscall.h"
+#include "temporary_mask.h"
 
 namespace cella::syscall {
 namespace {
@@ -173,17 +174,24 @@ Result<long> get_events(SyscallArgs& a) {
 
 Result<long> sys_io_getevents(SyscallArgs& a) { return get_events(a); }
 
-// io_pgetevents with a signal mask to hold while waiting is not done yet:
-// ENOSYS, which libaio and programs take as "use io_getevents".
+// io_pgetevents: io_getevents with a signal mask held while it waits
+// (struct __aio_sigset: the mask's address and size). Interrupted with no
+// event it restarts unless a handler runs (Linux's ERESTARTNOHAND), where
+// io_getevents says EINTR.
 Result<long> sys_io_pgetevents(SyscallArgs& a) {
-    if (a.address(5)) {
-        std::uint64_t mask = TRY(mm::read_user<std::uint64_t>(a.address(5)));
-        if (mask) {
-            log::debug("io_pgetevents with a signal mask is not supported yet: returning ENOSYS");
-            return Error::from_errno(ENOSYS);
-        }
+    struct AioSigset {
+        std::uint64_t mask;
+        std::uint64_t size;
+    } sigset{0, 0};
+    if (a.address(5)) sigset = TRY(mm::read_user<AioSigset>(a.address(5)));
+    TemporaryMask mask(sigset.mask, sigset.size);
+    if (mask.error()) return Error::from_errno(mask.error());
+    Result<long> got = get_events(a);
+    if (got.is_error() && got.error().code() == EINTR) {
+        mask.keep_for_handler();
+        return Error::from_errno(process::kRestartNoHand);
     }
-    return get_events(a);
+    return got;
 }
 
 // io_cancel(ctx, iocb*, result*): only a poll still waiting can be cancelled.

@@ -11,6 +11,7 @@
 #include "libos/process/current.h"
 #include "libos/process/signals.h"
 #include "syscall.h"
+#include "temporary_mask.h"
 
 namespace cella::syscall {
 namespace {
@@ -57,49 +58,6 @@ Result<long> make_eventfd(unsigned initial, int flags) {
 
 Result<long> sys_eventfd(SyscallArgs& a) { return make_eventfd(static_cast<unsigned>(a.arg[0]), 0); }
 Result<long> sys_eventfd2(SyscallArgs& a) { return make_eventfd(static_cast<unsigned>(a.arg[0]), a.integer(1)); }
-
-// ppoll/pselect6/epoll_pwait(2): the mask given holds while waiting and, if
-// a handler interrupts the call, during the handler; otherwise the old one
-// comes back on every return, errors included (Linux's
-// restore_saved_sigmask_unless).
-class TemporaryMask {
-public:
-    TemporaryMask(std::uint64_t mask_address, std::uint64_t size) {
-        if (!mask_address) return;
-        if (size != 8) {
-            error_ = EINVAL;
-            return;
-        }
-        auto mask = mm::read_user<std::uint64_t>(mask_address);
-        if (mask.is_error()) {
-            error_ = EFAULT;
-            return;
-        }
-        active_ = true;
-        old_ = current_thread().signal_mask;
-        process::set_signal_mask(current_thread(), mask.value());
-    }
-    TemporaryMask(const TemporaryMask&) = delete;
-    TemporaryMask& operator=(const TemporaryMask&) = delete;
-    ~TemporaryMask() {
-        if (active_) process::set_signal_mask(current_thread(), old_);
-    }
-    int error() const { return error_; }
-    // The call was interrupted: the mask stays until the handler has run,
-    // and return_to_user puts the old one back.
-    void keep_for_handler() {
-        if (!active_) return;
-        active_ = false;
-        base::ScopedLock guard(current_process().signal_lock());
-        current_thread().mask_after_handler = old_;
-        current_thread().restore_mask_after_handler = true;
-    }
-
-private:
-    bool active_ = false;
-    int error_ = 0;
-    std::uint64_t old_ = 0;
-};
 
 struct PollFd {
     int fd;
