@@ -20,6 +20,16 @@ instance="$work/instance"
 if [ ! -f "$instance/cella.json" ] || [ "$(cat "$work/instance.stamp" 2>/dev/null)" != "$(stat -c %Y "$cella")" ]; then
   rm -rf "$instance"
   "$cella" new "$instance" >/dev/null
+  # Room as a user would give Python: glibc reserves 64 MiB of address
+  # space per thread arena, and test_mmap maps files past 4 GiB.
+  /usr/bin/python3 - "$instance/cella.json" <<'EDIT'
+import json, sys
+path = sys.argv[1]
+config = json.load(open(path))
+config["resource_limits"]["user_space_size"] = "8GB"
+config["resource_limits"]["max_num_of_threads"] = 256
+json.dump(config, open(path, "w"), indent=4)
+EDIT
   # The standard library with its test package, and what the tests start.
   "$cella" add -C "$instance" /usr/bin/python3 /usr/bin/python3.11 /usr/lib/python3.11 >/dev/null
   "$cella" add -C "$instance" --to /bin /bin/dash /bin/echo /bin/cat /bin/true /bin/false /bin/ls /bin/sleep \
