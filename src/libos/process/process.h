@@ -142,6 +142,9 @@ public:
     ipc::Waitable child_events;
     // Notified when this process becomes a zombie (its pidfds turn readable).
     ipc::Waitable exited;
+    // Notified whenever a signal is queued for the process or one of its
+    // threads (signalfd's readers and pollers wait on it).
+    ipc::Waitable signal_arrivals;
     // vfork: non-zero while the parent's thread waits for this child to
     // call execve or to exit (a futex word).
     std::uint32_t vfork_pending = 0;

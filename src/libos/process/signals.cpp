@@ -156,26 +156,39 @@ void interrupt_others(Process& process, Thread* self) {
 
 base::Result<void> send_to_thread(Thread& thread, const AppSiginfo& info) {
     Process& process = thread.process();
-    bool continued;
+    bool continued, queued = false;
     {
         base::ScopedLock guard(process.signal_lock());
         continued = prepare_signal(process, info.signo);
         if (!is_ignored(process, info.signo) || (thread.signal_mask & signal_bit(info.signo))) {
             TRY(thread.pending.add(info));
             rearm(thread);
+            queued = true;
         }
     }
+    if (queued) process.signal_arrivals.notify_all();
     if (continued) report_continued(process);
     return {};
 }
 
 base::Result<void> send_to_process(Process& process, const AppSiginfo& info) {
-    bool continued;
+    bool continued, queued = false;
     {
         base::ScopedLock guard(process.signal_lock());
         continued = prepare_signal(process, info.signo);
-        if (!is_ignored(process, info.signo)) TRY(queue_for_process(process, info));
+        // As Linux's sig_ignored: a signal the main thread blocks is kept,
+        // since the action may change before it is unblocked (and a
+        // signalfd may take it).
+        bool blocked = false;
+        process.for_each_thread([&](Thread& thread) {
+            if (thread.tid() == process.pid()) blocked = thread.signal_mask & signal_bit(info.signo);
+        });
+        if (!is_ignored(process, info.signo) || blocked) {
+            TRY(queue_for_process(process, info));
+            queued = true;
+        }
     }
+    if (queued) process.signal_arrivals.notify_all();
     if (continued) report_continued(process);
     return {};
 }

@@ -80,6 +80,7 @@ void init_dispatcher(bool strace) {
     install(sched_syscalls());
     install(capability_syscalls());
     install(memory_lock_syscalls());
+    install(event_file_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

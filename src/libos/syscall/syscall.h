@@ -74,6 +74,7 @@ std::span<const SyscallSpec> system_syscalls();
 std::span<const SyscallSpec> sched_syscalls();
 std::span<const SyscallSpec> capability_syscalls();
 std::span<const SyscallSpec> memory_lock_syscalls();
+std::span<const SyscallSpec> event_file_syscalls();
 
 // prctl's capability options (PR_CAPBSET_*, PR_CAP_AMBIENT, PR_*_KEEPCAPS, PR_GET_SECUREBITS).
 Result<long> capability_prctl(int option, std::uint64_t arg2, std::uint64_t arg3);

@@ -38,6 +38,7 @@ struct Timer {
     std::int64_t interval = 0;
     TimerEvent event{};
     int overrun = 0;
+    base::RefPtr<TimerListener> listener;  // instead of a signal; pid is 0
 };
 
 struct TimerTable {
@@ -87,6 +88,10 @@ Interval remaining(const Timer& timer) {
 }
 
 void fire(const Timer& timer) {
+    if (timer.listener) {
+        timer.listener->expired(1 + static_cast<std::uint64_t>(timer.overrun));
+        return;
+    }
     if (timer.event.notify == kSigevNone) return;
     base::RefPtr<process::Process> process = process::process_table().find_process(timer.pid);
     if (!process) return;
@@ -137,6 +142,27 @@ void arm(Timer& timer, std::int64_t value, std::int64_t interval) {
     runtime::wake_service_thread();
 }
 
+// Arms for an absolute time on the timer's own clock, or a relative one.
+void arm_at(Timer& timer, bool absolute, const Interval& value) {
+    std::int64_t relative = value.value_ns;
+    if (absolute && relative) {
+        // How far away the time is now.
+        std::int64_t s = 0, ns = 0;
+        std::int64_t now = base_now(timer);
+        if (timer.base == Base::Monotonic && !host::clock_gettime(timer.clock, s, ns).is_error())
+            now = s * 1000000000 + ns;
+        relative = value.value_ns - now;
+        if (relative <= 0) relative = 1;
+    }
+    arm(timer, relative, relative ? value.interval_ns : 0);
+}
+
+Timer* find_listener(TimerTable& t, const TimerListener& listener) {
+    for (Timer& timer : t.timers)
+        if (timer.listener.get() == &listener) return &timer;
+    return nullptr;
+}
+
 }  // namespace
 
 base::Result<Interval> set_itimer(process::Process& process, int which, const Interval* value) {
@@ -180,18 +206,47 @@ base::Result<Interval> set_timer(process::Process& process, int id, bool absolut
     Timer* timer = id >= 0 ? find(t, process.pid(), id) : nullptr;
     if (!timer) return Error::from_errno(EINVAL);
     Interval old = remaining(*timer);
-    std::int64_t relative = value.value_ns;
-    if (absolute && relative) {
-        // An absolute time on the timer's own clock: how far away it is now.
-        std::int64_t s = 0, ns = 0;
-        std::int64_t now = base_now(*timer);
-        if (timer->base == Base::Monotonic && !host::clock_gettime(timer->clock, s, ns).is_error())
-            now = s * 1000000000 + ns;
-        relative = value.value_ns - now;
-        if (relative <= 0) relative = 1;
-    }
-    arm(*timer, relative, relative ? value.interval_ns : 0);
+    arm_at(*timer, absolute, value);
     return old;
+}
+
+base::Result<Interval> set_listener_timer(TimerListener& listener, int clock, bool absolute, const Interval& value) {
+    TimerTable& t = table();
+    base::ScopedLock guard(t.lock);
+    Timer* timer = find_listener(t, listener);
+    if (!timer) {
+        if (!value.value_ns) return Interval{0, 0};
+        int cpu_thread = 0;
+        Base base = TRY(base_of(clock, cpu_thread));
+        if (base != Base::Monotonic) return Error::from_errno(EINVAL);
+        Timer fresh{0, -1000, base, clock};
+        fresh.listener = base::RefPtr<TimerListener>(&listener);
+        TRY(t.timers.try_append(static_cast<Timer&&>(fresh)));
+        timer = &t.timers.last();
+    }
+    Interval old = remaining(*timer);
+    arm_at(*timer, absolute, value);
+    return old;
+}
+
+Interval listener_timer_remaining(TimerListener& listener) {
+    TimerTable& t = table();
+    base::ScopedLock guard(t.lock);
+    Timer* timer = find_listener(t, listener);
+    return timer ? remaining(*timer) : Interval{0, 0};
+}
+
+void remove_listener_timer(TimerListener& listener) {
+    base::RefPtr<TimerListener> last;  // dropped after the lock
+    TimerTable& t = table();
+    base::ScopedLock guard(t.lock);
+    for (std::size_t i = 0; i < t.timers.size(); ++i) {
+        if (t.timers[i].listener.get() == &listener) {
+            last = static_cast<base::RefPtr<TimerListener>&&>(t.timers[i].listener);
+            t.timers.remove(i);
+            return;
+        }
+    }
 }
 
 base::Result<Interval> get_timer(process::Process& process, int id) {

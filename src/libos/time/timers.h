@@ -5,6 +5,7 @@
 // while one is armed.
 #include <cstdint>
 
+#include "libos/base/own_ptr.h"
 #include "libos/base/result.h"
 #include "libos/process/process.h"
 
@@ -30,6 +31,21 @@ base::Result<Interval> set_timer(process::Process& process, int id, bool absolut
 base::Result<Interval> get_timer(process::Process& process, int id);
 base::Result<int> timer_overrun(process::Process& process, int id);
 base::Result<void> delete_timer(process::Process& process, int id);
+
+// A timer whose expiries go to a listener instead of a signal (timerfd).
+class TimerListener : public base::RefCounted<TimerListener> {
+public:
+    virtual ~TimerListener() = default;
+    // On the service thread, without the table's lock: `count` expiries
+    // passed (1 plus the periods missed while late).
+    virtual void expired(std::uint64_t count) = 0;
+};
+// Arms (value.value_ns != 0) or disarms the listener's timer on `clock`
+// (CLOCK_REALTIME, MONOTONIC, BOOTTIME or their _ALARM forms); returns
+// what was left of it before.
+base::Result<Interval> set_listener_timer(TimerListener& listener, int clock, bool absolute, const Interval& value);
+Interval listener_timer_remaining(TimerListener& listener);
+void remove_listener_timer(TimerListener& listener);
 
 // The process is gone: its timers with it.
 void remove_timers(process::Process& process);

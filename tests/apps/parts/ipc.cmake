@@ -13,3 +13,10 @@ foreach(variant ${VARIANTS})
   app_test(apps.${variant}.exec --stdout "exec stage2 ok" --stdout "^from a script /usr/local/bin/tests/script.sh$"
            -- /usr/local/bin/tests/${variant}/exec)
 endforeach()
+# timerfd and signalfd (issue 11, readiness).
+foreach(program timerfd signalfd)
+  list(APPEND APP_PROGRAMS ${program})
+  foreach(variant ${VARIANTS})
+    app_test(apps.${variant}.${program} --stdout "^${program} ok$" -- /usr/local/bin/tests/${variant}/${program})
+  endforeach()
+endforeach()

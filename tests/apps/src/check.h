@@ -31,4 +31,15 @@ static inline void read_whole_file(const char* path, char* buffer, size_t size) 
     CHECK(close(fd) == 0);
 }
 
+/* The target of /proc/self/fd/FD must be `expected`. */
+static inline void check_fd_link(int fd, const char* expected) {
+    char path[64], target[256];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    CHECK(n > 0);
+    target[n] = '\0';
+    if (strcmp(target, expected) != 0) fprintf(stderr, "%s is %s, expected %s\n", path, target, expected);
+    CHECK(strcmp(target, expected) == 0);
+}
+
 #endif
