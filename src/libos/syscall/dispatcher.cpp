@@ -81,6 +81,7 @@ void init_dispatcher(bool strace) {
     install(capability_syscalls());
     install(memory_lock_syscalls());
     install(event_file_syscalls());
+    install(mount_api_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

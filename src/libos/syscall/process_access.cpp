@@ -9,10 +9,12 @@
 
 #include "libos/entry/asm_symbols.h"
 #include "libos/mm/address_space.h"
+#include "libos/mm/memory_ops.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/pidfd.h"
 #include "libos/process/process_table.h"
+#include "iovec.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -162,7 +164,45 @@ Result<long> sys_kcmp(SyscallArgs& a) {
     }
 }
 
+// madvise on a process named by a pidfd: any advice for the caller itself
+// (Linux 6.13 and later), only the hints that change no contents (WILLNEED,
+// COLD, PAGEOUT, COLLAPSE) for another. Returns the bytes advised, those
+// before a range that failed included.
+Result<long> sys_process_madvise(SyscallArgs& a) {
+    constexpr int kWillNeed = 3, kCold = 20, kPageOut = 21, kCollapse = 25;
+    if (a.arg[4] != 0) return Error::from_errno(EINVAL);
+    IovecList vectors;
+    TRY(vectors.import(a.address(1), a.size(2)));
+    RefPtr<process::PidFdFile> pidfd = TRY(process::pidfd_of(current_process(), a.fd(0)));
+    Process& target = pidfd->process();
+    int advice = a.integer(3);
+    if (&target != &current_process() && advice != kWillNeed && advice != kCold && advice != kPageOut &&
+        advice != kCollapse)
+        return Error::from_errno(EINVAL);
+    if (pidfd->process_exited()) return Error::from_errno(ESRCH);
+    std::uint64_t advised = 0;
+    for (const Iovec& range : vectors.items()) {
+        if (auto done = mm::advise(target, range.base, range.length, advice); done.is_error())
+            return advised ? static_cast<long>(advised) : Result<long>(done.error());
+        advised += range.length;
+    }
+    return static_cast<long>(advised);
+}
+
+// Frees a dying process's memory early: here it goes when the process
+// ends anyway, so only Linux's answers remain (EINVAL for a live one).
+Result<long> sys_process_mrelease(SyscallArgs& a) {
+    if (a.arg[1] != 0) return Error::from_errno(EINVAL);
+    RefPtr<process::PidFdFile> pidfd = TRY(process::pidfd_of(current_process(), a.fd(0)));
+    // A zombie has no memory left to release (Linux: no task with an mm).
+    if (!pidfd->process_exists() || pidfd->process_exited()) return Error::from_errno(ESRCH);
+    if (__atomic_load_n(&pidfd->process().exiting, __ATOMIC_ACQUIRE)) return 0;
+    return Error::from_errno(EINVAL);
+}
+
 constexpr SyscallSpec kSpecs[] = {
+    {__NR_process_madvise, sys_process_madvise, "dpudx"},
+    {__NR_process_mrelease, sys_process_mrelease, "dx"},
     {__NR_pidfd_open, sys_pidfd_open, "dx"},
     {__NR_pidfd_getfd, sys_pidfd_getfd, "ddx"},
     {__NR_process_vm_readv, sys_process_vm_readv, "dpupux"},

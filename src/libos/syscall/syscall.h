@@ -75,6 +75,12 @@ std::span<const SyscallSpec> sched_syscalls();
 std::span<const SyscallSpec> capability_syscalls();
 std::span<const SyscallSpec> memory_lock_syscalls();
 std::span<const SyscallSpec> event_file_syscalls();
+std::span<const SyscallSpec> mount_api_syscalls();
+
+// A call cella refuses by design: `error`, with one debug line per syscall
+// number (its name and `why`) the first time.
+Result<long> refuse(long nr, int error, const char* why);
+inline constexpr const char* kHostWide = "reaches beyond the enclave; EPERM, as for a process without the capability";
 
 // prctl's capability options (PR_CAPBSET_*, PR_CAP_AMBIENT, PR_*_KEEPCAPS, PR_GET_SECUREBITS).
 Result<long> capability_prctl(int option, std::uint64_t arg2, std::uint64_t arg3);

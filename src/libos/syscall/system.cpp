@@ -29,20 +29,6 @@ bool capable(int capability) {
     return self.credentials.has_capability(capability);
 }
 
-// One debug line per syscall number, the first time it is refused.
-Result<long> refuse(long nr, int error, const char* why) {
-    static std::uint64_t logged[(kSyscallCount + 63) / 64];
-    if (nr >= 0 && nr < kSyscallCount) {
-        std::uint64_t bit = std::uint64_t{1} << (nr % 64);
-        if (!(__atomic_fetch_or(&logged[nr / 64], bit, __ATOMIC_RELAXED) & bit)) {
-            const char* name = syscall_name(nr);
-            log::debug("%s: %s", name ? name : "syscall", why);
-        }
-    }
-    return Error::from_errno(error);
-}
-
-constexpr const char* kHostWide = "reaches beyond the enclave; EPERM, as for a process without the capability";
 
 struct Sysinfo {
     std::int64_t uptime;

@@ -139,6 +139,34 @@ static void as_other_user(void) {
     CHECK(reboot(RB_AUTOBOOT) == -1 && errno == EPERM);
     CHECK(syscall(SYS_pivot_root, "/tmp", "/tmp") == -1 && errno == EPERM);
     CHECK(vhangup() == -1 && errno == EPERM);
+    /* The new mount API: EPERM too, after the argument checks; open_tree
+       without OPEN_TREE_CLONE needs no privilege and gives an O_PATH file. */
+    CHECK(syscall(SYS_fsopen, "tmpfs", 0) == -1 && errno == EPERM);
+    CHECK(syscall(SYS_fspick, AT_FDCWD, "/tmp", 0) == -1 && errno == EPERM);
+    CHECK(syscall(SYS_fsmount, 0, 0, 0) == -1 && errno == EPERM);
+    CHECK(syscall(SYS_move_mount, AT_FDCWD, "/tmp", AT_FDCWD, "/mnt", 0) == -1 && errno == EPERM);
+    CHECK(syscall(SYS_open_tree, AT_FDCWD, "/tmp", 1 /* OPEN_TREE_CLONE */) == -1 && errno == EPERM);
+    CHECK(syscall(SYS_open_tree, AT_FDCWD, "/tmp", 0x8000 /* AT_RECURSIVE alone */) == -1 && errno == EINVAL);
+    char attr[32] = {0};
+    CHECK(syscall(SYS_mount_setattr, AT_FDCWD, "/tmp", 0, attr, 0) == -1 && errno == EINVAL);
+    CHECK(syscall(SYS_mount_setattr, AT_FDCWD, "/tmp", 0, attr, sizeof attr) == -1 && errno == EPERM);
+    CHECK(syscall(SYS_fsconfig, 999, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0) == -1 && errno == EBADF);
+    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/tmp", O_CLOEXEC);
+    CHECK(tree >= 0);
+    CHECK(fcntl(tree, F_GETFL) == O_PATH);
+    CHECK(fcntl(tree, F_GETFD) == FD_CLOEXEC);
+    struct stat tree_stat, tmp_stat;
+    CHECK(fstat(tree, &tree_stat) == 0 && stat("/tmp", &tmp_stat) == 0 && tree_stat.st_ino == tmp_stat.st_ino);
+    CHECK(syscall(SYS_fsconfig, tree, 6, NULL, NULL, 0) == -1 && errno == EBADF); /* O_PATH */
+    int folder = open("/tmp", O_RDONLY | O_DIRECTORY);
+    CHECK(folder >= 0);
+    CHECK(syscall(SYS_fsconfig, folder, 6, NULL, NULL, 0) == -1 && errno == EINVAL);
+    close(folder);
+    int again = (int)syscall(SYS_open_tree, tree, "", 0x1000 /* AT_EMPTY_PATH */);
+    CHECK(again >= 0 && again != tree);
+    CHECK(fstat(again, &tree_stat) == 0 && tree_stat.st_ino == tmp_stat.st_ino);
+    close(again);
+    close(tree);
     if (!(iopl(0) == -1 && errno == ENOSYS)) {
         CHECK(iopl(3) == -1 && errno == EPERM);
         CHECK(ioperm(0x80, 1, 1) == -1 && errno == EPERM);
