@@ -108,9 +108,14 @@ public:
     // fcntl commands that belong to a kind of file (memfd seals), asked
     // through `file`, an open file of this inode. EINVAL by default.
     virtual Result<long> fcntl_special(int command, std::uint64_t arg, const OpenFile& file);
-    // Whether a MAP_SHARED mapping that may be written can be made (memfd
-    // write seals refuse it with EPERM).
-    virtual Result<void> check_shared_writable_map() { return {}; }
+    // Whether a mapping of this file can be made, shared or private, with
+    // `prot` (memfd write seals refuse a writable shared one with EPERM;
+    // secret memory takes only shared, non-executable ones).
+    virtual Result<void> check_map(bool shared, int prot) {
+        (void)shared;
+        (void)prot;
+        return {};
+    }
 
     // Makes the open file description. The default serves regular files
     // and directories through the calls above.

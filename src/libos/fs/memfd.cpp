@@ -3,6 +3,7 @@
 #include <asm-generic/errno.h>
 #include <linux/falloc.h>
 #include <linux/fcntl.h>
+#include <linux/mman.h>
 
 #include "libos/base/atomic.h"
 #include "libos/base/format.h"
@@ -103,8 +104,9 @@ public:
         return 0;
     }
 
-    Result<void> check_shared_writable_map() override {
-        if (seals_.load() & (kSealWrite | kSealFutureWrite)) return Error::from_errno(EPERM);
+    Result<void> check_map(bool shared, int prot) override {
+        if (shared && (prot & PROT_WRITE) && (seals_.load() & (kSealWrite | kSealFutureWrite)))
+            return Error::from_errno(EPERM);
         return {};
     }
 
@@ -126,7 +128,63 @@ private:
     base::Mutex seal_lock_;  // serialises F_ADD_SEALS
 };
 
+// memfd_secret's inode: the data of an unnamed file, given a size once
+// (ftruncate of an empty file), reached only through shared mappings.
+class SecretMemInode final : public Inode {
+public:
+    explicit SecretMemInode(RefPtr<Inode> data) : data_(static_cast<RefPtr<Inode>&&>(data)) {}
+
+    FileStat stat() const override { return data_->stat(); }
+    Result<std::size_t> read_at(std::uint64_t, std::span<std::uint8_t>) override { return Error::from_errno(EINVAL); }
+    Result<std::size_t> write_at(std::uint64_t, std::span<const std::uint8_t>) override {
+        return Error::from_errno(EINVAL);
+    }
+    Result<void> truncate(std::uint64_t size) override {
+        base::ScopedLock guard(size_lock_);
+        if (data_->stat().size) return Error::from_errno(EINVAL);
+        return data_->truncate(size);
+    }
+    Result<RefPtr<mm::SharedPages>> shared_pages() override { return data_->shared_pages(); }
+    Result<void> check_map(bool shared, int prot) override {
+        if (!shared) return Error::from_errno(EINVAL);
+        if (prot & PROT_EXEC) return Error::from_errno(EPERM);  // its mount is noexec
+        return {};
+    }
+    Result<void> set_mode(std::uint32_t mode) override { return data_->set_mode(mode); }
+    Result<void> set_times(const Timestamp* access, const Timestamp* modify) override {
+        return data_->set_times(access, modify);
+    }
+    Result<void> set_owner(std::uint32_t uid, std::uint32_t gid) override { return data_->set_owner(uid, gid); }
+    // /proc/PID/fd/N cannot open it again.
+    Result<RefPtr<OpenFile>> open(int) override { return Error::from_errno(ENXIO); }
+
+private:
+    RefPtr<Inode> data_;
+    base::Mutex size_lock_;
+};
+
+// Its open file: no read, write or seek (OpenFile's EINVAL and ESPIPE), as
+// Linux's secretmem file has none.
+class SecretMemFile final : public OpenFile {
+public:
+    SecretMemFile(RefPtr<Inode> inode, int flags) : OpenFile(flags), inode_(static_cast<RefPtr<Inode>&&>(inode)) {}
+    Result<FileStat> stat() override { return inode_->stat(); }
+    Inode* inode() override { return inode_.get(); }
+    FileKind kind() const override { return FileKind::SecretMem; }
+
+private:
+    RefPtr<Inode> inode_;
+};
+
 }  // namespace
+
+Result<RefPtr<OpenFile>> create_secret_memory() {
+    RefPtr<Inode> data = TRY(TRY(volume())->create_unnamed(0600, false));
+    auto inode = TRY(base::make_ref<SecretMemInode>(static_cast<RefPtr<Inode>&&>(data)));
+    auto file = TRY(base::make_ref<SecretMemFile>(RefPtr<Inode>(inode.get()), O_RDWR | O_LARGEFILE));
+    TRY(file->set_path("/secretmem (deleted)"));
+    return RefPtr<OpenFile>(file.get());
+}
 
 Result<RefPtr<OpenFile>> create_memfd(std::string_view name, unsigned flags) {
     if (flags & kMfdHugetlb) return Error::from_errno(EINVAL);

@@ -18,4 +18,9 @@ inline constexpr std::size_t kMaxMemfdName = 249;
 // a kernel without hugetlbfs).
 Result<RefPtr<OpenFile>> create_memfd(std::string_view name, unsigned flags);
 
+// memfd_secret: memory only its shared mappings reach (read, write, seek
+// and private or executable mappings refused as Linux refuses them). In an
+// enclave every page is out of the host's reach already.
+Result<RefPtr<OpenFile>> create_secret_memory();
+
 }  // namespace cella::fs

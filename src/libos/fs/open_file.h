@@ -12,7 +12,7 @@
 namespace cella::fs {
 
 // Kinds of open file a syscall may need to tell apart (there is no RTTI).
-enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify, TimerFd, SignalFd };
+enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify, TimerFd, SignalFd, SecretMem };
 
 class OpenFile : public base::RefCounted<OpenFile> {
 public:

@@ -264,6 +264,7 @@ Result<std::size_t> copy_file_range(TransferEnd in, TransferEnd out, std::size_t
 
 Result<void> check_syncable(OpenFile& file) {
     if (file.flags() & O_PATH) return Error::from_errno(EBADF);
+    if (file.kind() == FileKind::SecretMem) return Error::from_errno(EINVAL);  // no fsync of its own
     std::uint32_t type = type_of(file);
     if (type != abi::kModeRegular && type != abi::kModeDirectory) return Error::from_errno(EINVAL);
     return {};

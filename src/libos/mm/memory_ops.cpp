@@ -54,8 +54,7 @@ Result<void> check_request(const MapRequest& request, Backing backing) {
         if (!request.file->readable()) return Error::from_errno(EACCES);
         if (type != MAP_PRIVATE && (request.prot & PROT_WRITE) && !request.file->writable())
             return Error::from_errno(EACCES);
-        if (type != MAP_PRIVATE && (request.prot & PROT_WRITE) && request.file->inode())
-            TRY(request.file->inode()->check_shared_writable_map());
+        if (request.file->inode()) TRY(request.file->inode()->check_map(type != MAP_PRIVATE, request.prot));
     }
     // As Linux with no huge pages reserved, which is the usual host.
     if (flags & MAP_HUGETLB) return Error::from_errno(backing == Backing::File ? EINVAL : ENOMEM);

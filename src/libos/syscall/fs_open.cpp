@@ -85,8 +85,15 @@ Result<long> sys_memfd_create(SyscallArgs& a) {
     return TRY(process::current_process().fds().install(file, flags & fs::kMfdCloexec));
 }
 
+Result<long> sys_memfd_secret(SyscallArgs& a) {
+    if (a.arg[0] & ~std::uint64_t{O_CLOEXEC}) return Error::from_errno(EINVAL);
+    RefPtr<OpenFile> file = TRY(fs::create_secret_memory());
+    return TRY(process::current_process().fds().install(file, a.arg[0] & O_CLOEXEC));
+}
+
 constexpr SyscallSpec kSpecs[] = {
     {__NR_openat2, sys_openat2, "Dspu"},
+    {__NR_memfd_secret, sys_memfd_secret, "x"},
     {__NR_memfd_create, sys_memfd_create, "sx"},
 };
 
