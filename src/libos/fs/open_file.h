@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 
+#include "async_owner.h"
 #include "inode.h"
 #include "libos/ipc/waitable.h"
 #include "libos/base/lock.h"
@@ -39,10 +40,25 @@ public:
     virtual ipc::Waitable* waitable() { return nullptr; }
     // A host fd that poll must ask the host about, or -1.
     virtual int host_fd() { return -1; }
-    // Whether O_ASYNC may be set by FIOASYNC (Linux's f_op->fasync). No
-    // file sends SIGIO yet, and F_SETOWN is refused, so the flag is kept
-    // as on a Linux file that has no owner to signal.
+    // Whether the file can signal its owner when it becomes ready (Linux's
+    // f_op->fasync); only then may FIOASYNC change O_ASYNC.
     virtual bool accepts_async() const { return false; }
+    // O_ASYNC turned on or off through `fd`: a file that accepts it joins
+    // or leaves its object's list of files to signal (ipc/async_signals).
+    virtual Result<void> set_async(bool on, int fd) {
+        (void)on;
+        (void)fd;
+        return {};
+    }
+    // F_SETOWN/F_SETOWN_EX/F_SETSIG: whom O_ASYNC signals, and with what.
+    AsyncOwner async_owner() const {
+        base::ScopedLock guard(owner_lock_);
+        return owner_;
+    }
+    void set_async_owner(const AsyncOwner& owner) {
+        base::ScopedLock guard(owner_lock_);
+        owner_ = owner;
+    }
     // fcntl commands particular to a kind of file (F_GETPIPE_SZ, ...).
     virtual Result<long> fcntl_special(int command, std::uint64_t arg);
 
@@ -68,6 +84,8 @@ protected:
 
 private:
     bool holds_locks_ = false;
+    mutable base::SpinLock owner_lock_;
+    AsyncOwner owner_;
 };
 
 // Regular files and directories of any file system, served through Inode.

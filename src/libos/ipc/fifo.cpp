@@ -23,6 +23,7 @@ public:
         if (writable()) pipe_->attach(true);
     }
     ~FifoEnd() override {
+        (void)set_async(false, -1);
         if (readable()) pipe_->detach(false);
         if (writable()) pipe_->detach(true);
         fifo_->close(readable(), writable());
@@ -50,6 +51,17 @@ public:
         return events;
     }
     Waitable* waitable() override { return &pipe_->waitable(); }
+    bool accepts_async() const override { return true; }
+    Result<void> set_async(bool on, int fd) override {
+        if (!on) {
+            pipe_->async_readers().unsubscribe(*this);
+            pipe_->async_writers().unsubscribe(*this);
+            return {};
+        }
+        if (readable()) TRY(pipe_->async_readers().subscribe(*this, fd));
+        if (writable()) TRY(pipe_->async_writers().subscribe(*this, fd));
+        return {};
+    }
 
 private:
     base::RefPtr<Fifo> fifo_;

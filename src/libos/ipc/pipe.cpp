@@ -64,6 +64,9 @@ void Pipe::detach(bool write_end) {
             --readers_;
     }
     changed_.notify_all();
+    // As Linux's pipe_release: both sides hear of a close.
+    async_readers_.signal(IoReason::In);
+    async_writers_.signal(IoReason::Out);
 }
 
 std::size_t Pipe::available() {
@@ -137,6 +140,7 @@ Result<std::size_t> Pipe::read(PipeIo io, std::size_t size, bool nonblocking) {
                 if (!used_) head_ = 0;
                 lock_.unlock();
                 changed_.notify_all();
+                async_writers_.signal(IoReason::Out);
                 lock_.lock();
                 return n;
             }
@@ -179,7 +183,10 @@ Result<std::size_t> Pipe::write(PipeIo io, std::size_t size, bool nonblocking) {
                 wrote = true;
             }
         }
-        if (wrote) changed_.notify_all();
+        if (wrote) {
+            changed_.notify_all();
+            async_readers_.signal(IoReason::In);
+        }
         if (done == size || (io.partial && done)) return done;
         if (nonblocking) {
             if (done) return done;
@@ -197,7 +204,19 @@ PipeEnd::PipeEnd(base::RefPtr<Pipe> pipe, bool write_end, int flags)
     pipe_->attach(write_end_);
 }
 
-PipeEnd::~PipeEnd() { pipe_->detach(write_end_); }
+PipeEnd::~PipeEnd() {
+    (write_end_ ? pipe_->async_writers() : pipe_->async_readers()).unsubscribe(*this);
+    pipe_->detach(write_end_);
+}
+
+Result<void> PipeEnd::set_async(bool on, int fd) {
+    AsyncSubscribers& list = write_end_ ? pipe_->async_writers() : pipe_->async_readers();
+    if (!on) {
+        list.unsubscribe(*this);
+        return {};
+    }
+    return list.subscribe(*this, fd);
+}
 
 Result<std::size_t> PipeEnd::read(std::span<std::uint8_t> out) {
     if (write_end_) return Error::from_errno(EBADF);

@@ -9,6 +9,7 @@
 #include "libos/base/own_ptr.h"
 #include "libos/base/vector.h"
 #include "libos/fs/open_file.h"
+#include "async_signals.h"
 #include "waitable.h"
 
 namespace cella::ipc {
@@ -45,6 +46,10 @@ public:
     void detach(bool write_end);
     Waitable& waitable() { return changed_; }
     std::uint64_t id() const { return id_; }
+    // O_ASYNC readers hear of data and of the last writer going, writers
+    // of room and of the last reader going.
+    AsyncSubscribers& async_readers() { return async_readers_; }
+    AsyncSubscribers& async_writers() { return async_writers_; }
 
 private:
     Pipe() = default;
@@ -62,6 +67,8 @@ private:
     bool had_writer_ = false;
     std::uint64_t id_ = 0;
     Waitable changed_;
+    AsyncSubscribers async_readers_;
+    AsyncSubscribers async_writers_;
 };
 
 // One end of a pipe as an open file.
@@ -75,6 +82,7 @@ public:
     Result<fs::FileStat> stat() override;
     Result<long> ioctl(unsigned long request, std::uint64_t arg) override;
     bool accepts_async() const override { return true; }
+    Result<void> set_async(bool on, int fd) override;
     std::uint32_t poll_events() override { return pipe_->poll_events(write_end_); }
     Waitable* waitable() override { return &pipe_->waitable(); }
     Result<long> fcntl_special(int command, std::uint64_t arg) override;

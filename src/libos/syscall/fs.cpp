@@ -10,6 +10,7 @@
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "fs_args.h"
+#include "async_io.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -167,13 +168,15 @@ Result<long> sys_ioctl(SyscallArgs& a) {
     // Status flags, for every kind of file as on Linux. FIOASYNC changes
     // O_ASYNC only where the file could signal (pipes, host streams);
     // elsewhere a change is ENOTTY, as for a Linux file without fasync.
-    case FIONBIO:
+    case FIONBIO: {
+        bool on = TRY(mm::read_user<int>(a.address(2))) != 0;
+        file->set_status_flags(on ? file->flags() | O_NONBLOCK : file->flags() & ~O_NONBLOCK);
+        return 0;
+    }
     case FIOASYNC: {
         bool on = TRY(mm::read_user<int>(a.address(2))) != 0;
-        int flag = request == FIONBIO ? O_NONBLOCK : FASYNC;
-        if (request == FIOASYNC && on != bool(file->flags() & FASYNC) && !file->accepts_async())
-            return Error::from_errno(ENOTTY);
-        file->set_status_flags(on ? file->flags() | flag : file->flags() & ~flag);
+        if (on != bool(file->flags() & FASYNC) && !file->accepts_async()) return Error::from_errno(ENOTTY);
+        TRY(set_async_flag(*file, a.fd(0), on));
         return 0;
     }
     default:
@@ -199,8 +202,15 @@ Result<long> sys_fcntl(SyscallArgs& a) {
         return 0;
     case F_GETFL: return file->flags() & ~O_CLOEXEC;
     case F_SETFL:
+        TRY(set_async_flag(*file, fd, a.integer(2) & FASYNC));
         file->set_status_flags(a.integer(2));
         return 0;
+    case kFSetOwn:
+    case kFGetOwn:
+    case kFSetOwnEx:
+    case kFGetOwnEx:
+    case kFSetSig:
+    case kFGetSig: return fcntl_owner(*file, a.integer(1), a.arg[2]);
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:

@@ -13,8 +13,8 @@ foreach(variant ${VARIANTS})
   app_test(apps.${variant}.exec --stdout "exec stage2 ok" --stdout "^from a script /usr/local/bin/tests/script.sh$"
            -- /usr/local/bin/tests/${variant}/exec)
 endforeach()
-# timerfd and signalfd (issue 11, readiness).
-foreach(program timerfd signalfd)
+# timerfd and signalfd (issue 11, readiness); signal-driven I/O.
+foreach(program timerfd signalfd sigio)
   list(APPEND APP_PROGRAMS ${program})
   foreach(variant ${VARIANTS})
     app_test(apps.${variant}.${program} --stdout "^${program} ok$" -- /usr/local/bin/tests/${variant}/${program})
