@@ -3,7 +3,8 @@
    short. The thread's interrupt flag is checked right before the syscall
    instruction; a kick that lands between the check and the instruction is
    moved by the kick handler to cella_blocking_interrupted, so it is never
-   lost. A kick during the syscall makes the host return -EINTR. */
+   lost. A kick during the syscall makes the host return -EINTR.
+   The thread's blocked flag (%gs:18) is set for the call, for /proc. */
     .text
     .globl cella_blocking_syscall
     .hidden cella_blocking_syscall
@@ -16,6 +17,7 @@ cella_blocking_syscall:
     mov %r8, %r10
     mov %r9, %r8
     mov 8(%rsp), %r9
+    movb $1, %gs:18
     .globl cella_blocking_window_begin
     .hidden cella_blocking_window_begin
 cella_blocking_window_begin:
@@ -25,10 +27,12 @@ cella_blocking_window_begin:
     .hidden cella_blocking_window_end
 cella_blocking_window_end:
     syscall
+    movb $0, %gs:18
     ret
     .globl cella_blocking_interrupted
     .hidden cella_blocking_interrupted
 cella_blocking_interrupted:
+    movb $0, %gs:18
     mov $-4, %rax
     ret
     .size cella_blocking_syscall, .-cella_blocking_syscall

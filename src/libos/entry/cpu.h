@@ -19,7 +19,10 @@ struct ThreadCpu {
     // the process exiting) before it kicks the host thread; a blocking host
     // call checks it at %gs:kInterruptOffset right before it blocks.
     volatile std::uint8_t interrupt_requested;
-    std::uint8_t reserved[6];
+    // Nonzero while the thread waits in a blocking host call (a futex
+    // wait, a sleep, a poll): /proc shows it sleeping (S) then.
+    volatile std::uint8_t blocked;
+    std::uint8_t reserved[5];
     std::uint64_t altstack_base;  // where the SIGSYS handler runs
     std::uint64_t altstack_size;
     // Cleared (and futex-woken) by the host kernel when the host thread is
@@ -41,6 +44,8 @@ struct ThreadCpu {
 };
 inline constexpr int kInterruptOffset = 17;
 static_assert(__builtin_offsetof(ThreadCpu, interrupt_requested) == kInterruptOffset);
+inline constexpr int kBlockedOffset = 18;  // blocking.S names it by number
+static_assert(__builtin_offsetof(ThreadCpu, blocked) == kBlockedOffset);
 // fast_entry.S and the trampolines name these by number.
 inline constexpr int kFastEntryOffset = 48;
 static_assert(__builtin_offsetof(ThreadCpu, fast_entry) == kFastEntryOffset);

@@ -4,6 +4,7 @@
 
 #include "libos/base/global.h"
 #include "open_file.h"
+#include "open_file_alias.h"
 
 namespace cella::fs {
 namespace {
@@ -190,6 +191,14 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
                 TRY(names.try_append(TRY(base::String::from(named))));
                 TRY(nodes.try_append(RefPtr<Inode>(file->inode())));
                 TRY(check_device(*nodes.last()));
+                continue;
+            } else if (file) {
+                // A file with no inode (a pipe, a socket) is reached
+                // through a node standing for it, named by the link.
+                if (resolve_flags & kResolveNoMagicLinks) return Error::from_errno(ELOOP);
+                if (scoped) return Error::from_errno(EXDEV);
+                auto alias = TRY(base::make_ref<OpenFileAlias>(static_cast<RefPtr<OpenFile>&&>(file)));
+                TRY(nodes.try_append(RefPtr<Inode>(static_cast<RefPtr<OpenFileAlias>&&>(alias))));
                 continue;
             }
             char target[kMaxPath];

@@ -129,6 +129,9 @@ Result<long> membarrier(int command, unsigned flags, int cpu);
 long wait_for_signal(std::uint64_t set, void* info, std::int64_t timeout_ns);
 // CPU time of a host thread (CLOCK_THREAD_CPUTIME_ID of another thread).
 Result<std::int64_t> thread_cpu_time_ns(int host_tid);
+// The host's user and system time of a host thread (0: the caller), as
+// its tick-sampled CPUCLOCK_VIRT and CPUCLOCK_PROF clocks count them.
+Result<void> thread_user_system_ns(int host_tid, std::int64_t& user_ns, std::int64_t& system_ns);
 
 // Misc
 Result<void> random_bytes(std::span<std::uint8_t> out);

@@ -115,6 +115,12 @@ Result<std::uint64_t> map(process::Process& process, const MapRequest& request) 
     if (request.length == 0) return Error::from_errno(EINVAL);
     Backing backing = request.file ? backing_of(*request.file) : Backing::Anonymous;
     TRY(check_request(request, backing));
+    if ((request.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && request.address < kMmapMinAddress) {
+        // Linux's cap_mmap_addr: below vm.mmap_min_addr only with CAP_SYS_RAWIO.
+        constexpr int kCapSysRawio = 17;
+        base::ScopedLock guard(process.credentials_lock());
+        if (!process.credentials.has_capability(kCapSysRawio)) return Error::from_errno(EPERM);
+    }
     std::uint64_t length = page_round_up(request.length);
     if (length < request.length) return Error::from_errno(ENOMEM);
     if (request.offset + length < request.offset) return Error::from_errno(EOVERFLOW);

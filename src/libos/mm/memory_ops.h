@@ -63,9 +63,16 @@ Result<void> advise(process::Process& process, std::uint64_t address, std::uint6
 Result<void> residency(process::Process& process, std::uint64_t address, std::uint64_t length,
                        std::span<std::uint8_t> out);
 
+// The lowest address a fixed mapping may take without CAP_SYS_RAWIO
+// (Linux's default vm.mmap_min_addr, which /proc/sys/vm/mmap_min_addr
+// shows): below it mmap(MAP_FIXED) fails with EPERM.
+inline constexpr std::uint64_t kMmapMinAddress = 65536;
+
 // Bytes of `owner`'s mappings the host has backed (VmRSS), asked of the
 // host page by page: worth it for /proc, not for a hot path.
 Result<std::uint64_t> resident_bytes(int owner);
+// The same for the part of them in [start, end).
+Result<std::uint64_t> resident_bytes_in(int owner, std::uint64_t start, std::uint64_t end);
 
 // brk(): returns the new break, or the old one when the request cannot be met.
 std::uint64_t set_break(process::Process& process, std::uint64_t requested);

@@ -23,7 +23,7 @@ Result<void> residency(process::Process& process, std::uint64_t address, std::ui
     return host::residency(address, end - address, out);
 }
 
-Result<std::uint64_t> resident_bytes(int owner) {
+Result<std::uint64_t> resident_bytes_in(int owner, std::uint64_t start, std::uint64_t end) {
     constexpr std::uint64_t kBatch = 256;  // pages asked about per host call
     std::uint8_t resident[kBatch];
     std::uint64_t total = 0;
@@ -31,15 +31,19 @@ Result<std::uint64_t> resident_bytes(int owner) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
     space.for_each(owner, [&](const Vma& vma) {
-        for (std::uint64_t at = vma.start; vma.is_mapped() && at < vma.end && !result.is_error();) {
-            std::uint64_t pages = (vma.end - at) / kPageSize < kBatch ? (vma.end - at) / kPageSize : kBatch;
+        std::uint64_t first = vma.start > start ? vma.start : start;
+        std::uint64_t last = vma.end < end ? vma.end : end;
+        for (std::uint64_t at = first; vma.is_mapped() && at < last && !result.is_error();) {
+            std::uint64_t pages = (last - at) / kPageSize < kBatch ? (last - at) / kPageSize : kBatch;
             result = host::residency(at, pages * kPageSize, {resident, pages});
-            for (std::uint64_t i = 0; i < pages && !result.is_error(); ++i) total += resident[i] * kPageSize;
+            for (std::uint64_t i = 0; i < pages && !result.is_error(); ++i) total += (resident[i] & 1) * kPageSize;
             at += pages * kPageSize;
         }
     });
     TRY(result);
     return total;
 }
+
+Result<std::uint64_t> resident_bytes(int owner) { return resident_bytes_in(owner, 0, ~std::uint64_t{0}); }
 
 }  // namespace cella::mm

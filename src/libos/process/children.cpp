@@ -45,6 +45,8 @@ bool matches(const Process& child, const WaitRequest& request) {
 void reap_locked(Process& parent, std::size_t index) {
     RefPtr<Process> child = parent.children[index];
     parent.reaped_children_cpu_ns += child->exit_cpu_ns + child->reaped_children_cpu_ns;
+    parent.reaped_children_system_ns += child->exit_system_ns + child->reaped_children_system_ns;
+    parent.io.add(child->io);
     parent.children.remove(index);
     process_table().remove_process(child->pid());
 }
@@ -98,13 +100,15 @@ void forget_child(Process& parent, Process& child) {
 }
 
 void become_zombie(Process& process) {
-    std::int64_t cpu = time::process_cpu_ns(process);
+    time::CpuTimes used = time::process_cpu_times(process);
+    std::int64_t cpu = used.total();
     RefPtr<Process> init = process_table().find_process(kInitPid);
     RefPtr<Process> parent;
     bool init_has_zombie = false;
     {
         base::ScopedLock guard(process_table().tree_lock());
         process.exit_cpu_ns = cpu;
+        process.exit_system_ns = used.system_ns;
         process.wait_status = process.term_signal ? (process.term_signal & 0x7f) : (process.exit_code & 0xff) << 8;
         process.run_state = RunState::Zombie;
         // Orphans go to pid 1, which reaps them when it waits.

@@ -276,6 +276,7 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
     out[i++] = 0;
     for (std::uint64_t p : envp_at) out[i++] = p;
     out[i++] = 0;
+    std::size_t auxv_at = i;
     for (std::size_t a = 0; a < kAuxCount; ++a) {
         if (auxv[a][0] == AT_SYSINFO_EHDR && auxv[a][1] == 0) {
             out[i++] = AT_IGNORE;  // no vDSO from the host
@@ -285,6 +286,8 @@ Result<std::uint64_t> build_stack(Process& process, const ExecRequest& request, 
         out[i++] = auxv[a][0];
         out[i++] = auxv[a][1];
     }
+    // Kept for /proc/PID/auxv, as Linux keeps mm->saved_auxv.
+    TRY(process.set_auxiliary_vector(std::span<const std::uint64_t>(out + auxv_at, i - auxv_at)));
     return builder.top();
 }
 
@@ -301,6 +304,7 @@ Result<StartState> load_program(Process& process, const ExecRequest& request, Op
         TRY(build_stack(process, request, loaded, interpreter ? &interpreter_loaded : nullptr, request.path.view()));
     TRY(process.set_exe_path(program.path.view()));
     TRY(process.set_command_line(request.argv));
+    TRY(process.set_environment(request.envp));
     // The thread takes the program's name, as Linux's exec sets comm.
     std::string_view base_name = program.path.view().substr(program.path.view().rfind('/') + 1);
     process.for_each_thread([&](Thread& thread) { thread.set_name(base_name); });

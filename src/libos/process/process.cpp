@@ -2,12 +2,24 @@
 
 #include <cstring>
 
+#include "libos/host/host.h"
 #include "libos/mm/fork_snapshot.h"
 
 namespace cella::process {
+namespace {
+
+constexpr int kClockBoottime = 7;  // CLOCK_BOOTTIME
+
+std::uint64_t boottime_ns() {
+    std::int64_t seconds = 0, nanoseconds = 0;
+    if (host::clock_gettime(kClockBoottime, seconds, nanoseconds).is_error() || seconds < 0) return 0;
+    return static_cast<std::uint64_t>(seconds) * 1000000000 + static_cast<std::uint64_t>(nanoseconds);
+}
+
+}  // namespace
 
 Thread::Thread(int tid, base::RefPtr<Process> process)
-    : tid_(tid), process_(static_cast<base::RefPtr<Process>&&>(process)) {}
+    : start_ns(boottime_ns()), tid_(tid), process_(static_cast<base::RefPtr<Process>&&>(process)) {}
 
 Thread::~Thread() = default;
 
@@ -17,7 +29,7 @@ void Thread::set_name(std::string_view name) {
     name_[n] = '\0';
 }
 
-Process::Process(int pid, int ppid) : pid_(pid), ppid_(ppid), memory_owner_(pid) {}
+Process::Process(int pid, int ppid) : start_ns(boottime_ns()), pid_(pid), ppid_(ppid), memory_owner_(pid) {}
 
 Process::~Process() { CELLA_ASSERT(threads_.is_empty()); }
 
@@ -30,6 +42,20 @@ Result<void> Process::set_command_line(const base::Vector<base::String>& argv) {
     return {};
 }
 
+Result<void> Process::set_environment(const base::Vector<base::String>& envp) {
+    base::Vector<char> block;
+    for (const base::String& entry : envp) TRY(block.try_append(std::span<const char>(entry.c_str(), entry.size() + 1)));
+    environment_ = static_cast<base::Vector<char>&&>(block);
+    return {};
+}
+
+Result<void> Process::set_auxiliary_vector(std::span<const std::uint64_t> words) {
+    base::Vector<std::uint64_t> copy;
+    TRY(copy.try_append(words));
+    auxiliary_vector_ = static_cast<base::Vector<std::uint64_t>&&>(copy);
+    return {};
+}
+
 Result<void> Process::inherit_from(Process& parent) {
     pgid = parent.pgid;
     sid = parent.sid;
@@ -38,12 +64,21 @@ Result<void> Process::inherit_from(Process& parent) {
     nice = parent.nice;
     io_priority = parent.io_priority;
     personality = parent.personality;
+    oom_score_adj = parent.oom_score_adj;
+    oom_score_adj_min = parent.oom_score_adj_min;
     limits.copy_from(parent.limits);
     umask_ = parent.umask_;
     exe_path_ = TRY(base::String::from(parent.exe_path_.view()));
     base::Vector<char> line;
     TRY(line.try_append(std::span<const char>(parent.command_line_.data(), parent.command_line_.size())));
     command_line_ = static_cast<base::Vector<char>&&>(line);
+    base::Vector<char> environment;
+    TRY(environment.try_append(std::span<const char>(parent.environment_.data(), parent.environment_.size())));
+    environment_ = static_cast<base::Vector<char>&&>(environment);
+    base::Vector<std::uint64_t> auxiliary;
+    TRY(auxiliary.try_append(
+        std::span<const std::uint64_t>(parent.auxiliary_vector_.data(), parent.auxiliary_vector_.size())));
+    auxiliary_vector_ = static_cast<base::Vector<std::uint64_t>&&>(auxiliary);
     brk_ = parent.brk_;
     memory_owner_ = parent.memory_owner_;
     {

@@ -66,6 +66,8 @@ public:
 
     // Host thread behind this thread (its kernel tid), 0 before it runs.
     int host_tid = 0;
+    // CLOCK_BOOTTIME when the thread was made, for /proc.
+    std::uint64_t start_ns = 0;
     std::uint64_t clear_child_tid = 0;
     std::uint64_t robust_list = 0;
     std::uint64_t robust_list_length = 0;
@@ -103,6 +105,27 @@ private:
     char name_[kNameSize] = {};
 };
 
+// Read and write calls and the bytes they moved (/proc/PID/io's rchar,
+// wchar, syscr, syscw), counted by the read and write families of calls.
+struct IoCounters {
+    std::uint64_t read_bytes = 0, write_bytes = 0, read_calls = 0, write_calls = 0;
+
+    template <typename R>
+    R count(bool write, R result) {
+        __atomic_fetch_add(write ? &write_calls : &read_calls, 1, __ATOMIC_RELAXED);
+        if (!result.is_error() && result.value() > 0)
+            __atomic_fetch_add(write ? &write_bytes : &read_bytes, static_cast<std::uint64_t>(result.value()),
+                               __ATOMIC_RELAXED);
+        return result;
+    }
+    void add(const IoCounters& other) {
+        __atomic_fetch_add(&read_bytes, other.read_bytes, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&write_bytes, other.write_bytes, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&read_calls, other.read_calls, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&write_calls, other.write_calls, __ATOMIC_RELAXED);
+    }
+};
+
 // Where a process is in its life, as its parent's wait() sees it.
 enum class RunState : std::uint8_t { Running, Stopped, Zombie };
 
@@ -137,7 +160,11 @@ public:
     // CPU time, for the parent's rusage: this process's own once it is a
     // zombie, and what its reaped children used.
     std::int64_t exit_cpu_ns = 0;
+    std::int64_t exit_system_ns = 0;  // the system-time part of exit_cpu_ns
     std::int64_t reaped_children_cpu_ns = 0;
+    std::int64_t reaped_children_system_ns = 0;
+    // This process's reads and writes, with those of its reaped children.
+    IoCounters io;
     // Notified whenever a child stops, continues or exits.
     ipc::Waitable child_events;
     // Notified when this process becomes a zombie (its pidfds turn readable).
@@ -180,6 +207,13 @@ public:
     // /proc/PID/cmdline shows them.
     const base::Vector<char>& command_line() const { return command_line_; }
     Result<void> set_command_line(const base::Vector<base::String>& argv);
+    // The environment strings the program started with, NUL-separated
+    // (/proc/PID/environ), and its auxiliary vector as (type, value) words
+    // up to and with AT_NULL (/proc/PID/auxv). Set by exec, kept by fork.
+    const base::Vector<char>& environment() const { return environment_; }
+    Result<void> set_environment(const base::Vector<base::String>& envp);
+    const base::Vector<std::uint64_t>& auxiliary_vector() const { return auxiliary_vector_; }
+    Result<void> set_auxiliary_vector(std::span<const std::uint64_t> words);
 
     // A new child's copy of its parent: identity, directory, program, break,
     // memory, signal actions (not the fds, not the family).
@@ -192,6 +226,10 @@ public:
     int nice = 0;
     int io_priority = 0;
     std::uint32_t personality = 0;
+    // /proc/PID/oom_score_adj (-1000..1000); nothing is ever killed for
+    // want of memory, but programs set it and read it back.
+    int oom_score_adj = 0;
+    int oom_score_adj_min = 0;  // set by writers with CAP_SYS_RESOURCE; below it needs that capability
     ResourceLimits limits;
     // mlock/mlockall: the page ranges locked (sorted, disjoint) and
     // MCL_FUTURE. What counts as locked is their part that is still mapped.
@@ -221,6 +259,12 @@ public:
     char exit_message[200] = {};
     // CPU time of threads that have ended (for the process's CPU clock).
     std::int64_t ended_threads_cpu_ns = 0;  // reported by `cella run` when the enclave ends with this process
+    std::int64_t ended_threads_system_ns = 0;  // their system-time part
+    // CLOCK_BOOTTIME when the process was made (fork/spawn), for /proc.
+    std::uint64_t start_ns = 0;
+    // The name of its main thread once every thread is gone (a zombie's
+    // /proc/PID/stat still shows it).
+    char exit_name[Thread::kNameSize] = {};
 
     // Threads. The lock guards the list; a callback must not block.
     base::Mutex& threads_lock() { return threads_lock_; }
@@ -246,6 +290,8 @@ private:
     std::uint32_t umask_ = 022;
     base::String exe_path_;
     base::Vector<char> command_line_;
+    base::Vector<char> environment_;
+    base::Vector<std::uint64_t> auxiliary_vector_;
     ProgramBreak brk_;
     SignalAction signal_actions_[64];
     base::Mutex signal_lock_;

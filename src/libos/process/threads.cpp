@@ -146,8 +146,17 @@ void record_enclave_end(ThreadRegistry& registry, int status, int term_signal, c
 // leaving its process's lists, and CLONE_CHILD_CLEARTID last, so that a
 // joiner woken by it no longer finds the thread anywhere.
 void detach_thread(Thread& thread) {
-    __atomic_fetch_add(&thread.process().ended_threads_cpu_ns, time::thread_cpu_ns(thread).value_or(0),
-                       __ATOMIC_RELAXED);
+    time::CpuTimes used = time::thread_cpu_times(thread).value_or(time::CpuTimes{});
+    Process& process = thread.process();
+    __atomic_fetch_add(&process.ended_threads_system_ns, used.system_ns, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&process.ended_threads_cpu_ns, used.total(), __ATOMIC_RELAXED);
+    // A zombie shows its main thread's name (or the last thread's, when
+    // the main thread ended first).
+    if (thread.tid() == process.pid() || !process.exit_name[0]) {
+        std::string_view name = thread.name();
+        std::memcpy(process.exit_name, name.data(), name.size());
+        process.exit_name[name.size()] = '\0';
+    }
     release_robust_futexes(thread);
     process_table().remove_thread(thread.tid());
     thread.process().remove_thread(thread);

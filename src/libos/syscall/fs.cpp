@@ -25,13 +25,13 @@ Result<base::String> path_arg(const SyscallArgs& a, int i) { return mm::copy_str
 Result<long> sys_read(SyscallArgs& a) {
     RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
     auto buffer = TRY(mm::user_writable(a.address(1), clamp_count(a.size(2))));
-    return static_cast<long>(TRY(file->read(buffer)));
+    return static_cast<long>(TRY(current_process().io.count(false, file->read(buffer))));
 }
 
 Result<long> sys_write(SyscallArgs& a) {
     RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
     auto data = TRY(mm::user_readable(a.address(1), clamp_count(a.size(2))));
-    return static_cast<long>(TRY(file->write(data)));
+    return static_cast<long>(TRY(current_process().io.count(true, file->write(data))));
 }
 
 Result<long> sys_openat(SyscallArgs& a) {

@@ -21,6 +21,7 @@ namespace {
 
 using base::RefPtr;
 using fs::OpenFile;
+using process::current_process;
 
 // What Linux 6.18 knows: HIPRI DSYNC SYNC NOWAIT APPEND NOAPPEND ATOMIC DONTCACHE NOSIGNAL.
 constexpr unsigned kRwfNoAppend = 0x20, kRwfAtomic = 0x40, kRwfDontCache = 0x80, kRwfNoSignal = 0x100, kRwfKnown = 0x1ff;
@@ -132,7 +133,7 @@ Result<long> vectored(SyscallArgs& a, bool write, bool has_offset, bool v2) {
     mode.sigpipe = !(flags & kRwfNoSignal);
     // Linux's pwrite appends on an O_APPEND file unless kRwfNoAppend says otherwise.
     mode.append = (flags & RWF_APPEND) || (mode.positioned && (file->flags() & O_APPEND) && !(flags & kRwfNoAppend));
-    return move_segments(*file, list, mode);
+    return current_process().io.count(write, move_segments(*file, list, mode));
 }
 
 Result<long> sys_readv(SyscallArgs& a) { return vectored(a, false, false, false); }
@@ -144,7 +145,7 @@ Result<long> sys_pread64(SyscallArgs& a) {
     RefPtr<OpenFile> file = TRY(file_of(a.fd(0)));
     if (static_cast<std::int64_t>(a.arg[3]) < 0) return Error::from_errno(EINVAL);
     auto buffer = TRY(mm::user_writable(a.address(1), clamp_count(a.size(2))));
-    return static_cast<long>(TRY(file->pread(buffer, a.arg[3])));
+    return static_cast<long>(TRY(current_process().io.count(false, file->pread(buffer, a.arg[3]))));
 }
 
 Result<long> sys_pwrite64(SyscallArgs& a) {
@@ -153,7 +154,7 @@ Result<long> sys_pwrite64(SyscallArgs& a) {
     auto data = TRY(mm::user_readable(a.address(1), clamp_count(a.size(2))));
     // Linux's pwrite appends on an O_APPEND file whatever the offset.
     std::uint64_t offset = (file->flags() & O_APPEND) && file->inode() ? TRY(file->stat()).size : a.arg[3];
-    return static_cast<long>(TRY(file->pwrite(data, offset)));
+    return static_cast<long>(TRY(current_process().io.count(true, file->pwrite(data, offset))));
 }
 
 // User memory into a pipe (gathered from the segments) or out of one.

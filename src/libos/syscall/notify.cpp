@@ -19,6 +19,7 @@ using process::current_process;
 Result<long> make_inotify(int flags) {
     if (flags & ~(O_NONBLOCK | O_CLOEXEC)) return Error::from_errno(EINVAL);
     auto file = TRY(base::make_ref<fs::notify::Inotify>(O_RDONLY | (flags & O_NONBLOCK)));
+    if (fs::notify::instance_count() > fs::notify::kMaxUserInstances) return Error::from_errno(EMFILE);
     TRY(file->set_path("anon_inode:inotify"));
     return TRY(current_process().fds().install(RefPtr<fs::OpenFile>(file.get()), flags & O_CLOEXEC));
 }

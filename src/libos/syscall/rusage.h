@@ -16,10 +16,12 @@ struct Rusage {
     std::int64_t rest[14];
 };
 
+inline RusageTimeval rusage_time_of(std::int64_t ns) { return {ns / 1000000000, (ns % 1000000000) / 1000}; }
+
 // Children's usage: the LibOS knows their CPU time, not its user/system split.
 inline Rusage rusage_of_cpu_ns(std::int64_t ns) {
     Rusage usage{};
-    usage.user = {ns / 1000000000, (ns % 1000000000) / 1000};
+    usage.user = rusage_time_of(ns);
     return usage;
 }
 

@@ -214,9 +214,11 @@ Result<long> sys_timer_delete(SyscallArgs& a) {
     return 0;
 }
 
-// The host accounts user and system time per host thread; a thread's
-// figures are the host's, and a process's are the host's for the whole
-// host process. Children: the CPU time of the reaped ones (all as user time).
+// The host accounts user and system time per host thread: a thread's
+// times are its host thread's, a process's the sum over its threads (live
+// and ended), split as /proc/PID/stat splits them (time::CpuTimes); the
+// other fields are the host's. Children: the CPU time of the reaped ones
+// (all as user time).
 Result<long> sys_getrusage(SyscallArgs& a) {
     int who = a.integer(0);
     Rusage usage{};
@@ -226,6 +228,10 @@ Result<long> sys_getrusage(SyscallArgs& a) {
     }
     if (who != 0 && who != 1) return Error::from_errno(EINVAL);  // RUSAGE_SELF, RUSAGE_THREAD
     TRY(host::getrusage(who, &usage));
+    time::CpuTimes used = who == 0 ? time::process_cpu_times(current_process())
+                                   : TRY(time::thread_cpu_times(process::current_thread()));
+    usage.user = rusage_time_of(used.user_ns);
+    usage.system = rusage_time_of(used.system_ns);
     TRY(mm::write_user(a.address(1), usage));
     return 0;
 }
@@ -235,6 +241,9 @@ Result<long> sys_times(SyscallArgs& a) {
         std::int64_t user, system, children_user, children_system;
     } times{};
     long ticks = TRY(host::times(&times));
+    time::CpuTimes used = time::process_cpu_times(current_process());
+    times.user = time::clock_ticks_of(used.user_ns);
+    times.system = time::clock_ticks_of(used.system_ns);
     times.children_user = time::clock_ticks_of(process::reaped_children_cpu_ns(current_process()));
     times.children_system = 0;
     if (a.address(0)) TRY(mm::write_user(a.address(0), times));

@@ -13,6 +13,15 @@ namespace {
 constexpr int kClockProcessCputime = 2;
 constexpr int kClockThreadCputime = 3;
 
+// a * b / c without overflow, for b <= c (so the quotient fits), in one
+// mulq/divq: a 128-bit division would need libgcc.
+std::uint64_t scale(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+    std::uint64_t low, high, quotient, remainder;
+    asm("mulq %3" : "=a"(low), "=d"(high) : "a"(a), "rm"(b) : "cc");
+    asm("divq %4" : "=a"(quotient), "=d"(remainder) : "a"(low), "d"(high), "rm"(c) : "cc");
+    return quotient;
+}
+
 }  // namespace
 
 base::Result<std::int64_t> thread_cpu_ns(process::Thread& thread) {
@@ -29,6 +38,37 @@ std::int64_t process_cpu_ns(process::Process& process) {
     std::int64_t total = __atomic_load_n(&process.ended_threads_cpu_ns, __ATOMIC_RELAXED);
     process.for_each_thread([&](process::Thread& thread) { total += thread_cpu_ns(thread).value_or(0); });
     return total;
+}
+
+base::Result<CpuTimes> thread_cpu_times(process::Thread& thread) {
+    bool self = entry::current_cpu()->thread == &thread;
+    if (!self && !thread.host_tid) return CpuTimes{};
+    std::int64_t total = TRY(thread_cpu_ns(thread));
+    std::int64_t user = 0, system = 0;
+    TRY(host::thread_user_system_ns(self ? 0 : thread.host_tid, user, system));
+    CpuTimes times;
+    if (user + system == 0) {
+        times.user_ns = total;  // no tick sampled yet: all user time, as Linux
+    } else {
+        times.system_ns = static_cast<std::int64_t>(scale(static_cast<std::uint64_t>(total),
+                                                          static_cast<std::uint64_t>(system),
+                                                          static_cast<std::uint64_t>(user + system)));
+        times.user_ns = total - times.system_ns;
+    }
+    return times;
+}
+
+CpuTimes process_cpu_times(process::Process& process) {
+    CpuTimes times;
+    std::int64_t ended = __atomic_load_n(&process.ended_threads_cpu_ns, __ATOMIC_RELAXED);
+    times.system_ns = __atomic_load_n(&process.ended_threads_system_ns, __ATOMIC_RELAXED);
+    times.user_ns = ended > times.system_ns ? ended - times.system_ns : 0;
+    process.for_each_thread([&](process::Thread& thread) {
+        CpuTimes one = thread_cpu_times(thread).value_or(CpuTimes{});
+        times.user_ns += one.user_ns;
+        times.system_ns += one.system_ns;
+    });
+    return times;
 }
 
 bool decode_cpu_clock(int clock, CpuClock& out) {

@@ -13,6 +13,18 @@ namespace cella::time {
 base::Result<std::int64_t> thread_cpu_ns(process::Thread& thread);
 std::int64_t process_cpu_ns(process::Process& process);
 
+// CPU time split into user and system time, as /proc/PID/stat shows it:
+// the precise total (thread_cpu_ns) divided in the proportion of the
+// host's tick-sampled user and system times, as Linux's cputime_adjust.
+struct CpuTimes {
+    std::int64_t user_ns = 0;
+    std::int64_t system_ns = 0;
+    std::int64_t total() const { return user_ns + system_ns; }
+};
+base::Result<CpuTimes> thread_cpu_times(process::Thread& thread);
+// Live threads plus ended ones (Process::ended_threads_*).
+CpuTimes process_cpu_times(process::Process& process);
+
 // Linux's clock ids for CPU clocks of other threads and processes:
 // (~id << 3) | type, bit 2 set for a thread.
 struct CpuClock {

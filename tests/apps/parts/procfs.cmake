@@ -1,5 +1,6 @@
 # procfs (/proc): each program checks its own results.
-list(APPEND APP_PROGRAMS procfs_self procfs_maps procfs_fd procfs_system procfs_threads)
+list(APPEND APP_PROGRAMS procfs_self procfs_maps procfs_fd procfs_system procfs_threads procfs_state procfs_records
+     procfs_smaps procfs_sysctl)
 foreach(variant ${VARIANTS})
   set(dir /usr/local/bin/tests/${variant})
   app_test(apps.${variant}.procfs-self --stdout "procfs_self ok" -- ${dir}/procfs_self alpha "two words")
@@ -7,4 +8,8 @@ foreach(variant ${VARIANTS})
   app_test(apps.${variant}.procfs-fd --stdout "procfs_fd ok" -- ${dir}/procfs_fd)
   app_test(apps.${variant}.procfs-system --stdout "procfs_system ok" -- ${dir}/procfs_system)
   app_test(apps.${variant}.procfs-threads --stdout "procfs_threads ok" -- ${dir}/procfs_threads)
+  app_test(apps.${variant}.procfs-state --stdout "procfs_state ok" -- ${dir}/procfs_state)
+  app_test(apps.${variant}.procfs-records --stdout "procfs_records ok" -- ${dir}/procfs_records)
+  app_test(apps.${variant}.procfs-smaps --stdout "procfs_smaps ok" -- ${dir}/procfs_smaps)
+  app_test(apps.${variant}.procfs-sysctl --stdout "procfs_sysctl ok" -- ${dir}/procfs_sysctl)
 endforeach()

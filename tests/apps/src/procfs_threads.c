@@ -75,11 +75,15 @@ int main(void) {
     snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)getpid());
     read_text(path, text, sizeof text);
     CHECK(strcmp(text, "procfs_threads\n") == 0);
-    /* The worker waits at the barrier, so it is not running. */
+    /* The worker waits at the barrier, so it sleeps (once it has got there). */
     snprintf(path, sizeof path, "/proc/self/task/%d/stat", worker_tid);
-    read_text(path, text, sizeof text);
     char expected[64];
     snprintf(expected, sizeof expected, "%d (worker) S ", worker_tid);
+    for (int i = 0; i < 500; ++i) {
+        read_text(path, text, sizeof text);
+        if (strncmp(text, expected, strlen(expected)) == 0) break;
+        usleep(10000);
+    }
     CHECK(strncmp(text, expected, strlen(expected)) == 0);
     /* A tid is not a process of its own here, and not a task of another pid. */
     snprintf(path, sizeof path, "/proc/self/task/%d/comm", worker_tid + 1000);

@@ -7,8 +7,6 @@
 #include "libos/fs/open_file.h"
 #include "libos/fs/synthetic_dir.h"
 #include "libos/host/host.h"
-#include "libos/process/current.h"
-#include "libos/process/process.h"
 
 namespace cella::fs::devfs {
 namespace {
@@ -77,29 +75,14 @@ private:
     Timestamp atime_, mtime_, ctime_;
 };
 
-// /dev/stdin, /dev/stdout, /dev/stderr: opening one gives the open file
-// behind the process's fd, as Linux's /proc/self/fd/N does for pipes and ttys.
-class FdAlias final : public Inode {
-public:
-    FdAlias(std::uint64_t ino, int fd) : ino_(ino), fd_(fd) {}
-    FileStat stat() const override {
-        FileStat s;
-        s.dev = kDevfsDevice;
-        s.ino = ino_;
-        s.mode = 0020620;
-        return s;
-    }
-    Result<RefPtr<OpenFile>> open(int) override { return process::current_process().fds().get(fd_); }
-
-private:
-    std::uint64_t ino_;
-    int fd_;
-};
-
 template <typename T, typename... Args>
 Result<RefPtr<Inode>> make_node(Args&&... args) {
     auto node = TRY(base::make_ref<T>(static_cast<Args&&>(args)...));
     return RefPtr<Inode>(static_cast<RefPtr<T>&&>(node));
+}
+
+Result<RefPtr<Inode>> make_link(std::uint64_t ino, std::string_view target) {
+    return make_node<SyntheticSymlink>(kDevfsDevice, ino, TRY(base::String::from(target)));
 }
 
 }  // namespace
@@ -111,9 +94,12 @@ Result<RefPtr<Inode>> make_root() {
     TRY(root->add("full", TRY(make_node<CharDevice>(4, DeviceKind::Full, make_dev(1, 7)))));
     TRY(root->add("random", TRY(make_node<CharDevice>(5, DeviceKind::Random, make_dev(1, 8)))));
     TRY(root->add("urandom", TRY(make_node<CharDevice>(6, DeviceKind::Random, make_dev(1, 9)))));
-    TRY(root->add("stdin", TRY(make_node<FdAlias>(7, 0))));
-    TRY(root->add("stdout", TRY(make_node<FdAlias>(8, 1))));
-    TRY(root->add("stderr", TRY(make_node<FdAlias>(9, 2))));
+    // Links into /proc, as udev makes them: following one reaches the
+    // caller's open file (procfs's magic links).
+    TRY(root->add("stdin", TRY(make_link(7, "/proc/self/fd/0"))));
+    TRY(root->add("stdout", TRY(make_link(8, "/proc/self/fd/1"))));
+    TRY(root->add("stderr", TRY(make_link(9, "/proc/self/fd/2"))));
+    TRY(root->add("fd", TRY(make_link(10, "/proc/self/fd"))));
     return RefPtr<Inode>(static_cast<RefPtr<SyntheticDirectory>&&>(root));
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// devfs: /dev with null, zero, full, random, urandom, and stdin/stdout/
-// stderr naming the calling process's fds 0-2.
+// devfs: /dev with null, zero, full, random, urandom, and the links
+// stdin/stdout/stderr (to /proc/self/fd/0..2) and fd (to /proc/self/fd).
 #include "libos/fs/inode.h"
 
 namespace cella::fs::devfs {

@@ -31,6 +31,7 @@ base::Mutex g_registry_lock;
 base::Global<base::Vector<Watch>> g_watches;
 std::uint32_t g_watch_count = 0;  // read without the lock by active()
 std::uint32_t g_next_cookie = 0;
+std::size_t g_instance_count = 0;
 
 base::Vector<Watch>& watches() {
     if (!g_watches.is_constructed()) g_watches.construct();
@@ -116,7 +117,12 @@ std::size_t Inotify::Event::size() const {
     return kEventHeader + ((name.size() + 1 + kEventHeader - 1) & ~(kEventHeader - 1));
 }
 
+std::size_t instance_count() { return __atomic_load_n(&g_instance_count, __ATOMIC_RELAXED); }
+
+Inotify::Inotify(int flags) : OpenFile(flags) { __atomic_fetch_add(&g_instance_count, 1, __ATOMIC_RELAXED); }
+
 Inotify::~Inotify() {
+    __atomic_fetch_sub(&g_instance_count, 1, __ATOMIC_RELAXED);
     base::ScopedLock guard(g_registry_lock);
     for (std::size_t i = 0; i < watches().size();) {
         if (watches()[i].owner == this)
@@ -225,6 +231,7 @@ Result<int> Inotify::add_watch(RefPtr<Inode> inode, std::uint32_t mask) {
         watch.mask &= ~kMaskAdd;
         return watch.wd;
     }
+    if (all.size() >= kMaxUserWatches) return Error::from_errno(ENOSPC);
     int wd;
     {
         base::ScopedLock own(lock_);

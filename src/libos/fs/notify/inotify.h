@@ -18,10 +18,18 @@ inline constexpr std::uint32_t kAllEvents = 0xfff, kOnlyDir = 0x01000000, kDontF
                                kExclUnlink = 0x04000000, kMaskCreate = 0x10000000, kMaskAdd = 0x20000000,
                                kOneShot = 0x80000000;
 inline constexpr std::size_t kMaxQueuedEvents = 16384;  // /proc/sys/fs/inotify/max_queued_events
+// Linux's per-user limits (/proc/sys/fs/inotify/max_user_instances and
+// max_user_watches), counted over the whole enclave: inotify_init1 fails
+// with EMFILE past the first, inotify_add_watch with ENOSPC past the second.
+inline constexpr std::size_t kMaxUserInstances = 128;
+inline constexpr std::size_t kMaxUserWatches = 8192;
+
+// Inotify instances alive in the enclave.
+std::size_t instance_count();
 
 class Inotify final : public OpenFile {
 public:
-    explicit Inotify(int flags) : OpenFile(flags) {}
+    explicit Inotify(int flags);
     ~Inotify() override;
 
     Result<std::size_t> read(std::span<std::uint8_t> out) override;

@@ -9,9 +9,6 @@
 namespace cella::fs::procfs {
 namespace {
 
-// Written once at boot, before any application thread runs.
-std::uint64_t g_enclave_start_ns = 0;
-
 Result<std::uint64_t> host_clock_ns(int clock) {
     std::int64_t seconds = 0, nanoseconds = 0;
     TRY(host::clock_gettime(clock, seconds, nanoseconds));
@@ -21,14 +18,11 @@ Result<std::uint64_t> host_clock_ns(int clock) {
 
 }  // namespace
 
-void record_enclave_start() { g_enclave_start_ns = host_clock_ns(CLOCK_BOOTTIME).value_or(0); }
-
 Result<Clocks> read_clocks() {
     Clocks clocks;
     clocks.uptime_ns = TRY(host_clock_ns(CLOCK_BOOTTIME));
     clocks.realtime_ns = TRY(host_clock_ns(CLOCK_REALTIME));
     clocks.enclave_cpu_ns = TRY(host_clock_ns(CLOCK_PROCESS_CPUTIME_ID));
-    clocks.enclave_start_ns = g_enclave_start_ns;
     return clocks;
 }
 

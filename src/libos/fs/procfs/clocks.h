@@ -1,8 +1,8 @@
 #pragma once
 // Time as /proc reports it. "Boot" is the host's: /proc/uptime and the
 // btime of /proc/stat agree with what clock_gettime(CLOCK_BOOTTIME) gives
-// the application; processes are reported as started when the enclave
-// started, since the LibOS does not record each process's start.
+// the application; a process's and a thread's start times are the
+// CLOCK_BOOTTIME their objects were made at (Process::start_ns).
 #include <cstdint>
 
 #include "libos/base/result.h"
@@ -11,14 +11,10 @@ namespace cella::fs::procfs {
 
 using base::Result;
 
-// Called once when procfs is mounted, at boot.
-void record_enclave_start();
-
 struct Clocks {
     std::uint64_t uptime_ns;         // host CLOCK_BOOTTIME
     std::uint64_t realtime_ns;       // CLOCK_REALTIME
     std::uint64_t enclave_cpu_ns;    // CPU time of every enclave thread
-    std::uint64_t enclave_start_ns;  // CLOCK_BOOTTIME at record_enclave_start()
 };
 Result<Clocks> read_clocks();
 

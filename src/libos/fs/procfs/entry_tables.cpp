@@ -3,6 +3,8 @@
 #include "maps.h"
 #include "mounts.h"
 #include "process_files.h"
+#include "process_records.h"
+#include "smaps.h"
 #include "system_files.h"
 #include "sysvipc_files.h"
 
@@ -11,27 +13,43 @@ namespace {
 
 // Constant tables of names and function pointers: built by the compiler,
 // so no constructor runs at boot.
+constexpr EntrySpec kSysKernelRandom[] = {
+    {"boot_id", EntryKind::File, generate_boot_id},
+    {"entropy_avail", EntryKind::File, generate_entropy_avail},
+    {"uuid", EntryKind::File, generate_uuid},
+};
+
+constexpr EntrySpec kSysKernelYama[] = {
+    {"ptrace_scope", EntryKind::File, generate_ptrace_scope},
+};
+
 constexpr EntrySpec kSysKernel[] = {
     {"cap_last_cap", EntryKind::File, generate_cap_last_cap},
+    {"core_pattern", EntryKind::File, generate_core_pattern},
     {"dmesg_restrict", EntryKind::File, generate_dmesg_restrict},
     {"domainname", EntryKind::File, generate_domainname},
     {"hostname", EntryKind::File, generate_hostname},
     {"msgmax", EntryKind::File, generate_msgmax},
     {"msgmnb", EntryKind::File, generate_msgmnb},
     {"msgmni", EntryKind::File, generate_msgmni},
+    {"ngroups_max", EntryKind::File, generate_ngroups_max},
     {"osrelease", EntryKind::File, generate_osrelease},
     {"ostype", EntryKind::File, generate_ostype},
     {"pid_max", EntryKind::File, generate_pid_max},
+    {"printk", EntryKind::File, generate_printk},
+    {"random", EntryKind::Directory, nullptr, kSysKernelRandom},
     {"sem", EntryKind::File, generate_sem_limits},
     {"shmall", EntryKind::File, generate_shmall},
     {"shmmax", EntryKind::File, generate_shmmax},
     {"shmmni", EntryKind::File, generate_shmmni},
     {"threads-max", EntryKind::File, generate_threads_max},
     {"version", EntryKind::File, generate_kernel_version},
+    {"yama", EntryKind::Directory, nullptr, kSysKernelYama},
 };
 
 constexpr EntrySpec kSysVm[] = {
     {"max_map_count", EntryKind::File, generate_max_map_count},
+    {"mmap_min_addr", EntryKind::File, generate_mmap_min_addr},
     {"overcommit_memory", EntryKind::File, generate_overcommit_memory},
 };
 
@@ -43,13 +61,32 @@ constexpr EntrySpec kSysFsMqueue[] = {
     {"queues_max", EntryKind::File, generate_mq_queues_max},
 };
 
+constexpr EntrySpec kSysFsInotify[] = {
+    {"max_queued_events", EntryKind::File, generate_inotify_max_queued_events},
+    {"max_user_instances", EntryKind::File, generate_inotify_max_user_instances},
+    {"max_user_watches", EntryKind::File, generate_inotify_max_user_watches},
+};
+
 constexpr EntrySpec kSysFs[] = {
+    {"file-max", EntryKind::File, generate_file_max},
+    {"inotify", EntryKind::Directory, nullptr, kSysFsInotify},
     {"mqueue", EntryKind::Directory, nullptr, kSysFsMqueue},
+    {"nr_open", EntryKind::File, generate_nr_open},
+    {"pipe-max-size", EntryKind::File, generate_pipe_max_size},
+};
+
+constexpr EntrySpec kSysNetCore[] = {
+    {"somaxconn", EntryKind::File, generate_somaxconn},
+};
+
+constexpr EntrySpec kSysNet[] = {
+    {"core", EntryKind::Directory, nullptr, kSysNetCore},
 };
 
 constexpr EntrySpec kSys[] = {
     {"fs", EntryKind::Directory, nullptr, kSysFs},
     {"kernel", EntryKind::Directory, nullptr, kSysKernel},
+    {"net", EntryKind::Directory, nullptr, kSysNet},
     {"vm", EntryKind::Directory, nullptr, kSysVm},
 };
 
@@ -75,20 +112,33 @@ constexpr EntrySpec kSystem[] = {
 };
 
 // /proc/PID/task/TID holds the same as /proc/PID but for task/, which
-// sorts last, so the thread table is the process table without its end.
+// comes last, so the thread table is the process table without its end.
 constexpr EntrySpec kProcess[] = {
+    {"auxv", EntryKind::File, generate_auxv, {}, nullptr, 0400},
+    {"cgroup", EntryKind::File, generate_cgroup},
     {"cmdline", EntryKind::File, generate_cmdline},
     {"comm", EntryKind::File, generate_comm},
     {"cwd", EntryKind::Symlink, cwd_link_target},
+    {"environ", EntryKind::File, generate_environ, {}, nullptr, 0400},
     {"exe", EntryKind::Symlink, exe_link_target},
     {"fd", EntryKind::FdDirectory},
+    {"fdinfo", EntryKind::FdInfoDirectory},
+    {"io", EntryKind::File, generate_io, {}, nullptr, 0400},
+    {"limits", EntryKind::File, generate_limits},
+    {"loginuid", EntryKind::File, generate_loginuid},
     {"maps", EntryKind::File, generate_maps},
     {"mountinfo", EntryKind::File, generate_mountinfo},
     {"mounts", EntryKind::File, generate_mounts},
+    {"oom_score", EntryKind::File, generate_oom_score},
+    {"oom_score_adj", EntryKind::File, generate_oom_score_adj, {}, write_oom_score_adj},
+    {"personality", EntryKind::File, generate_personality, {}, nullptr, 0400},
     {"root", EntryKind::Symlink, root_link_target},
+    {"smaps", EntryKind::File, generate_smaps},
+    {"smaps_rollup", EntryKind::File, generate_smaps_rollup},
     {"stat", EntryKind::File, generate_stat},
     {"statm", EntryKind::File, generate_statm},
     {"status", EntryKind::File, generate_status},
+    {"wchan", EntryKind::File, generate_wchan},
     {"task", EntryKind::TaskDirectory},
 };
 

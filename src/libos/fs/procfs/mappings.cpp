@@ -20,7 +20,8 @@ Result<base::Vector<Mapping>> mappings_of(int pid) {
         }
         copied = out.try_append(Mapping{vma.start, vma.end, vma.prot, (vma.flags & MAP_SHARED) != 0, vma.kind,
                                         name.release_value(), vma.file, vma.offset, static_cast<bool>(vma.shared),
-                                        vma.shared ? vma.shared.get()->dev : 0, vma.shared ? vma.shared.get()->ino : 0});
+                                        vma.shared ? vma.shared.get()->dev : 0, vma.shared ? vma.shared.get()->ino : 0,
+                                        vma.ever_writable});
     });
     TRY(copied);
     return out;

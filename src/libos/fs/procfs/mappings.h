@@ -28,6 +28,7 @@ struct Mapping {
     // Shared memory (System V segments): its device and inode; `offset` is in it.
     bool shared_memory = false;
     std::uint64_t shared_dev = 0, shared_ino = 0;
+    bool ever_writable = false;  // PROT_WRITE at some time (Linux's VM_ACCOUNT for a private mapping)
 };
 
 // In address order. brk's reserve is left out: the application has not

@@ -40,46 +40,53 @@ std::string_view display_name(const Mapping& mapping) {
 
 }  // namespace
 
+Result<void> append_maps_line(TextBuilder& out, const base::Vector<Mapping>& mappings, std::size_t index,
+                              MapsCursor& cursor) {
+    const Mapping& mapping = mappings[index];
+    bool is_file = mapping.kind == mm::VmaKind::File;
+    const Mapping* previous = index > 0 ? &mappings[index - 1] : nullptr;
+    if (mapping.shared_memory) {
+        cursor.offset = mapping.offset;
+        cursor.dev = mapping.shared_dev, cursor.ino = mapping.shared_ino;
+    } else if (mapping.file) {
+        cursor.offset = mapping.offset;
+        auto s = mapping.file->stat();
+        cursor.dev = s.is_error() ? 0 : s.value().dev;
+        cursor.ino = s.is_error() ? 0 : s.value().ino;
+    } else if (is_file && previous && previous->kind == mm::VmaKind::File && !previous->file &&
+               previous->end == mapping.start && previous->name.view() == mapping.name.view()) {
+        // The loader maps a program or library as one span and splits
+        // it by segment protection, so along a run of its pieces the
+        // offset grows with the address, as the ELF layout has it.
+        cursor.offset += previous->end - previous->start;
+    } else {
+        cursor.offset = 0;
+        FileIdentity identity = is_file ? identity_of(mapping.name.view()) : FileIdentity{};
+        cursor.dev = identity.dev, cursor.ino = identity.ino;
+    }
+    std::size_t line_start = out.size();
+    TRY(out.appendf("%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ", mapping.start, mapping.end,
+                    (mapping.prot & PROT_READ) ? 'r' : '-', (mapping.prot & PROT_WRITE) ? 'w' : '-',
+                    (mapping.prot & PROT_EXEC) ? 'x' : '-', mapping.shared ? 's' : 'p', cursor.offset,
+                    major_of(cursor.dev), minor_of(cursor.dev), cursor.ino));
+    return append_name_column(out, line_start, display_name(mapping));
+}
+
+Result<void> append_name_column(TextBuilder& out, std::size_t line_start, std::string_view name) {
+    if (!name.empty()) {
+        std::size_t written = out.size() - line_start;
+        if (written < kNameColumn) TRY(out.append_spaces(kNameColumn - written));
+        TRY(out.append(' '));
+        TRY(out.append(name));
+    }
+    return out.append('\n');
+}
+
 Result<void> generate_maps(const Subject& subject, TextBuilder& out) {
     TRY(find_live_process(subject.pid));
     base::Vector<Mapping> mappings = TRY(mappings_of(subject.pid));
-    FileIdentity identity;
-    std::uint64_t offset = 0;
-    for (std::size_t i = 0; i < mappings.size(); ++i) {
-        const Mapping& mapping = mappings[i];
-        bool is_file = mapping.kind == mm::VmaKind::File;
-        const Mapping* previous = i > 0 ? &mappings[i - 1] : nullptr;
-        if (mapping.shared_memory) {
-            offset = mapping.offset;
-            identity = {mapping.shared_dev, mapping.shared_ino};
-        } else if (mapping.file) {
-            offset = mapping.offset;
-            auto s = mapping.file->stat();
-            identity = s.is_error() ? FileIdentity{} : FileIdentity{s.value().dev, s.value().ino};
-        } else if (is_file && previous && previous->kind == mm::VmaKind::File && !previous->file &&
-                   previous->end == mapping.start && previous->name.view() == mapping.name.view()) {
-            // The loader maps a program or library as one span and splits
-            // it by segment protection, so along a run of its pieces the
-            // offset grows with the address, as the ELF layout has it.
-            offset += previous->end - previous->start;
-        } else {
-            offset = 0;
-            identity = is_file ? identity_of(mapping.name.view()) : FileIdentity{};
-        }
-        std::size_t line_start = out.size();
-        TRY(out.appendf("%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ", mapping.start, mapping.end,
-                        (mapping.prot & PROT_READ) ? 'r' : '-', (mapping.prot & PROT_WRITE) ? 'w' : '-',
-                        (mapping.prot & PROT_EXEC) ? 'x' : '-', mapping.shared ? 's' : 'p', offset,
-                        major_of(identity.dev), minor_of(identity.dev), identity.ino));
-        std::string_view name = display_name(mapping);
-        if (!name.empty()) {
-            std::size_t written = out.size() - line_start;
-            if (written < kNameColumn) TRY(out.append_spaces(kNameColumn - written));
-            TRY(out.append(' '));
-            TRY(out.append(name));
-        }
-        TRY(out.append('\n'));
-    }
+    MapsCursor cursor;
+    for (std::size_t i = 0; i < mappings.size(); ++i) TRY(append_maps_line(out, mappings, i, cursor));
     return {};
 }
 

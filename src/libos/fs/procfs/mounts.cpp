@@ -15,6 +15,9 @@ struct MountFacts {
     char options[96];         // "rw,relatime,size=..."
 };
 
+// Mount ids are the order of mounting; every mount hangs off the root.
+constexpr int kFirstMountId = 21;
+
 Result<base::Vector<MountFacts>> mount_table() {
     base::Vector<MountFacts> mounts;
     Result<void> copied;
@@ -48,10 +51,16 @@ Result<void> generate_mounts(const Subject&, TextBuilder& out) {
     return {};
 }
 
+int mount_id_of(std::uint64_t dev) {
+    auto mounts = mount_table();
+    if (mounts.is_error()) return 0;
+    for (std::size_t i = 0; i < mounts.value().size(); ++i)
+        if (mounts.value()[i].dev == dev) return kFirstMountId + static_cast<int>(i);
+    return 0;
+}
+
 Result<void> generate_mountinfo(const Subject&, TextBuilder& out) {
     base::Vector<MountFacts> mounts = TRY(mount_table());
-    // Mount ids are the order of mounting; every mount hangs off the root.
-    constexpr int kFirstMountId = 21;
     for (std::size_t i = 0; i < mounts.size(); ++i) {
         const MountFacts& mount = mounts[i];
         int id = kFirstMountId + static_cast<int>(i);

@@ -17,11 +17,16 @@ Result<base::Vector<char>> GeneratedFile::generate() const {
     return out.take();
 }
 
+Result<void> GeneratedFile::take_write(std::string_view text) const {
+    if (!writer_) return Error::from_errno(EBADF);
+    return writer_(subject_, text);
+}
+
 FileStat GeneratedFile::stat() const {
     FileStat s;
     s.dev = kProcDevice;
     s.ino = ino_;
-    s.mode = 0100444;
+    s.mode = 0100000 | permissions_;
     s.nlink = 1;
     s.block_size = 1024;
     return s;
@@ -29,11 +34,10 @@ FileStat GeneratedFile::stat() const {
 
 Result<RefPtr<OpenFile>> GeneratedFile::open(int flags) {
     bool path_only = flags & O_PATH;
-    // Nothing in /proc takes writes; Linux refuses them at open with the
-    // files' 0444 mode.
-    if (!path_only && (flags & O_ACCMODE) != O_RDONLY) return Error::from_errno(EACCES);
+    // Files without a writer refuse writes at open, as Linux's 0444 mode does.
+    if (!path_only && (flags & O_ACCMODE) != O_RDONLY && !writer_) return Error::from_errno(EACCES);
     base::Vector<char> text;
-    if (!path_only) text = TRY(generate());
+    if (!path_only && (flags & O_ACCMODE) != O_WRONLY) text = TRY(generate());
     auto file = TRY(
         base::make_ref<SnapshotFile>(RefPtr<GeneratedFile>(this), flags, static_cast<base::Vector<char>&&>(text)));
     return RefPtr<OpenFile>(static_cast<RefPtr<SnapshotFile>&&>(file));
@@ -44,7 +48,10 @@ Result<std::size_t> GeneratedFile::read_at(std::uint64_t offset, std::span<std::
     return copy_text_at(text, offset, out);
 }
 
-Result<void> GeneratedFile::truncate(std::uint64_t) { return Error::from_errno(EACCES); }
+Result<void> GeneratedFile::truncate(std::uint64_t) {
+    if (!writer_) return Error::from_errno(EACCES);
+    return {};
+}
 
 FileStat GeneratedSymlink::stat() const {
     FileStat s;

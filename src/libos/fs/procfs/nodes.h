@@ -1,7 +1,8 @@
 #pragma once
 // The three kinds of procfs node: a file whose text is generated, a
 // symlink whose target is generated, and a directory whose entries are
-// listed on demand. Nothing in /proc can be created, removed or written.
+// listed on demand. Nothing in /proc can be created or removed; a few
+// files take writes (a Writer parses them).
 #include <cstdint>
 
 #include "libos/base/string.h"
@@ -15,12 +16,19 @@ namespace cella::fs::procfs {
 // Writes what a file (or a symlink's target) shows for `subject`.
 using Generator = Result<void> (*)(const Subject& subject, TextBuilder& out);
 
+// Takes what was written to a file (the whole of one write call).
+using Writer = Result<void> (*)(const Subject& subject, std::string_view text);
+
 class GeneratedFile final : public Inode {
 public:
-    GeneratedFile(std::uint64_t ino, Subject subject, Generator generator)
-        : ino_(ino), subject_(subject), generator_(generator) {}
+    GeneratedFile(std::uint64_t ino, Subject subject, Generator generator, Writer writer = nullptr,
+                  std::uint32_t permissions = 0444)
+        : ino_(ino), subject_(subject), generator_(generator), writer_(writer), permissions_(permissions) {}
 
     Result<base::Vector<char>> generate() const;
+    bool writable() const { return writer_ != nullptr; }
+    // A write call's data, parsed by the file's writer.
+    Result<void> take_write(std::string_view text) const;
 
     // Size 0, as on Linux: the size is known only once the text is made.
     FileStat stat() const override;
@@ -28,12 +36,15 @@ public:
     Result<RefPtr<OpenFile>> open(int flags) override;
     // For callers without an open file; makes the text afresh.
     Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out) override;
+    // O_TRUNC of a writable file does nothing, as on Linux.
     Result<void> truncate(std::uint64_t size) override;
 
 private:
     std::uint64_t ino_;
     Subject subject_;
     Generator generator_;
+    Writer writer_;
+    std::uint32_t permissions_;
 };
 
 // What a magic link (/proc/PID/fd/N) reaches when followed, or nullptr.

@@ -46,10 +46,19 @@ Result<std::size_t> SnapshotFile::pread(std::span<std::uint8_t> out, std::uint64
     return read_locked(out, offset);
 }
 
-// Opened read-only (GeneratedFile::open refuses anything else).
-Result<std::size_t> SnapshotFile::write(std::span<const std::uint8_t>) { return Error::from_errno(EBADF); }
-Result<std::size_t> SnapshotFile::pwrite(std::span<const std::uint8_t>, std::uint64_t) {
-    return Error::from_errno(EBADF);
+// Only files with a writer open for writing (GeneratedFile::open). Each
+// write call is parsed whole, as Linux's proc files take one value per write.
+Result<std::size_t> SnapshotFile::write(std::span<const std::uint8_t> data) {
+    if (!writable()) return Error::from_errno(EBADF);
+    TRY(node_->take_write(std::string_view(reinterpret_cast<const char*>(data.data()), data.size())));
+    base::ScopedLock guard(lock_);
+    offset_ += data.size();
+    return data.size();
+}
+Result<std::size_t> SnapshotFile::pwrite(std::span<const std::uint8_t> data, std::uint64_t) {
+    if (!writable()) return Error::from_errno(EBADF);
+    TRY(node_->take_write(std::string_view(reinterpret_cast<const char*>(data.data()), data.size())));
+    return data.size();
 }
 
 // As seq_file: SEEK_SET and SEEK_CUR only, since the end is not known.

@@ -4,6 +4,7 @@
 
 #include "entry_tables.h"
 #include "libos/fs/open_file.h"
+#include "fd_info.h"
 #include "process_files.h"
 #include "process_info.h"
 #include "table_directory.h"
@@ -23,19 +24,19 @@ Result<RefPtr<Inode>> FdDirectory::lookup(std::string_view name) {
     auto process = TRY(find_live_process(subject_.pid));
     auto file = process->fds().get(*fd);
     if (file.is_error()) return Error::from_errno(ENOENT);
-    // Linux gives the link the access the fd has: r-x for reading, -wx for writing.
-    std::uint32_t permissions = (file.value()->readable() ? 0500 : 0) | (file.value()->writable() ? 0300 : 0);
     Subject entry = subject_;
     entry.fd = *fd;
-    return make_node<GeneratedSymlink>(inode_number(subject_, fd_slot(*fd)), entry, fd_link_target, permissions,
-                                       fd_link_file);
+    if (info_) return make_node<GeneratedFile>(entry_ino(*fd), entry, generate_fdinfo);
+    // Linux gives the link the access the fd has: r-x for reading, -wx for writing.
+    std::uint32_t permissions = (file.value()->readable() ? 0500 : 0) | (file.value()->writable() ? 0300 : 0);
+    return make_node<GeneratedSymlink>(entry_ino(*fd), entry, fd_link_target, permissions, fd_link_file);
 }
 
 Result<void> FdDirectory::list(base::Vector<ListedEntry>& out) {
     auto process = TRY(find_live_process(subject_.pid));
     base::Vector<int> fds = TRY(open_fds(*process));
     for (int fd : fds)
-        TRY(out.try_append(ListedEntry{TRY(id_name(fd)), inode_number(subject_, fd_slot(fd)), kTypeSymlink}));
+        TRY(out.try_append(ListedEntry{TRY(id_name(fd)), entry_ino(fd), info_ ? kTypeRegular : kTypeSymlink}));
     return {};
 }
 

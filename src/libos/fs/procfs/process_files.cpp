@@ -3,6 +3,7 @@
 #include "libos/mm/memory_ops.h"
 
 #include <asm-generic/errno.h>
+#include <linux/resource.h>
 
 #include "clocks.h"
 #include "libos/fs/open_file.h"
@@ -18,7 +19,6 @@ using base::Error;
 
 constexpr std::uint64_t kPageSize = mm::kPageSize;
 constexpr std::uint64_t kNoLimit = ~std::uint64_t{0};  // RLIM_INFINITY
-constexpr int kExitSignal = 17;                        // SIGCHLD, what a parent is sent
 constexpr int kSignalQueueLimit = 4096;                // RLIMIT_SIGPENDING, as prlimit reports it
 // Every capability up to CAP_CHECKPOINT_RESTORE (40): processes run as root.
 
@@ -44,11 +44,17 @@ Result<ProcessView> view_of(const Subject& subject) {
     return view;
 }
 
-bool is_running(const Subject& subject, const ProcessFacts& facts) {
-    // The reader itself is running; every other thread is, as far as the
-    // reader can tell, waiting (most of them are, in a syscall).
-    return subject.tid != 0 ? facts.thread.running : facts.running;
+// /proc/PID shows the main thread's state, /proc/PID/task/TID the thread's.
+const char* state_name(char state) {
+    switch (state) {
+    case 'R': return "R (running)";
+    case 'T': return "T (stopped)";
+    case 'Z': return "Z (zombie)";
+    default: return "S (sleeping)";
+    }
 }
+
+std::uint64_t ticks_of(std::int64_t ns) { return ns > 0 ? to_ticks(static_cast<std::uint64_t>(ns)) : 0; }
 
 // Linux's bitmap text ("%*pb"): 32-bit groups in hex, most significant
 // first, separated by commas, the first one only as wide as it needs.
@@ -69,86 +75,8 @@ Result<void> append_kb(TextBuilder& out, const char* label, std::uint64_t bytes)
     return out.appendf("%s:\t%8lu kB\n", label, bytes >> 10);
 }
 
-}  // namespace
-
-Result<void> generate_cmdline(const Subject& subject, TextBuilder& out) {
-    auto process = TRY(find_live_process(subject.pid));
-    const base::Vector<char>& line = process->command_line();
-    return out.append(std::string_view(line.data(), line.size()));
-}
-
-Result<void> generate_comm(const Subject& subject, TextBuilder& out) {
-    auto process = TRY(find_live_process(subject.pid));
-    ProcessFacts facts = TRY(process_facts(*process, subject.tid));
-    return out.appendf("%s\n", facts.thread.name);
-}
-
-Result<void> generate_stat(const Subject& subject, TextBuilder& out) {
-    ProcessView view = TRY(view_of(subject));
-    process::Process& process = *view.process;
-    const ProcessFacts& facts = view.facts;
+Result<void> append_memory_lines(TextBuilder& out, process::Process& process, const ProcessView& view) {
     const MemoryTotals& memory = view.memory;
-    Clocks clocks = TRY(read_clocks());
-    int pid = process.pid();
-    // Linux gives the address of argc; the LibOS does not keep it, so this
-    // is the stack's top word, above it, which serves a conservative
-    // scanner that reads this field to find where the stack ends.
-    std::uint64_t start_stack = memory.stack_top ? memory.stack_top - sizeof(std::uint64_t) : 0;
-    // Fields 1-9: identity, state, parents, terminal, flags. There are no
-    // process groups or sessions yet: each process leads its own.
-    TRY(out.appendf("%d (%s) %c %d %d %d 0 -1 0 ", subject.tid != 0 ? subject.tid : pid, facts.thread.name,
-                    is_running(subject, facts) ? 'R' : 'S', process.ppid(), pid, pid));
-    // 10-21: faults and CPU times (not counted), priority, nice, threads, itrealvalue.
-    TRY(out.appendf("0 0 0 0 0 0 0 0 20 0 %zu 0 ", facts.thread_count));
-    // 22-30: start time, memory, code and stack addresses.
-    TRY(out.appendf("%lu %lu %lu %lu %lu %lu %lu 0 0 ", to_ticks(clocks.enclave_start_ns), memory.size,
-                    memory.size / kPageSize, kNoLimit, memory.code_start, memory.code_end, start_stack));
-    // 31-34: signals pending, blocked, ignored, caught.
-    TRY(out.appendf("%lu %lu %lu %lu ", facts.thread.pending | facts.shared_pending, facts.thread.blocked,
-                    facts.ignored, facts.caught));
-    // 35-52: wchan, swap, exit signal, CPU, scheduling, I/O delay, guest
-    // time, data and brk addresses, argument and environment addresses,
-    // exit code.
-    TRY(out.appendf("0 0 0 %d 0 0 0 0 0 0 0 0 %lu 0 0 0 0 0\n", kExitSignal, process.program_break().start));
-    return {};
-}
-
-Result<void> generate_statm(const Subject& subject, TextBuilder& out) {
-    ProcessView view = TRY(view_of(subject));
-    const MemoryTotals& memory = view.memory;
-    return out.appendf("%lu %lu %lu %lu 0 %lu 0\n", memory.size / kPageSize, view.resident / kPageSize,
-                       view.resident_file / kPageSize, memory.exe / kPageSize, (memory.data + memory.stack) / kPageSize);
-}
-
-Result<void> generate_status(const Subject& subject, TextBuilder& out) {
-    ProcessView view = TRY(view_of(subject));
-    process::Process& process = *view.process;
-    const ProcessFacts& facts = view.facts;
-    const MemoryTotals& memory = view.memory;
-    int pid = process.pid();
-    int tid = subject.tid != 0 ? subject.tid : pid;
-    bool running = is_running(subject, facts);
-    base::Vector<int> fds = TRY(open_fds(process));
-    int highest_fd = fds.is_empty() ? 0 : fds.last();
-    // Linux's fd table grows in steps of 64 (BITS_PER_LONG).
-    int fd_size = (highest_fd / 64 + 1) * 64;
-
-    std::uint32_t umask = process.umask();
-    TRY(out.appendf("Name:\t%s\nUmask:\t0%c%c%c\nState:\t%s\n", facts.thread.name, octal_digit(umask, 6),
-                    octal_digit(umask, 3), octal_digit(umask, 0), running ? "R (running)" : "S (sleeping)"));
-    TRY(out.appendf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", pid, tid, process.ppid()));
-    process::Credentials::Ids uids, gids;
-    process::Credentials::Capabilities caps;
-    {
-        base::ScopedLock guard(process.credentials_lock());
-        uids = process.credentials.uids();
-        gids = process.credentials.gids();
-        caps = process.credentials.capabilities();
-    }
-    TRY(out.appendf("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", uids.real, uids.effective, uids.saved,
-                    uids.filesystem, gids.real, gids.effective, gids.saved, gids.filesystem));
-    TRY(out.appendf("FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", fd_size, pid, tid,
-                    pid, pid));
     TRY(append_kb(out, "VmPeak", memory.size));
     TRY(append_kb(out, "VmSize", memory.size));
     TRY(append_kb(out, "VmLck", process::locked_bytes(process)));
@@ -165,6 +93,107 @@ Result<void> generate_status(const Subject& subject, TextBuilder& out) {
     TRY(append_kb(out, "VmPTE", 0));
     TRY(append_kb(out, "VmSwap", 0));
     TRY(append_kb(out, "HugetlbPages", 0));
+    return {};
+}
+
+// A block of NUL-terminated strings the process keeps (argv, envp).
+Result<void> append_strings(const Subject& subject, TextBuilder& out,
+                            const base::Vector<char>& (process::Process::*block)() const) {
+    auto process = TRY(find_live_process(subject.pid));
+    const base::Vector<char>& strings = ((*process).*block)();
+    return out.append(std::string_view(strings.data(), strings.size()));
+}
+
+}  // namespace
+
+Result<void> generate_cmdline(const Subject& subject, TextBuilder& out) {
+    return append_strings(subject, out, &process::Process::command_line);
+}
+
+Result<void> generate_environ(const Subject& subject, TextBuilder& out) {
+    return append_strings(subject, out, &process::Process::environment);
+}
+
+Result<void> generate_comm(const Subject& subject, TextBuilder& out) {
+    auto process = TRY(find_live_process(subject.pid));
+    ProcessFacts facts = TRY(process_facts(*process, subject.tid));
+    return out.appendf("%s\n", facts.thread.name);
+}
+
+Result<void> generate_stat(const Subject& subject, TextBuilder& out) {
+    ProcessView view = TRY(view_of(subject));
+    process::Process& process = *view.process;
+    const ProcessFacts& facts = view.facts;
+    const MemoryTotals& memory = view.memory;
+    int pid = process.pid();
+    bool zombie = facts.zombie;
+    char state = facts.thread.state;
+    // Linux gives the address of argc; the LibOS does not keep it, so this
+    // is the stack's top word, above it, which serves a conservative
+    // scanner that reads this field to find where the stack ends.
+    std::uint64_t start_stack = memory.stack_top ? memory.stack_top - sizeof(std::uint64_t) : 0;
+    // The process's own CPU time in /proc/PID/stat, the thread's under task/.
+    const time::CpuTimes& cpu = subject.tid != 0 ? facts.thread.cpu : facts.cpu;
+    std::uint64_t start_ns = subject.tid != 0 ? facts.thread.start_ns : process.start_ns;
+    std::uint64_t rss_limit = process.limits.get(RLIMIT_RSS).value_or(process::Rlimit{kNoLimit, kNoLimit}).current;
+    // Fields 1-9: identity, state, parents, terminal, flags.
+    TRY(out.appendf("%d (%s) %c %d %d %d 0 -1 0 ", subject.tid != 0 ? subject.tid : pid, facts.thread.name, state,
+                    process.ppid(), facts.pgid, facts.sid));
+    // 10-21: faults (not counted), CPU times and the reaped children's,
+    // priority, nice, threads, itrealvalue.
+    TRY(out.appendf("0 0 0 0 %lu %lu %lu %lu %d %d %zu 0 ", ticks_of(cpu.user_ns), ticks_of(cpu.system_ns),
+                    ticks_of(facts.children_cpu.user_ns), ticks_of(facts.children_cpu.system_ns), 20 + process.nice,
+                    process.nice, facts.thread_count));
+    // 22-30: start time, memory (as statm), code and stack addresses.
+    TRY(out.appendf("%lu %lu %lu %lu %lu %lu %lu 0 0 ", to_ticks(start_ns), memory.size, view.resident / kPageSize,
+                    rss_limit, memory.code_start, memory.code_end, zombie ? 0 : start_stack));
+    // 31-34: signals pending, blocked, ignored, caught.
+    TRY(out.appendf("%lu %lu %lu %lu ", facts.thread.pending | facts.shared_pending, facts.thread.blocked,
+                    facts.ignored, facts.caught));
+    // 35-52: waiting or not (Linux no longer shows where), swap, exit
+    // signal, CPU, scheduling, I/O delay, guest time, data and brk
+    // addresses, argument and environment addresses, a zombie's exit status.
+    TRY(out.appendf("%d 0 0 %d 0 0 0 0 0 0 0 0 %lu 0 0 0 0 %d\n", state != 'R', process.exit_signal,
+                    zombie ? 0 : process.program_break().start, zombie ? facts.exit_status : 0));
+    return {};
+}
+
+Result<void> generate_statm(const Subject& subject, TextBuilder& out) {
+    ProcessView view = TRY(view_of(subject));
+    const MemoryTotals& memory = view.memory;
+    return out.appendf("%lu %lu %lu %lu 0 %lu 0\n", memory.size / kPageSize, view.resident / kPageSize,
+                       view.resident_file / kPageSize, memory.exe / kPageSize, (memory.data + memory.stack) / kPageSize);
+}
+
+Result<void> generate_status(const Subject& subject, TextBuilder& out) {
+    ProcessView view = TRY(view_of(subject));
+    process::Process& process = *view.process;
+    const ProcessFacts& facts = view.facts;
+    int pid = process.pid();
+    int tid = subject.tid != 0 ? subject.tid : pid;
+    base::Vector<int> fds = TRY(open_fds(process));
+    int highest_fd = fds.is_empty() ? 0 : fds.last();
+    // Linux's fd table grows in steps of 64 (BITS_PER_LONG).
+    int fd_size = (highest_fd / 64 + 1) * 64;
+
+    std::uint32_t umask = process.umask();
+    TRY(out.appendf("Name:\t%s\nUmask:\t0%c%c%c\nState:\t%s\n", facts.thread.name, octal_digit(umask, 6),
+                    octal_digit(umask, 3), octal_digit(umask, 0), state_name(facts.thread.state)));
+    TRY(out.appendf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", pid, tid, process.ppid()));
+    process::Credentials::Ids uids, gids;
+    process::Credentials::Capabilities caps;
+    {
+        base::ScopedLock guard(process.credentials_lock());
+        uids = process.credentials.uids();
+        gids = process.credentials.gids();
+        caps = process.credentials.capabilities();
+    }
+    TRY(out.appendf("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", uids.real, uids.effective, uids.saved,
+                    uids.filesystem, gids.real, gids.effective, gids.saved, gids.filesystem));
+    TRY(out.appendf("FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", fd_size, pid, tid,
+                    facts.pgid, facts.sid));
+    // A zombie has no memory left, and Linux shows no lines for it.
+    if (!facts.zombie) TRY(append_memory_lines(out, process, view));
     TRY(out.appendf("CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t%zu\nSigQ:\t0/%d\n", facts.thread_count,
                     kSignalQueueLimit));
     TRY(out.appendf("SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
@@ -209,9 +238,16 @@ Result<void> fd_link_target(const Subject& subject, TextBuilder& out) {
     auto process = TRY(find_live_process(subject.pid));
     auto file = process->fds().get(subject.fd);
     if (file.is_error()) return Error::from_errno(ENOENT);
-    std::string_view path = file.value()->path().view();
-    // An open file without a path has no name to show; Linux shows such
-    // files (pipes, sockets, eventfds) as "type:[inode]".
+    OpenFile& open = *file.value();
+    std::string_view path = open.path().view();
+    // Pipes and sockets without a file of their own show as Linux names
+    // them, "type:[inode]"; other files without a path as an anonymous inode.
+    if (!open.inode()) {
+        auto stat = open.stat();
+        std::uint32_t type = stat.is_error() ? 0 : stat.value().mode & 0170000;
+        if (type == 0010000) return out.appendf("pipe:[%lu]", stat.value().ino);
+        if (type == 0140000) return out.appendf("socket:[%lu]", stat.value().ino);
+    }
     return out.append(path.empty() ? std::string_view("anon_inode:[unknown]") : path);
 }
 

@@ -5,6 +5,8 @@
 namespace cella::fs::procfs {
 
 Result<void> generate_cmdline(const Subject& subject, TextBuilder& out);
+// The environment the program started with, NUL-separated as cmdline.
+Result<void> generate_environ(const Subject& subject, TextBuilder& out);
 Result<void> generate_comm(const Subject& subject, TextBuilder& out);
 Result<void> generate_stat(const Subject& subject, TextBuilder& out);
 Result<void> generate_statm(const Subject& subject, TextBuilder& out);

@@ -92,8 +92,26 @@ Result<base::Vector<int>> open_fds(process::Process& process) {
 Result<ProcessFacts> process_facts(process::Process& process, int tid) {
     ProcessFacts facts;
     process::Thread* reader = &process::current_thread();
+    bool stopped;
+    {
+        base::ScopedLock guard(process::process_table().tree_lock());
+        facts.zombie = process.run_state == process::RunState::Zombie;
+        stopped = process.run_state == process::RunState::Stopped;
+        facts.exit_status = process.wait_status;
+        facts.pgid = process.pgid;
+        facts.sid = process.sid;
+        std::int64_t children = process.reaped_children_cpu_ns;
+        facts.children_cpu.system_ns = process.reaped_children_system_ns;
+        facts.children_cpu.user_ns = children > facts.children_cpu.system_ns ? children - facts.children_cpu.system_ns : 0;
+        if (facts.zombie) {
+            facts.cpu.system_ns = process.exit_system_ns;
+            facts.cpu.user_ns = process.exit_cpu_ns > process.exit_system_ns ? process.exit_cpu_ns - process.exit_system_ns : 0;
+        }
+    }
+    if (!facts.zombie) facts.cpu = time::process_cpu_times(process);
     // The signal lock comes before the thread list's, as in process/signals.cpp.
     base::ScopedLock guard(process.signal_lock());
+    stopped = stopped || process.group_stopped;
     process::Thread* chosen = nullptr;
     process.for_each_thread([&](process::Thread& thread) {
         ++facts.thread_count;
@@ -105,10 +123,26 @@ Result<ProcessFacts> process_facts(process::Process& process, int tid) {
         facts.thread.tid = thread.tid();
         copy_name(thread.name(), facts.thread.name);
         facts.thread.running = &thread == reader;
+        facts.thread.state = facts.thread.running                                        ? 'R'
+                             : stopped                                                   ? 'T'
+                             : __atomic_load_n(&thread.cpu().blocked, __ATOMIC_RELAXED) ? 'S'
+                                                                                         : 'R';
         facts.thread.blocked = thread.signal_mask;
         facts.thread.pending = thread.pending.pending();
+        facts.thread.cpu = time::thread_cpu_times(thread).value_or(time::CpuTimes{});
+        facts.thread.start_ns = thread.start_ns;
     });
     if (tid != 0 && facts.thread.tid != tid) return Error::from_errno(ENOENT);
+    if (facts.zombie || facts.thread_count == 0) {
+        // Linux keeps the leader of a zombie as its one thread.
+        facts.zombie = true;
+        facts.thread_count = 1;
+        facts.thread.tid = process.pid();
+        facts.thread.state = 'Z';
+        copy_name(process.exit_name, facts.thread.name);
+        facts.thread.cpu = facts.cpu;
+        facts.thread.start_ns = process.start_ns;
+    }
     facts.shared_pending = process.shared_pending().pending();
     const process::SignalAction* actions = process.signal_actions();
     for (int signal = 1; signal <= 64; ++signal) {

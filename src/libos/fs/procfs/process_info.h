@@ -9,6 +9,7 @@
 #include "libos/base/own_ptr.h"
 #include "libos/base/vector.h"
 #include "libos/process/process.h"
+#include "libos/time/cpu_clocks.h"
 #include "subject.h"
 
 namespace cella::fs::procfs {
@@ -32,18 +33,29 @@ Result<base::Vector<int>> open_fds(process::Process& process);
 struct ThreadFacts {
     int tid = 0;
     char name[process::Thread::kNameSize] = {};  // NUL-terminated
+    // Linux's state letter: R for the thread reading /proc and any other
+    // not waiting in the LibOS, S while it waits in a blocking call, T
+    // while its process is stopped, Z once its process is a zombie.
+    char state = 'R';
     bool running = false;                       // it is the thread reading /proc
     std::uint64_t blocked = 0;                  // signal mask
     std::uint64_t pending = 0;                  // signals pending on the thread
+    time::CpuTimes cpu;
+    std::uint64_t start_ns = 0;  // CLOCK_BOOTTIME
 };
 
 struct ProcessFacts {
     ThreadFacts thread;  // the subject's thread, or the main thread
     std::size_t thread_count = 0;
     bool running = false;  // one of its threads is reading /proc
+    bool zombie = false;   // every thread gone, not yet reaped
+    int exit_status = 0;   // a zombie's wait status
     std::uint64_t shared_pending = 0;
     std::uint64_t ignored = 0;  // dispositions SIG_IGN
     std::uint64_t caught = 0;   // dispositions with a handler
+    time::CpuTimes cpu;           // every thread's, live and ended
+    time::CpuTimes children_cpu;  // reaped children's
+    int pgid = 0, sid = 0;
 };
 
 // For subject.tid 0 the thread is the main thread: the one whose tid is

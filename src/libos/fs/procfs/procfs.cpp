@@ -4,6 +4,7 @@
 #include "entry_tables.h"
 #include "process_directories.h"
 #include "process_info.h"
+#include "system_files.h"
 #include "table_directory.h"
 
 namespace cella::fs::procfs {
@@ -31,7 +32,7 @@ public:
 }  // namespace
 
 Result<RefPtr<Inode>> make_root() {
-    record_enclave_start();
+    TRY(record_boot_id());
     return make_node<RootDirectory>();
 }
 

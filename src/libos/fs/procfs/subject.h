@@ -30,13 +30,18 @@ inline constexpr std::uint64_t kFdSlotBase = std::uint64_t{1} << (kSlotBits - 1)
 inline constexpr std::uint64_t child_slot(std::uint64_t parent_slot, std::uint64_t index) {
     return parent_slot * kSlotFanout + index + 1;
 }
+// fd/N and fdinfo/N: fds below 2^18 get numbers of their own.
+inline constexpr std::uint64_t kFdInfoSlotBit = kFdSlotBase >> 1;
 inline constexpr std::uint64_t fd_slot(int fd) {
-    return kFdSlotBase | (static_cast<std::uint64_t>(fd) & (kFdSlotBase - 1));
+    return kFdSlotBase | (static_cast<std::uint64_t>(fd) & (kFdInfoSlotBit - 1));
 }
+inline constexpr std::uint64_t fdinfo_slot(int fd) { return fd_slot(fd) | kFdInfoSlotBit; }
 
 inline constexpr std::uint64_t inode_number(const Subject& subject, std::uint64_t slot) {
     constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-    if (subject.pid <= 0) return (slot & kSlotMask) + 1;  // the root is 1, as on Linux
+    // The root is 1, as on Linux; system entries nest deeper than
+    // kSlotBits allows (/proc/sys/fs/inotify/...), and need no pid bits.
+    if (subject.pid <= 0) return slot + 1;
     auto field = [](int value, std::uint64_t bits) {
         return static_cast<std::uint64_t>(value) & ((std::uint64_t{1} << bits) - 1);
     };

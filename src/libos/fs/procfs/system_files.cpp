@@ -3,7 +3,12 @@
 #include <linux/utsname.h>
 
 #include "clocks.h"
+#include "libos/fs/notify/inotify.h"
 #include "libos/host/host.h"
+#include "libos/ipc/pipe.h"
+#include "libos/mm/memory_ops.h"
+#include "libos/process/credentials.h"
+#include "libos/process/resource_limits.h"
 #include "libos/mm/address_space.h"
 #include "libos/mm/heap.h"
 #include "libos/process/current.h"
@@ -44,6 +49,19 @@ Result<void> host_uname(new_utsname& name) {
 Result<void> append_line(TextBuilder& out, std::string_view text) {
     TRY(out.append(text));
     return out.append('\n');
+}
+
+// /proc/sys/kernel/random/boot_id: made at boot, the same for every reader.
+std::uint8_t g_boot_id[16] = {};
+
+// A version 4 (random) UUID in its text form, with a newline.
+Result<void> append_uuid(TextBuilder& out, const std::uint8_t (&raw)[16]) {
+    std::uint8_t b[16];
+    for (int i = 0; i < 16; ++i) b[i] = raw[i];
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+    return out.appendf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", b[0], b[1], b[2],
+                       b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 Result<void> append_meminfo(TextBuilder& out, const char* label, std::uint64_t bytes) {
@@ -205,6 +223,68 @@ Result<void> generate_cap_last_cap(const Subject&, TextBuilder& out) { return ou
 // 0, Linux's heuristic overcommit: memory is committed when first touched.
 Result<void> generate_overcommit_memory(const Subject&, TextBuilder& out) { return out.append("0\n"); }
 Result<void> generate_max_map_count(const Subject&, TextBuilder& out) { return out.append("65530\n"); }
+
+Result<void> generate_mmap_min_addr(const Subject&, TextBuilder& out) {
+    return out.appendf("%lu\n", mm::kMmapMinAddress);
+}
+
+// setgroups(2) takes at most this many groups.
+Result<void> generate_ngroups_max(const Subject&, TextBuilder& out) {
+    return out.appendf("%zu\n", process::Credentials::kMaxGroups);
+}
+
+// No core files are written; this is the name Linux would give them.
+Result<void> generate_core_pattern(const Subject&, TextBuilder& out) { return out.append("core\n"); }
+
+// Linux's default console log levels; the LibOS keeps no kernel log.
+Result<void> generate_printk(const Subject&, TextBuilder& out) { return out.append("4\t4\t1\t7\n"); }
+
+// 3: no process may trace another (sys_ptrace refuses every attach).
+Result<void> generate_ptrace_scope(const Subject&, TextBuilder& out) { return out.append("3\n"); }
+
+Result<void> record_boot_id() {
+    TRY(host::random_bytes({g_boot_id, sizeof g_boot_id}));
+    return {};
+}
+
+Result<void> generate_boot_id(const Subject&, TextBuilder& out) { return append_uuid(out, g_boot_id); }
+
+// A fresh random UUID on every read, as Linux's.
+Result<void> generate_uuid(const Subject&, TextBuilder& out) {
+    std::uint8_t bytes[16];
+    TRY(host::random_bytes({bytes, sizeof bytes}));
+    return append_uuid(out, bytes);
+}
+
+// Linux since 5.18: the pool is always full (random bytes come from the host's getrandom).
+Result<void> generate_entropy_avail(const Subject&, TextBuilder& out) { return out.append("256\n"); }
+
+// The largest capacity F_SETPIPE_SZ grants.
+Result<void> generate_pipe_max_size(const Subject&, TextBuilder& out) {
+    return out.appendf("%zu\n", ipc::kMaxPipeCapacity);
+}
+
+// No enclave-wide limit on open files: Linux shows LONG_MAX then.
+Result<void> generate_file_max(const Subject&, TextBuilder& out) { return out.append("9223372036854775807\n"); }
+
+// The ceiling setrlimit(RLIMIT_NOFILE) allows.
+Result<void> generate_nr_open(const Subject&, TextBuilder& out) {
+    return out.appendf("%lu\n", process::ResourceLimits::kMaxOpenFiles);
+}
+
+Result<void> generate_inotify_max_queued_events(const Subject&, TextBuilder& out) {
+    return out.appendf("%zu\n", fs::notify::kMaxQueuedEvents);
+}
+Result<void> generate_inotify_max_user_instances(const Subject&, TextBuilder& out) {
+    return out.appendf("%zu\n", fs::notify::kMaxUserInstances);
+}
+Result<void> generate_inotify_max_user_watches(const Subject&, TextBuilder& out) {
+    return out.appendf("%zu\n", fs::notify::kMaxUserWatches);
+}
+
+// The LibOS has no socket layer of its own yet; Linux's default, which
+// programs read to bound their listen() backlog.
+Result<void> generate_somaxconn(const Subject&, TextBuilder& out) { return out.append("4096\n"); }
 
 Result<void> self_link_target(const Subject&, TextBuilder& out) {
     return out.appendf("%d", process::current_process().pid());

@@ -11,25 +11,6 @@
 #include "libos/ipc/sysv/shm.h"
 
 namespace cella::fs::procfs {
-namespace {
-
-// The mode in octal, as the kernel's "%4o" prints it.
-struct Octal {
-    char text[12];
-    explicit Octal(std::uint32_t value) {
-        char digits[12];
-        int n = 0;
-        do {
-            digits[n++] = static_cast<char>('0' + (value & 7));
-            value >>= 3;
-        } while (value);
-        int i = 0;
-        while (n) text[i++] = digits[--n];
-        text[i] = '\0';
-    }
-};
-
-}  // namespace
 
 Result<void> generate_sysvipc_shm(const Subject&, TextBuilder& out) {
     TRY(out.append("       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid  cgid"

@@ -17,6 +17,7 @@ std::uint8_t type_of(EntryKind kind) {
     case EntryKind::Symlink: return kTypeSymlink;
     case EntryKind::Directory:
     case EntryKind::FdDirectory:
+    case EntryKind::FdInfoDirectory:
     case EntryKind::TaskDirectory: return kTypeDirectory;
     }
     return 0;
@@ -34,10 +35,14 @@ Result<RefPtr<Inode>> TableDirectory::make_entry(std::size_t index) {
     std::uint64_t slot = child_slot(slot_, index);
     std::uint64_t ino = inode_number(subject_, slot);
     switch (spec.kind) {
-    case EntryKind::File: return make_node<GeneratedFile>(ino, subject_, spec.generate);
-    case EntryKind::Symlink: return make_node<GeneratedSymlink>(ino, subject_, spec.generate, spec.permissions);
+    case EntryKind::File:
+        return make_node<GeneratedFile>(ino, subject_, spec.generate, spec.write,
+                                        spec.permissions ? spec.permissions : spec.write ? 0644u : 0444u);
+    case EntryKind::Symlink:
+        return make_node<GeneratedSymlink>(ino, subject_, spec.generate, spec.permissions ? spec.permissions : 0777u);
     case EntryKind::Directory: return make_node<TableDirectory>(subject_, slot, spec.children);
-    case EntryKind::FdDirectory: return make_node<FdDirectory>(subject_, slot);
+    case EntryKind::FdDirectory: return make_node<FdDirectory>(subject_, slot, false);
+    case EntryKind::FdInfoDirectory: return make_node<FdDirectory>(subject_, slot, true);
     case EntryKind::TaskDirectory: return make_node<TaskDirectory>(subject_, slot);
     }
     return Error::from_errno(EIO);

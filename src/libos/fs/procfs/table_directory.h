@@ -14,6 +14,7 @@ enum class EntryKind : std::uint8_t {
     Symlink,        // target from `generate`
     Directory,      // entries from `children`
     FdDirectory,    // /proc/PID/fd
+    FdInfoDirectory,  // /proc/PID/fdinfo
     TaskDirectory,  // /proc/PID/task
 };
 
@@ -22,7 +23,8 @@ struct EntrySpec {
     EntryKind kind;
     Generator generate = nullptr;
     std::span<const EntrySpec> children = {};
-    std::uint32_t permissions = 0777;  // of a symlink
+    Writer write = nullptr;       // a File that takes writes
+    std::uint32_t permissions = 0;  // 0: 0777 for a symlink, 0444 (0644 with a writer) for a file
 };
 
 class TableDirectory : public ProcDirectory {

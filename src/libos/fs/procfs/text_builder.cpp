@@ -40,4 +40,16 @@ Result<void> TextBuilder::append_spaces(std::size_t count) {
     return {};
 }
 
+Octal::Octal(std::uint32_t value) {
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + (value & 7));
+        value >>= 3;
+    } while (value);
+    int i = 0;
+    while (n) text[i++] = digits[--n];
+    text[i] = '\0';
+}
+
 }  // namespace cella::fs::procfs

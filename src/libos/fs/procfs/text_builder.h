@@ -2,6 +2,7 @@
 // Growable text for procfs files. A file's contents are made in one piece
 // when it is opened, and their size is not known until then.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -11,6 +12,12 @@
 namespace cella::fs::procfs {
 
 using base::Result;
+
+// A number in octal, as the kernel's "%o" prints it (base/format.h has no %o).
+struct Octal {
+    char text[12];
+    explicit Octal(std::uint32_t value);
+};
 
 class TextBuilder {
 public:

@@ -297,6 +297,18 @@ Result<std::int64_t> thread_cpu_time_ns(int host_tid) {
     return seconds * 1000000000 + nanoseconds;
 }
 
+Result<void> thread_user_system_ns(int host_tid, std::int64_t& user_ns, std::int64_t& system_ns) {
+    // MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_VIRT) and (tid, CPUCLOCK_PROF).
+    int virt = (~host_tid << 3) | 5, prof = (~host_tid << 3) | 4;
+    std::int64_t seconds = 0, nanoseconds = 0;
+    TRY(clock_gettime(virt, seconds, nanoseconds));
+    user_ns = seconds * 1000000000 + nanoseconds;
+    TRY(clock_gettime(prof, seconds, nanoseconds));
+    std::int64_t both = seconds * 1000000000 + nanoseconds;
+    system_ns = both > user_ns ? both - user_ns : 0;
+    return {};
+}
+
 Result<void> random_bytes(std::span<std::uint8_t> out) {
     std::size_t done = 0;
     while (done < out.size()) {
