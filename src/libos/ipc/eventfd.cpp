@@ -70,6 +70,20 @@ base::Result<std::size_t> EventFd::write(std::span<const std::uint8_t> data) {
     }
 }
 
+namespace {
+
+int g_next_id = 0;
+
+}  // namespace
+
+EventFd::EventFd(std::uint64_t initial, bool semaphore, int flags)
+    : OpenFile(flags), count_(initial), semaphore_(semaphore), id_(__atomic_fetch_add(&g_next_id, 1, __ATOMIC_RELAXED)) {}
+
+std::uint64_t EventFd::count() {
+    base::ScopedLock guard(lock_);
+    return count_;
+}
+
 base::Result<fs::FileStat> EventFd::stat() { return anon_inode_stat(); }
 
 std::uint32_t EventFd::poll_events() {

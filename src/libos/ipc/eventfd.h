@@ -12,8 +12,7 @@ namespace cella::ipc {
 
 class EventFd final : public fs::OpenFile {
 public:
-    EventFd(std::uint64_t initial, bool semaphore, int flags)
-        : OpenFile(flags), count_(initial), semaphore_(semaphore) {}
+    EventFd(std::uint64_t initial, bool semaphore, int flags);
 
     base::Result<std::size_t> read(std::span<std::uint8_t> out) override;
     base::Result<std::size_t> write(std::span<const std::uint8_t> data) override;
@@ -25,10 +24,17 @@ public:
     // eventfd_signal, as AIO completions with IOCB_FLAG_RESFD use it).
     void signal(std::uint64_t n);
 
+    // For /proc/PID/fdinfo: the counter now, the mode, and an id, numbered
+    // from 0 in the order eventfds are made (Linux's eventfd-id).
+    std::uint64_t count();
+    bool semaphore() const { return semaphore_; }
+    int id() const { return id_; }
+
 private:
     base::Mutex lock_;
     std::uint64_t count_;
     bool semaphore_;
+    int id_;
     Waitable changed_;
 };
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/eventfd.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -226,6 +227,15 @@ static void check_fdinfo(void) {
     CHECK(pipe(ends) == 0);
     fdinfo_of(ends[1], text, sizeof text);
     CHECK(strncmp(text, "pos:\t0\nflags:\t01\n", 17) == 0);
+
+    /* An eventfd shows its counter, in hex as Linux pads it. */
+    int counter = eventfd(26, EFD_SEMAPHORE);
+    CHECK(counter >= 0);
+    fdinfo_of(counter, text, sizeof text);
+    CHECK(strncmp(text, "pos:\t0\nflags:\t02\n", 17) == 0);
+    CHECK(strstr(text, "\neventfd-count:               1a\neventfd-id: ") != NULL);
+    CHECK(strstr(text, "\neventfd-semaphore: ") == NULL || strstr(text, "\neventfd-semaphore: 1\n") != NULL);
+    CHECK(close(counter) == 0);
 
     /* The directory lists every open fd, as regular files. */
     DIR* dir = opendir("/proc/self/fdinfo");

@@ -5,6 +5,7 @@
 #include <linux/fs.h>
 
 #include "libos/fs/open_file.h"
+#include "libos/ipc/eventfd.h"
 #include "mounts.h"
 #include "process_info.h"
 
@@ -32,8 +33,15 @@ Result<void> generate_fdinfo(const Subject& subject, TextBuilder& out) {
     if (file->inode()) flags |= kLargeFile;
     if (cloexec) flags |= O_CLOEXEC;
     FileStat stat = file->stat().value_or(FileStat{});
-    return out.appendf("pos:\t%ld\nflags:\t0%s\nmnt_id:\t%d\nino:\t%lu\n", position, Octal(flags).text,
-                       mount_id_of(stat.dev), stat.ino);
+    TRY(out.appendf("pos:\t%ld\nflags:\t0%s\nmnt_id:\t%d\nino:\t%lu\n", position, Octal(flags).text,
+                    mount_id_of(stat.dev), stat.ino));
+    // What Linux's eventfd adds (eventfd_show_fdinfo).
+    if (file->kind() == FileKind::EventFd) {
+        auto& eventfd = static_cast<ipc::EventFd&>(*file);
+        TRY(out.appendf("eventfd-count: %16lx\neventfd-id: %d\neventfd-semaphore: %d\n", eventfd.count(), eventfd.id(),
+                        eventfd.semaphore() ? 1 : 0));
+    }
+    return {};
 }
 
 }  // namespace cella::fs::procfs
