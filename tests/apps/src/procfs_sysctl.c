@@ -116,6 +116,15 @@ int main(int argc, char** argv) {
     CHECK(groups != NULL);
     CHECK(setgroups(ngroups_max + 1, groups) == -1 && errno == EINVAL);
     free(groups);
+    /* status lists the groups set, then a space (even after none). */
+    gid_t some[3] = {5, 7, 100};
+    CHECK(setgroups(3, some) == 0);
+    char status_text[4096];
+    read_whole_file("/proc/self/status", status_text, sizeof status_text);
+    CHECK(strstr(status_text, "\nGroups:\t5 7 100 \n") != NULL);
+    CHECK(setgroups(0, NULL) == 0);
+    read_whole_file("/proc/self/status", status_text, sizeof status_text);
+    CHECK(strstr(status_text, "\nGroups:\t \n") != NULL);
 
     /* RLIMIT_NOFILE cannot go above nr_open. */
     unsigned long long nr_open = number("/proc/sys/fs/nr_open");

@@ -182,16 +182,22 @@ Result<void> generate_status(const Subject& subject, TextBuilder& out) {
     TRY(out.appendf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", pid, tid, process.ppid()));
     process::Credentials::Ids uids, gids;
     process::Credentials::Capabilities caps;
+    // The supplementary groups, space-separated, and a space after them
+    // even when there are none, as Linux prints them.
+    TextBuilder groups;
     {
         base::ScopedLock guard(process.credentials_lock());
         uids = process.credentials.uids();
         gids = process.credentials.gids();
         caps = process.credentials.capabilities();
+        for (std::uint32_t group : process.credentials.groups())
+            TRY(groups.appendf(groups.size() ? " %u" : "%u", group));
     }
+    TRY(groups.append(' '));
     TRY(out.appendf("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", uids.real, uids.effective, uids.saved,
                     uids.filesystem, gids.real, gids.effective, gids.saved, gids.filesystem));
-    TRY(out.appendf("FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", fd_size, pid, tid,
-                    facts.pgid, facts.sid));
+    TRY(out.appendf("FDSize:\t%d\nGroups:\t%.*s\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", fd_size,
+                    static_cast<int>(groups.size()), groups.view().data(), pid, tid, facts.pgid, facts.sid));
     // A zombie has no memory left, and Linux shows no lines for it.
     if (!facts.zombie) TRY(append_memory_lines(out, process, view));
     TRY(out.appendf("CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t%zu\nSigQ:\t0/%d\n", facts.thread_count,
