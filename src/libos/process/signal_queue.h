@@ -19,6 +19,8 @@ public:
     static constexpr std::size_t kMaxQueued = 4096;  // RLIMIT_SIGPENDING
 
     std::uint64_t pending() const { return pending_; }
+    // Instances waiting, each standard signal once (/proc/PID/status's SigQ).
+    std::size_t queued() const { return queued_.size(); }
     // EAGAIN when a real-time signal cannot be queued.
     base::Result<void> add(const AppSiginfo& info);
     // The lowest-numbered pending signal not in `blocked`, removed; false if none.

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,30 @@ static void check_limits(void) {
     limit.rlim_cur = original.rlim_cur < original.rlim_max - 1 ? original.rlim_cur : original.rlim_max - 1;
     limit.rlim_max = original.rlim_max - 1;
     CHECK(setrlimit(RLIMIT_NOFILE, &limit) == 0);
+}
+
+/* SigQ: signals queued to the process, of RLIMIT_SIGPENDING. */
+static void check_signal_queue(void) {
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGRTMIN);
+    CHECK(sigprocmask(SIG_BLOCK, &set, &old) == 0);
+    CHECK(raise(SIGUSR1) == 0 && raise(SIGUSR1) == 0 && raise(SIGRTMIN) == 0 && raise(SIGRTMIN) == 0);
+    char text[4096];
+    read_whole_file("/proc/self/status", text, sizeof text);
+    struct rlimit limit;
+    CHECK(getrlimit(RLIMIT_SIGPENDING, &limit) == 0);
+    const char* line = strstr(text, "\nSigQ:\t");
+    CHECK(line != NULL);
+    char* slash;
+    unsigned long long queued = strtoull(line + 7, &slash, 10);
+    CHECK(*slash == '/' && strtoull(slash + 1, NULL, 10) == limit.rlim_cur);
+    /* SIGUSR1 once, SIGRTMIN twice (others of this user may add to Linux's count). */
+    CHECK(queued >= 3);
+    int signal;
+    for (int i = 0; i < 3; ++i) CHECK(sigwait(&set, &signal) == 0);
+    CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0);
 }
 
 static void check_io(void) {
@@ -266,6 +291,7 @@ int main(int argc, char** argv) {
     }
     check_auxv();
     check_limits();
+    check_signal_queue();
     check_io();
     check_oom_score_adj(argv[0]);
     check_small_files();

@@ -19,7 +19,6 @@ using base::Error;
 
 constexpr std::uint64_t kPageSize = mm::kPageSize;
 constexpr std::uint64_t kNoLimit = ~std::uint64_t{0};  // RLIM_INFINITY
-constexpr int kSignalQueueLimit = 4096;                // RLIMIT_SIGPENDING, as prlimit reports it
 // Every capability up to CAP_CHECKPOINT_RESTORE (40): processes run as root.
 
 // What /proc/PID/stat, statm and status are made from.
@@ -200,8 +199,10 @@ Result<void> generate_status(const Subject& subject, TextBuilder& out) {
                     static_cast<int>(groups.size()), groups.view().data(), pid, tid, facts.pgid, facts.sid));
     // A zombie has no memory left, and Linux shows no lines for it.
     if (!facts.zombie) TRY(append_memory_lines(out, process, view));
-    TRY(out.appendf("CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t%zu\nSigQ:\t0/%d\n", facts.thread_count,
-                    kSignalQueueLimit));
+    // SigQ: the signals queued to it, of the RLIMIT_SIGPENDING it may queue.
+    std::uint64_t queue_limit = process.limits.get(RLIMIT_SIGPENDING).value_or(process::Rlimit{}).current;
+    TRY(out.appendf("CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t%zu\nSigQ:\t%zu/%lu\n", facts.thread_count,
+                    facts.thread.queued + facts.shared_queued, queue_limit));
     TRY(out.appendf("SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
                     facts.thread.pending, facts.shared_pending, facts.thread.blocked, facts.ignored, facts.caught));
     TRY(out.appendf("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",

@@ -129,6 +129,7 @@ Result<ProcessFacts> process_facts(process::Process& process, int tid) {
                                                                                          : 'R';
         facts.thread.blocked = thread.signal_mask;
         facts.thread.pending = thread.pending.pending();
+        facts.thread.queued = thread.pending.queued();
         facts.thread.cpu = time::thread_cpu_times(thread).value_or(time::CpuTimes{});
         facts.thread.start_ns = thread.start_ns;
     });
@@ -144,6 +145,7 @@ Result<ProcessFacts> process_facts(process::Process& process, int tid) {
         facts.thread.start_ns = process.start_ns;
     }
     facts.shared_pending = process.shared_pending().pending();
+    facts.shared_queued = process.shared_pending().queued();
     const process::SignalAction* actions = process.signal_actions();
     for (int signal = 1; signal <= 64; ++signal) {
         std::uint64_t handler = actions[signal - 1].handler;

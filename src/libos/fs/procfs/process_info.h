@@ -40,6 +40,7 @@ struct ThreadFacts {
     bool running = false;                       // it is the thread reading /proc
     std::uint64_t blocked = 0;                  // signal mask
     std::uint64_t pending = 0;                  // signals pending on the thread
+    std::size_t queued = 0;                     // instances of them
     time::CpuTimes cpu;
     std::uint64_t start_ns = 0;  // CLOCK_BOOTTIME
 };
@@ -51,6 +52,7 @@ struct ProcessFacts {
     bool zombie = false;   // every thread gone, not yet reaped
     int exit_status = 0;   // a zombie's wait status
     std::uint64_t shared_pending = 0;
+    std::size_t shared_queued = 0;
     std::uint64_t ignored = 0;  // dispositions SIG_IGN
     std::uint64_t caught = 0;   // dispositions with a handler
     time::CpuTimes cpu;           // every thread's, live and ended
