@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
@@ -147,6 +148,36 @@ int main(int argc, char** argv) {
     char line[128];
     status_line(self, "State:\t", line, sizeof line);
     CHECK(strcmp(line, "R (running)") == 0);
+
+    /* Scheduling: the policy in field 41, the allowed CPUs in status. */
+    struct sched_param param = {0};
+    /* musl's sched_setscheduler is a stub: the system call itself. */
+    CHECK(syscall(SYS_sched_setscheduler, 0, SCHED_BATCH, &param) == 0);
+    CHECK(read_stat("/proc/self/stat", &me) == 0);
+    CHECK(me.field[41] == SCHED_BATCH && me.field[40] == 0);
+    CHECK(syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &param) == 0);
+    CHECK(read_stat("/proc/self/stat", &me) == 0);
+    CHECK(me.field[41] == SCHED_OTHER);
+    cpu_set_t cpus;
+    CHECK(sched_getaffinity(0, sizeof cpus, &cpus) == 0);
+    status_line(self, "Cpus_allowed_list:\t", line, sizeof line);
+    int all = CPU_COUNT(&cpus);
+    char expected_list[32];
+    snprintf(expected_list, sizeof expected_list, all == 1 ? "0" : "0-%d", all - 1);
+    if (CPU_ISSET(0, &cpus) && CPU_ISSET(all - 1, &cpus)) CHECK(strcmp(line, expected_list) == 0);
+    if (all >= 2) {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(1, &one);
+        CHECK(sched_setaffinity(0, sizeof one, &one) == 0);
+        status_line(self, "Cpus_allowed_list:\t", line, sizeof line);
+        CHECK(strcmp(line, "1") == 0);
+        status_line(self, "Cpus_allowed:\t", line, sizeof line);
+        size_t n = strlen(line);
+        CHECK(n >= 1 && line[n - 1] == '2');
+        for (size_t i = 0; i + 1 < n; ++i) CHECK(line[i] == '0' || line[i] == ',');
+        CHECK(sched_setaffinity(0, sizeof cpus, &cpus) == 0);
+    }
 
     /* Start time: ticks since boot, not after now. */
     struct timespec boot;

@@ -6,6 +6,7 @@
 #include <linux/resource.h>
 
 #include "clocks.h"
+#include "libos/base/format.h"
 #include "libos/fs/open_file.h"
 #include "libos/process/memory_locks.h"
 #include "libos/runtime/system_info.h"
@@ -55,15 +56,38 @@ const char* state_name(char state) {
 
 std::uint64_t ticks_of(std::int64_t ns) { return ns > 0 ? to_ticks(static_cast<std::uint64_t>(ns)) : 0; }
 
-// Linux's bitmap text ("%*pb"): 32-bit groups in hex, most significant
-// first, separated by commas, the first one only as wide as it needs.
-Result<void> append_cpu_mask(TextBuilder& out, std::uint32_t cpus) {
+// Linux's bitmap text ("%*pb") of `cpus` bits: 32-bit groups in hex, most
+// significant first, separated by commas, each zero-padded to 8 digits but
+// the first, which has as many as its bits need.
+Result<void> append_cpu_mask(TextBuilder& out, std::uint32_t cpus, std::uint64_t mask) {
     std::uint32_t groups = (cpus + 31) / 32;
     std::uint32_t top_bits = cpus - (groups - 1) * 32;
-    std::uint32_t top = top_bits == 32 ? 0xffffffffu : (1u << top_bits) - 1;
-    // The top group's highest bit is set, so plain %x is already as wide as Linux prints it.
-    TRY(out.appendf("%x", top));
-    for (std::uint32_t i = 1; i < groups; ++i) TRY(out.append(",ffffffff"));
+    for (std::uint32_t group = groups; group-- > 0;) {
+        std::uint32_t bits = group == groups - 1 ? top_bits : 32;
+        std::uint32_t value = group < 2 ? static_cast<std::uint32_t>(mask >> (group * 32)) : 0;
+        if (bits < 32) value &= (1u << bits) - 1;
+        char digits[16];
+        base::format_to(digits, sizeof digits, "%08x", value);
+        if (group != groups - 1) TRY(out.append(','));
+        TRY(out.append(std::string_view(digits + 8 - (bits + 3) / 4, (bits + 3) / 4)));
+    }
+    return {};
+}
+
+// The same as a list of ranges ("0-2,5").
+Result<void> append_cpu_list(TextBuilder& out, std::uint32_t cpus, std::uint64_t mask) {
+    bool first = true;
+    for (std::uint32_t cpu = 0; cpu < cpus && cpu < 64;) {
+        if (!(mask & (std::uint64_t{1} << cpu))) {
+            ++cpu;
+            continue;
+        }
+        std::uint32_t last = cpu;
+        while (last + 1 < cpus && last + 1 < 64 && (mask & (std::uint64_t{1} << (last + 1)))) ++last;
+        TRY(out.appendf(last == cpu ? "%s%u" : "%s%u-%u", first ? "" : ",", cpu, last));
+        first = false;
+        cpu = last + 1;
+    }
     return {};
 }
 
@@ -152,8 +176,9 @@ Result<void> generate_stat(const Subject& subject, TextBuilder& out) {
     // 35-52: waiting or not (Linux no longer shows where), swap, exit
     // signal, CPU, scheduling, I/O delay, guest time, data and brk
     // addresses, argument and environment addresses, a zombie's exit status.
-    TRY(out.appendf("%d 0 0 %d 0 0 0 0 0 0 0 0 %lu 0 0 0 0 %d\n", state != 'R', process.exit_signal,
-                    zombie ? 0 : process.program_break().start, zombie ? facts.exit_status : 0));
+    TRY(out.appendf("%d 0 0 %d 0 %d %d 0 0 0 0 0 %lu 0 0 0 0 %d\n", state != 'R', process.exit_signal,
+                    facts.thread.rt_priority, facts.thread.policy, zombie ? 0 : process.program_break().start,
+                    zombie ? facts.exit_status : 0));
     return {};
 }
 
@@ -208,13 +233,13 @@ Result<void> generate_status(const Subject& subject, TextBuilder& out) {
     TRY(out.appendf("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\n",
                     caps.inheritable, caps.permitted, caps.effective, caps.bounding, caps.ambient));
     TRY(out.append("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"));
+    // The thread's sched_setaffinity mask, within the CPUs there are.
     std::uint32_t cpus = runtime::cpu_count();
     TRY(out.append("Cpus_allowed:\t"));
-    TRY(append_cpu_mask(out, cpus));
-    if (cpus == 1)
-        TRY(out.append("\nCpus_allowed_list:\t0\n"));
-    else
-        TRY(out.appendf("\nCpus_allowed_list:\t0-%u\n", cpus - 1));
+    TRY(append_cpu_mask(out, cpus, facts.thread.affinity));
+    TRY(out.append("\nCpus_allowed_list:\t"));
+    TRY(append_cpu_list(out, cpus, facts.thread.affinity));
+    TRY(out.append('\n'));
     TRY(out.append("Mems_allowed:\t00000000,00000001\nMems_allowed_list:\t0\n"));
     TRY(out.append("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n"));
     return {};

@@ -22,6 +22,8 @@ void copy_name(std::string_view name, char (&out)[process::Thread::kNameSize]) {
     out[n] = '\0';
 }
 
+Result<void> signal_facts(process::Process& process, int tid, bool stopped, ProcessFacts& facts);
+
 }  // namespace
 
 std::optional<int> parse_id(std::string_view name) {
@@ -91,7 +93,6 @@ Result<base::Vector<int>> open_fds(process::Process& process) {
 
 Result<ProcessFacts> process_facts(process::Process& process, int tid) {
     ProcessFacts facts;
-    process::Thread* reader = &process::current_thread();
     bool stopped;
     {
         base::ScopedLock guard(process::process_table().tree_lock());
@@ -109,6 +110,24 @@ Result<ProcessFacts> process_facts(process::Process& process, int tid) {
         }
     }
     if (!facts.zombie) facts.cpu = time::process_cpu_times(process);
+    TRY(signal_facts(process, tid, stopped, facts));
+    // Scheduling attributes are guarded by the table's lock (other threads
+    // name a thread by tid), taken after the signal lock is let go.
+    process::ProcessTable& table = process::process_table();
+    base::ScopedLock guard(table.lock());
+    if (process::Thread* thread = facts.zombie ? nullptr : table.find_thread(facts.thread.tid)) {
+        facts.thread.policy = thread->scheduling.policy;
+        facts.thread.rt_priority = thread->scheduling.priority;
+        facts.thread.affinity = thread->scheduling.affinity;
+    }
+    return facts;
+}
+
+namespace {
+
+// The chosen thread and the signal state, under the process's signal lock.
+Result<void> signal_facts(process::Process& process, int tid, bool stopped, ProcessFacts& facts) {
+    process::Thread* reader = &process::current_thread();
     // The signal lock comes before the thread list's, as in process/signals.cpp.
     base::ScopedLock guard(process.signal_lock());
     stopped = stopped || process.group_stopped;
@@ -153,7 +172,9 @@ Result<ProcessFacts> process_facts(process::Process& process, int tid) {
         if (handler == kSigIgn) facts.ignored |= bit;
         else if (handler != kSigDfl) facts.caught |= bit;
     }
-    return facts;
+    return {};
 }
+
+}  // namespace
 
 }  // namespace cella::fs::procfs

@@ -43,6 +43,10 @@ struct ThreadFacts {
     std::size_t queued = 0;                     // instances of them
     time::CpuTimes cpu;
     std::uint64_t start_ns = 0;  // CLOCK_BOOTTIME
+    // sched_setscheduler's policy and real-time priority, sched_setaffinity's CPUs.
+    int policy = 0;
+    int rt_priority = 0;
+    std::uint64_t affinity = ~std::uint64_t{0};
 };
 
 struct ProcessFacts {
