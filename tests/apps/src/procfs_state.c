@@ -133,6 +133,17 @@ int main(int argc, char** argv) {
         char c;
         return read(0, &c, 1) == 1 && c == 'x' ? 0 : 1;
     }
+    if (argc > 1 && strcmp(argv[1], "sleeper") == 0) {
+        struct timespec nap = {30, 0};
+        nanosleep(&nap, NULL);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "waiter") == 0) {
+        /* Waits for a child of its own that reads the same stdin. */
+        pid_t reader = spawn_role(argv[0], "reader", -1);
+        int status;
+        return waitpid(reader, &status, 0) == reader && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+    }
     if (argc > 1 && strcmp(argv[1], "burner") == 0) {
         burn(0.3);
         return 7;
@@ -270,6 +281,19 @@ int main(int argc, char** argv) {
     CHECK(strcmp(line, "Z (zombie)") == 0);
     CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CHECK(access(path, F_OK) == -1 && errno == ENOENT);
+
+    /* Sleeping in nanosleep, and waiting in waitpid, are S too. */
+    CHECK(pipe(to_child) == 0);
+    CHECK(fcntl(to_child[1], F_SETFD, FD_CLOEXEC) == 0);
+    pid_t waiter = spawn_role(argv[0], "waiter", to_child[0]);
+    close(to_child[0]);
+    wait_for_state(waiter, 'S');
+    CHECK(write(to_child[1], "x", 1) == 1 && close(to_child[1]) == 0);
+    CHECK(waitpid(waiter, &status, 0) == waiter && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pid_t sleeper = spawn_role(argv[0], "sleeper", -1);
+    wait_for_state(sleeper, 'S');
+    CHECK(kill(sleeper, SIGKILL) == 0);
+    CHECK(waitpid(sleeper, &status, 0) == sleeper && WIFSIGNALED(status));
 
     /* A child that burns CPU: its time shows as the parent's cutime once reaped. */
     CHECK(read_stat("/proc/self/stat", &me) == 0);
