@@ -160,17 +160,28 @@ bool any_unfilled(const Vma& vma, std::uint64_t start, std::uint64_t end) {
     return false;
 }
 
+namespace {
+CodeFillHook g_code_fill_hook = nullptr;
+}  // namespace
+
+void set_code_fill_hook(CodeFillHook hook) { g_code_fill_hook = hook; }
+
 Result<void> fill(Vma& vma, std::uint64_t start, std::uint64_t end) {
     if (!vma.fills_lazily() || !vma.file || !clip(vma, start, end)) return {};
+    bool filled_any = false;
     for (std::uint64_t at = start; at < end;) {
         std::uint64_t next = run_end(vma, at, end);
-        if (vma.unfilled[vma.page_index(at)])
+        if (vma.unfilled[vma.page_index(at)]) {
             for (std::uint64_t piece = at; piece < next; piece += kScratchSize)
                 TRY(fill_piece(vma, piece, min(piece + kScratchSize, next)));
+            filled_any = true;
+        }
         at = next;
     }
+    if (filled_any && (vma.prot & PROT_EXEC) && g_code_fill_hook) g_code_fill_hook(address_space(), vma, start, end);
     return {};
 }
+
 
 Result<void> fill_range(AddressSpace& space, int owner, std::uint64_t start, std::uint64_t end) {
     if (start >= end) return {};

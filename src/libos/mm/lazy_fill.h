@@ -52,6 +52,11 @@ Result<void> protect_at_host(const Vma& vma, std::uint64_t start, std::uint64_t 
 // lazily: the pages read the file again when next touched.
 Result<void> unfill(Vma& vma, std::uint64_t start, std::uint64_t end);
 
+// Called (lock held) after fill() read code into [start, end) of an
+// executable mapping: the syscall rewriter applies its file's record there.
+using CodeFillHook = void (*)(AddressSpace& space, const Vma& vma, std::uint64_t start, std::uint64_t end);
+void set_code_fill_hook(CodeFillHook hook);
+
 // Lock held. Counts fills: a fault on a page that is already filled is
 // told apart from a fill racing with it by this (fault.cpp).
 std::uint64_t fill_generation();

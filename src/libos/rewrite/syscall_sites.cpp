@@ -13,6 +13,7 @@
 #include "libos/entry/fast_syscall.h"
 #include "libos/host/host.h"
 #include "libos/mm/address_space.h"
+#include "libos/mm/lazy_fill.h"
 #include "libos/runtime/log.h"
 #include "site_analysis.h"
 #include "trampolines.h"
@@ -24,10 +25,25 @@ namespace {
 constexpr std::uint64_t kMaxDecode = 64 * 1024;
 constexpr std::uint8_t kBreakpoint = 0xcc;
 
+// A file as the rewriter knows it: its device and inode number, the same
+// for every open file and inode object of it (imagefs makes a new inode
+// object at each lookup). 0/0 for a file without a number.
+struct FileKey {
+    std::uint64_t dev = 0, ino = 0;
+    bool operator==(const FileKey&) const = default;
+    bool known() const { return dev || ino; }
+};
+
+FileKey key_of(fs::OpenFile& file) {
+    auto stat = file.stat();
+    if (stat.is_error()) return {};
+    return {stat.value().dev, stat.value().ino};
+}
+
 struct SiteRecord {
     // What was at the address when it was looked at: a site of another
     // file mapped there later is looked at anew.
-    const void* file_identity;
+    FileKey file_identity;
     std::uint64_t file_offset;
     std::uint64_t jump_at;     // the jump's address
     std::uint64_t island_at;   // the 5-byte jump a 2-byte one leads to, or 0
@@ -41,14 +57,23 @@ struct LoadedImage {
     base::RefPtr<fs::OpenFile> file;
 };
 
+// The sites of one file found rewritable, by their place in it, so that
+// another mapping of the file (another process running the same library)
+// gets them all at its first trap instead of trapping at each.
+struct FileSites {
+    FileKey identity;
+    base::Vector<std::uint64_t> wheres;
+};
+
 struct Rewriter {
     bool enabled = false;
     base::Mutex lock;
     base::HashMap<std::uint64_t, SiteRecord> sites;
+    base::Vector<FileSites> files;
     base::Vector<LoadedImage> images;
     // The jump being written, for a thread that meets its breakpoint.
     std::uint64_t patching = 0;
-    std::uint64_t traps = 0, rewritten = 0, refused = 0;
+    std::uint64_t traps = 0, rewritten = 0, refused = 0, ahead = 0;
 };
 base::Global<Rewriter> g_rewriter_storage;
 
@@ -196,6 +221,8 @@ std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::ui
     return trampoline.value();
 }
 
+void on_code_filled(mm::AddressSpace& space, const mm::Vma& vma, std::uint64_t start, std::uint64_t end);
+
 }  // namespace
 
 void init(bool enabled) {
@@ -206,9 +233,95 @@ void init(bool enabled) {
         return;
     }
     g_rewriter_storage->enabled = true;
+    mm::set_code_fill_hook(on_code_filled);
 }
 
 bool enabled() { return g_rewriter_storage->enabled; }
+
+namespace {
+
+FileKey identity_of(const SiteSource& source) { return key_of(*source.file); }
+
+enum class Outcome { Known, Rewritten, Refused };
+
+// Both locks held. Looks at one site of `source`'s file: rewrites it
+// unless it was looked at already with the same code there.
+Outcome handle_site(std::uint64_t site, const SiteSource& source) {
+    FileKey identity = identity_of(source);
+    std::uint64_t reuse = 0;
+    if (SiteRecord* known = g_rewriter_storage->sites.find(site);
+        known && known->file_identity == identity && known->file_offset == source.where) {
+        // The same code at the same place: refused again, or rewritten
+        // already, unless it was mapped here anew (a new process loading
+        // the same library where the last one had it).
+        if (!known->trampoline) return Outcome::Known;
+        std::uint8_t head = 0;
+        if (cella_user_copy(&head, reinterpret_cast<const void*>(known->jump_at), 1) != 0) return Outcome::Known;
+        if (head == 0xe9 || head == 0xeb) return Outcome::Known;
+        reuse = known->trampoline;
+    }
+    std::uint64_t jump_at = 0, island_at = 0;
+    std::uint64_t trampoline = rewrite_site(site, source, jump_at, island_at, reuse);
+    if (trampoline)
+        ++g_rewriter_storage->rewritten;
+    else
+        ++g_rewriter_storage->refused;
+    (void)g_rewriter_storage->sites.try_set(site, SiteRecord{identity, source.where, jump_at, trampoline ? island_at : 0, trampoline});
+    return trampoline ? Outcome::Rewritten : Outcome::Refused;
+}
+
+FileSites* file_sites(const SiteSource& source, bool make) {
+    FileKey identity = identity_of(source);
+    if (!identity.known()) return nullptr;
+    for (FileSites& file : g_rewriter_storage->files)
+        if (file.identity == identity) return &file;
+    if (!make) return nullptr;
+    if (g_rewriter_storage->files.try_append(FileSites{identity, {}}).is_error()) return nullptr;
+    return &g_rewriter_storage->files.last();
+}
+
+// Both locks held. Rewrites the other sites the file is known to have in
+// the same mapping as `site`, wherever their code is in memory already.
+void rewrite_known_sites(mm::AddressSpace& space, std::uint64_t site, const SiteSource& source) {
+    FileSites* file = file_sites(source, false);
+    if (!file) return;
+    FileKey identity = file->identity;
+    for (std::size_t i = 0; i < file->wheres.size(); ++i) {
+        std::uint64_t where = file->wheres[i];
+        if (where == source.where) continue;
+        std::uint64_t other = site - source.where + where;
+        SiteSource other_source;
+        if (!find_source(space, other, other_source) || identity_of(other_source) != identity ||
+            other_source.where != where || other_source.mapping_start != source.mapping_start)
+            continue;
+        if (handle_site(other, other_source) == Outcome::Rewritten) ++g_rewriter_storage->ahead;
+    }
+}
+
+// Address space lock held (mm's fill hook): code of `vma`'s file was just
+// read into [start, end); its known sites there are rewritten before any
+// of them runs.
+void on_code_filled(mm::AddressSpace& space, const mm::Vma& vma, std::uint64_t start, std::uint64_t end) {
+    if (!g_rewriter_storage->enabled || !entry::fast_entry_ready() || !vma.file) return;
+    base::ScopedLock guard(g_rewriter_storage->lock);
+    FileKey identity = key_of(*vma.file);
+    if (!identity.known()) return;
+    FileSites* file = nullptr;
+    for (FileSites& candidate : g_rewriter_storage->files)
+        if (candidate.identity == identity) file = &candidate;
+    if (!file) return;
+    std::uint64_t first = vma.offset_of(start), last = vma.offset_of(end);
+    for (std::size_t i = 0; i < file->wheres.size(); ++i) {
+        std::uint64_t where = file->wheres[i];
+        if (where < first || where + 2 > last) continue;
+        std::uint64_t site = start + (where - first);
+        SiteSource source;
+        if (!find_source(space, site, source) || identity_of(source) != identity || source.where != where) continue;
+        if (handle_site(site, source) == Outcome::Rewritten) ++g_rewriter_storage->ahead;
+    }
+}
+
+}  // namespace
 
 void on_trap(std::uint64_t site) {
     if (!g_rewriter_storage.is_constructed()) return;
@@ -221,27 +334,15 @@ void on_trap(std::uint64_t site) {
     base::ScopedLock guard(g_rewriter_storage->lock);
     SiteSource source;
     if (!find_source(space, site, source)) return;
-    const void* identity = source.file->inode() ? static_cast<const void*>(source.file->inode())
-                                                : static_cast<const void*>(source.file.get());
-    std::uint64_t reuse = 0;
-    if (SiteRecord* known = g_rewriter_storage->sites.find(site);
-        known && known->file_identity == identity && known->file_offset == source.where) {
-        // The same code at the same place: refused again, or rewritten
-        // already, unless it was mapped here anew (a new process loading
-        // the same library where the last one had it).
-        if (!known->trampoline) return;
-        std::uint8_t head = 0;
-        if (cella_user_copy(&head, reinterpret_cast<const void*>(known->jump_at), 1) != 0) return;
-        if (head == 0xe9 || head == 0xeb) return;
-        reuse = known->trampoline;
+    if (handle_site(site, source) != Outcome::Rewritten) return;
+    // A site met for the first time in this file joins its record; the
+    // mapping then gets every site the record holds.
+    if (FileSites* file = file_sites(source, true)) {
+        bool listed = false;
+        for (std::uint64_t where : file->wheres) listed |= where == source.where;
+        if (!listed) (void)file->wheres.try_append(source.where);
     }
-    std::uint64_t jump_at = 0, island_at = 0;
-    std::uint64_t trampoline = rewrite_site(site, source, jump_at, island_at, reuse);
-    if (trampoline)
-        ++g_rewriter_storage->rewritten;
-    else
-        ++g_rewriter_storage->refused;
-    (void)g_rewriter_storage->sites.try_set(site, SiteRecord{identity, source.where, jump_at, trampoline ? island_at : 0, trampoline});
+    rewrite_known_sites(space, site, source);
 }
 
 void note_loaded_image(std::uint64_t start, std::uint64_t end, std::uint64_t bias, base::RefPtr<fs::OpenFile> file) {
@@ -274,16 +375,19 @@ std::uint64_t breakpoint_resume(std::uint64_t rip) {
 }
 
 Stats stats() {
-    if (!g_rewriter_storage.is_constructed()) return Stats{0, 0, 0};
-    return Stats{__atomic_load_n(&g_rewriter_storage->traps, __ATOMIC_RELAXED), g_rewriter_storage->rewritten, g_rewriter_storage->refused};
+    if (!g_rewriter_storage.is_constructed()) return Stats{0, 0, 0, 0};
+    return Stats{__atomic_load_n(&g_rewriter_storage->traps, __ATOMIC_RELAXED), g_rewriter_storage->rewritten,
+                 g_rewriter_storage->refused, g_rewriter_storage->ahead};
 }
 
 void log_stats() {
     if (!g_rewriter_storage.is_constructed()) return;
     Stats s = stats();
-    log::debug("syscall rewriting %s: %lu sites rewritten, %lu not rewritable, %lu syscalls trapped",
+    log::debug("syscall rewriting %s: %lu sites rewritten (%lu of them ahead of their first trap, from their "
+               "file's record), %lu not rewritable, %lu syscalls trapped",
                g_rewriter_storage->enabled ? "on" : "off", static_cast<unsigned long>(s.rewritten),
-               static_cast<unsigned long>(s.refused), static_cast<unsigned long>(s.traps));
+               static_cast<unsigned long>(s.ahead), static_cast<unsigned long>(s.refused),
+               static_cast<unsigned long>(s.traps));
 }
 
 }  // namespace cella::rewrite

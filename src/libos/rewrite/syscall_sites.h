@@ -5,7 +5,9 @@
 // (site_analysis.h), given a trampoline (trampolines.h), and its preceding
 // instruction is replaced by a jump to that trampoline, which enters the
 // LibOS directly (entry/fast_entry.S). Every site not rewritten keeps
-// trapping: SUD stays the catch-all.
+// trapping: SUD stays the catch-all. Each file keeps a record of its
+// rewritable sites, so another mapping of it (another process running the
+// same library) has them all rewritten at its first trap.
 #include <cstdint>
 
 #include "libos/base/own_ptr.h"
@@ -17,6 +19,7 @@ struct Stats {
     std::uint64_t traps;      // syscalls that came through SUD
     std::uint64_t rewritten;  // sites rewritten
     std::uint64_t refused;    // sites found not rewritable
+    std::uint64_t ahead;      // of the rewritten, those done before they trapped (from the file's record)
 };
 
 // From boot: rewriting is on unless cella.json or the environment said

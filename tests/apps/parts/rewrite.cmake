@@ -15,3 +15,11 @@ foreach(variant ${VARIANTS})
                 --stdout "syscall_sites ok" --stderr "syscall rewriting off: 0 sites rewritten"
                 -- /usr/local/bin/tests/${variant}/syscall_sites)
 endforeach()
+# A file's record of rewritable sites: a second process running the same
+# program and libraries gets them rewritten before they trap (musl's sites
+# are not rewritable, so only the glibc builds count).
+foreach(variant glibc-pie glibc-static-pie)
+  app_test_once(apps.${variant}.syscall_sites.file-record --env CELLA_LOG=debug --stdout "rlimits ok"
+                --stderr "sites rewritten \\([1-9][0-9]* of them ahead of their first trap"
+                -- /usr/local/bin/tests/${variant}/rlimits)
+endforeach()
