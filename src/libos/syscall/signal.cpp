@@ -4,6 +4,7 @@
 #include <asm/unistd.h>
 
 #include "libos/host/host.h"
+#include "libos/fs/procfs/procfs.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/kill.h"
@@ -232,6 +233,27 @@ Result<long> sys_rt_tgsigqueueinfo(SyscallArgs& a) {
     return queue_to(thread->process(), thread, signal, a.address(3));
 }
 
+// The process a pidfd names: a pidfd, or an fd of a /proc/PID directory
+// (Linux's tgid_pidfd_to_pid).
+struct PidfdTarget {
+    base::RefPtr<process::Process> process;
+    bool exists;
+    bool exited;
+};
+
+Result<PidfdTarget> pidfd_target(int fd) {
+    auto pidfd = process::pidfd_of(current_process(), fd);
+    if (!pidfd.is_error())
+        return PidfdTarget{base::RefPtr<process::Process>(&pidfd.value()->process()), pidfd.value()->process_exists(),
+                           pidfd.value()->process_exited()};
+    base::RefPtr<fs::OpenFile> file = TRY(current_process().fds().get(fd));
+    int pid = file->inode() ? fs::procfs::process_directory_pid(file->inode()->stat()) : 0;
+    if (!pid) return Error::from_errno(EBADF);
+    base::RefPtr<process::Process> process = process::process_table().find_process(pid);
+    if (!process) return Error::from_errno(ESRCH);
+    return PidfdTarget{process, true, process->run_state == process::RunState::Zombie};
+}
+
 // kill() through a pidfd: an exited process not yet reaped takes the
 // signal silently, a reaped one is ESRCH.
 // PIDFD_SIGNAL_THREAD sends to the process's main thread,
@@ -240,24 +262,24 @@ Result<long> sys_pidfd_send_signal(SyscallArgs& a) {
     constexpr std::uint64_t kThread = 1, kThreadGroup = 2, kProcessGroup = 4;
     std::uint64_t flags = a.arg[3];
     if ((flags & ~(kThread | kThreadGroup | kProcessGroup)) || (flags & (flags - 1))) return Error::from_errno(EINVAL);
-    base::RefPtr<process::PidFdFile> pidfd = TRY(process::pidfd_of(current_process(), a.fd(0)));
+    PidfdTarget target = TRY(pidfd_target(a.fd(0)));
+    process::Process& process = *target.process;
     int signal = TRY(signal_arg(a, 1, true));
-    if (!pidfd->process_exists()) return Error::from_errno(ESRCH);
+    if (!target.exists) return Error::from_errno(ESRCH);
     if (flags == kProcessGroup) {
-        TRY(process::kill_processes(current_process(), -pidfd->process().pgid, signal));
+        TRY(process::kill_processes(current_process(), -process.pgid, signal));
         return 0;
     }
-    if (signal == 0 || pidfd->process_exited()) return 0;
+    if (signal == 0 || target.exited) return 0;
     if (a.address(2) && TRY(mm::read_user<AppSiginfo>(a.address(2))).signo != signal) return Error::from_errno(EINVAL);
     if (flags == kThread) {
-        process::Thread* thread = TRY(find_thread(pidfd->process().pid(), pidfd->process().pid()));
-        if (a.address(2)) return queue_to(pidfd->process(), thread, signal, a.address(2));
+        process::Thread* thread = TRY(find_thread(process.pid(), process.pid()));
+        if (a.address(2)) return queue_to(process, thread, signal, a.address(2));
         TRY(process::send_to_thread(*thread, process::kill_siginfo(signal, process::kSiTkill, current_process().pid())));
         return 0;
     }
-    if (a.address(2)) return queue_to(pidfd->process(), nullptr, signal, a.address(2));
-    TRY(process::send_to_process(pidfd->process(),
-                                 process::kill_siginfo(signal, process::kSiUser, current_process().pid())));
+    if (a.address(2)) return queue_to(process, nullptr, signal, a.address(2));
+    TRY(process::send_to_process(process, process::kill_siginfo(signal, process::kSiUser, current_process().pid())));
     return 0;
 }
 

@@ -32,6 +32,8 @@
 extern char** environ;
 
 static char secret[64] = "the child's secret";
+static volatile sig_atomic_t usr2_seen;
+static void on_usr2(int signo) { (void)signo; usr2_seen++; }
 
 /* The child: tells its buffer's address on fd 1 (a pipe), waits for a byte
    on fd 0, then exits 0 if the parent wrote "PARENT" into the buffer. */
@@ -83,6 +85,24 @@ int main(int argc, char** argv) {
     siginfo_t info;
     CHECK(waitid(P_PIDFD, nonblocking, &info, WEXITED) == -1 && errno == EAGAIN);
     CHECK(syscall(SYS_pidfd_send_signal, 0, 0, NULL, 0) == -1 && errno == EBADF);
+    /* An fd of a /proc/PID directory names the process too; a thread's
+       directory or another file does not. */
+    signal(SIGUSR2, on_usr2);
+    int proc_dir = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    CHECK(proc_dir >= 0);
+    CHECK(syscall(SYS_pidfd_send_signal, proc_dir, SIGUSR2, NULL, 0) == 0);
+    CHECK(usr2_seen == 1);
+    char task_path[64];
+    snprintf(task_path, sizeof task_path, "/proc/self/task/%d", (int)getpid());
+    int task_dir = open(task_path, O_RDONLY | O_DIRECTORY);
+    CHECK(task_dir >= 0);
+    CHECK(syscall(SYS_pidfd_send_signal, task_dir, 0, NULL, 0) == -1 && errno == EBADF);
+    int proc_file = open("/proc/self/status", O_RDONLY);
+    CHECK(proc_file >= 0);
+    CHECK(syscall(SYS_pidfd_send_signal, proc_file, 0, NULL, 0) == -1 && errno == EBADF);
+    close(proc_file);
+    close(task_dir);
+    close(proc_dir);
     CHECK(syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0x80) == -1 && errno == EINVAL);
     CHECK(syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0);
 

@@ -1,5 +1,7 @@
 #include "procfs.h"
 
+#include "subject.h"
+
 #include "clocks.h"
 #include "entry_tables.h"
 #include "process_directories.h"
@@ -34,6 +36,13 @@ public:
 Result<RefPtr<Inode>> make_root() {
     TRY(record_boot_id());
     return make_node<RootDirectory>();
+}
+
+int process_directory_pid(const FileStat& stat) {
+    if (stat.dev != kProcDevice || (stat.mode & 0170000) != 0040000) return 0;
+    constexpr std::uint64_t kPidMask = (std::uint64_t{1} << kPidBits) - 1;
+    int pid = static_cast<int>((stat.ino >> (kSlotBits + kTidBits)) & kPidMask);
+    return pid > 0 && stat.ino == inode_number(Subject{pid, 0, -1}, 0) ? pid : 0;
 }
 
 }  // namespace cella::fs::procfs

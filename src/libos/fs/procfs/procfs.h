@@ -10,4 +10,8 @@ namespace cella::fs::procfs {
 
 Result<RefPtr<Inode>> make_root();
 
+// The pid whose /proc/PID directory `stat` describes, or 0 (pidfd calls
+// take an fd of such a directory, as Linux's tgid_pidfd_to_pid does).
+int process_directory_pid(const FileStat& stat);
+
 }  // namespace cella::fs::procfs
