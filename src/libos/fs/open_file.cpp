@@ -3,6 +3,7 @@
 #include "dirent.h"
 #include "locks/file_locks.h"
 #include "libos/mm/user_memory.h"
+#include "notify/dnotify.h"
 #include "notify/events.h"
 #include "libos/process/current.h"
 #include "permission.h"
@@ -82,6 +83,7 @@ Result<void> OpenFile::set_path(std::string_view path) {
 }
 
 InodeFile::~InodeFile() {
+    if (inode_->is_directory()) notify::forget_directory(*this);
     if ((flags_ & O_PATH) || !notify::active()) return;
     notify::file_event(*inode_, writable() ? notify::kCloseWrite : notify::kCloseNoWrite, path_.view());
 }

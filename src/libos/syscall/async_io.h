@@ -8,7 +8,8 @@
 
 namespace cella::syscall {
 
-inline constexpr int kFSetOwn = 8, kFGetOwn = 9, kFSetSig = 10, kFGetSig = 11, kFSetOwnEx = 15, kFGetOwnEx = 16;
+inline constexpr int kFSetOwn = 8, kFGetOwn = 9, kFSetSig = 10, kFGetSig = 11, kFSetOwnEx = 15, kFGetOwnEx = 16,
+                     kFNotify = 1026;
 
 base::Result<long> fcntl_owner(fs::OpenFile& file, int command, std::uint64_t arg);
 // O_ASYNC as F_SETFL or FIOASYNC asks: the status flag, and for a file

@@ -11,6 +11,7 @@
 #include "libos/process/current.h"
 #include "fs_args.h"
 #include "async_io.h"
+#include "libos/fs/notify/dnotify.h"
 #include "syscall.h"
 
 namespace cella::syscall {
@@ -211,6 +212,9 @@ Result<long> sys_fcntl(SyscallArgs& a) {
     case kFGetOwnEx:
     case kFSetSig:
     case kFGetSig: return fcntl_owner(*file, a.integer(1), a.arg[2]);
+    case kFNotify:
+        TRY(fs::notify::notify_directory(*file, fd, static_cast<std::uint32_t>(a.arg[2])));
+        return 0;
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:

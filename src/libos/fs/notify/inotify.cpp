@@ -21,7 +21,7 @@ constexpr std::size_t kEventHeader = 16;  // struct inotify_event without its na
 
 struct Watch {
     RefPtr<Inode> inode;
-    Inotify* owner;  // removes its watches before it goes
+    WatchOwner* owner;  // removes its watches before it goes
     int wd;
     std::uint32_t mask;
 };
@@ -123,14 +123,32 @@ Inotify::Inotify(int flags) : OpenFile(flags) { __atomic_fetch_add(&g_instance_c
 
 Inotify::~Inotify() {
     __atomic_fetch_sub(&g_instance_count, 1, __ATOMIC_RELAXED);
+    remove_watches(*this);
+}
+
+void remove_watches(WatchOwner& owner) {
     base::ScopedLock guard(g_registry_lock);
     for (std::size_t i = 0; i < watches().size();) {
-        if (watches()[i].owner == this)
+        if (watches()[i].owner == &owner)
             watches().remove(i);
         else
             ++i;
     }
     set_count(watches().size());
+}
+
+Result<void> set_watch(WatchOwner& owner, RefPtr<Inode> inode, int wd, std::uint32_t mask) {
+    base::ScopedLock guard(g_registry_lock);
+    for (Watch& watch : watches()) {
+        if (watch.owner == &owner && watch.inode.get() == inode.get()) {
+            watch.wd = wd;
+            watch.mask = mask;
+            return {};
+        }
+    }
+    TRY(watches().try_append(Watch{static_cast<RefPtr<Inode>&&>(inode), &owner, wd, mask}));
+    set_count(watches().size());
+    return {};
 }
 
 void Inotify::queue(int wd, std::uint32_t mask, std::uint32_t cookie, std::string_view name) {

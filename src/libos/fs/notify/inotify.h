@@ -27,7 +27,24 @@ inline constexpr std::size_t kMaxUserWatches = 8192;
 // Inotify instances alive in the enclave.
 std::size_t instance_count();
 
-class Inotify final : public OpenFile {
+// Whoever holds watches in the registry: an inotify instance, or a
+// directory's dnotify request (dnotify.h).
+class WatchOwner {
+public:
+    // Registry lock held: must not take it again.
+    virtual void queue(int wd, std::uint32_t mask, std::uint32_t cookie, std::string_view name) = 0;
+
+protected:
+    ~WatchOwner() = default;
+};
+
+// Registry operations for owners other than Inotify: one watch of `wd` on
+// `inode` with `mask` (replaced if the owner watches it already), and
+// the end of every watch of an owner that is about to go (no IN_IGNORED).
+Result<void> set_watch(WatchOwner& owner, RefPtr<Inode> inode, int wd, std::uint32_t mask);
+void remove_watches(WatchOwner& owner);
+
+class Inotify final : public OpenFile, public WatchOwner {
 public:
     explicit Inotify(int flags);
     ~Inotify() override;
@@ -46,7 +63,7 @@ public:
 
     // Queues an event unless it repeats the last unread one; past the
     // limit, one IN_Q_OVERFLOW stands for everything dropped.
-    void queue(int wd, std::uint32_t mask, std::uint32_t cookie, std::string_view name);
+    void queue(int wd, std::uint32_t mask, std::uint32_t cookie, std::string_view name) override;
 
 private:
     struct Event {
