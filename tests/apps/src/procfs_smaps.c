@@ -53,6 +53,11 @@ int main(void) {
     CHECK(locked != MAP_FAILED && mlock(locked, 4 * page) == 0);
     for (int i = 0; i < 4; ++i) locked[i * page] = 1;
 
+    /* Shared memory: eight pages, all touched. */
+    char* shared = mmap(NULL, 8 * page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(shared != MAP_FAILED);
+    for (int i = 0; i < 8; ++i) shared[i * page] = 1;
+
     read_whole_file("/proc/self/maps", maps, sizeof maps);
     read_whole_file("/proc/self/smaps", smaps, sizeof smaps);
     read_whole_file("/proc/self/smaps_rollup", rollup, sizeof rollup);
@@ -105,6 +110,20 @@ int main(void) {
     CHECK(kb_after(locked_block, "\nRss:") == 4 * (unsigned long long)page / 1024);
     CHECK(kb_after(locked_block, "\nLocked:") == 4 * (unsigned long long)page / 1024);
     CHECK(strstr(locked_block, " lo ") != NULL);
+
+    /* Shared memory counts in status's RssShmem and in statm's shared pages. */
+    const char* shared_block = block_of((unsigned long)shared);
+    CHECK(kb_after(shared_block, "\nRss:") == 8 * (unsigned long long)page / 1024);
+    CHECK(strstr(shared_block, "\nVmFlags: rd wr sh mr mw me ms ") != NULL);
+    char status[8192], statm[256];
+    read_whole_file("/proc/self/status", status, sizeof status);
+    read_whole_file("/proc/self/statm", statm, sizeof statm);
+    CHECK(kb_after(status, "\nRssShmem:") >= 8 * (unsigned long long)page / 1024);
+    unsigned long long rss_kb = kb_after(status, "\nVmRSS:");
+    unsigned long long parts = kb_after(status, "\nRssAnon:") + kb_after(status, "\nRssFile:") + kb_after(status, "\nRssShmem:");
+    CHECK(parts + 64 >= rss_kb && parts <= rss_kb + 64);
+    unsigned long long statm_shared;
+    CHECK(sscanf(statm, "%*u %*u %llu", &statm_shared) == 1 && statm_shared >= 8);
 
     /* The rollup: one line spanning the mappings, then the sums. */
     unsigned long first, last;

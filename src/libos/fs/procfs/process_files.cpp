@@ -12,6 +12,7 @@
 #include "libos/runtime/system_info.h"
 #include "mappings.h"
 #include "process_info.h"
+#include "smaps.h"
 
 namespace cella::fs::procfs {
 namespace {
@@ -27,10 +28,9 @@ struct ProcessView {
     base::RefPtr<process::Process> process;
     ProcessFacts facts;
     MemoryTotals memory;
-    // Pages the host has really backed (commit on first touch), with the
-    // file-backed share bounded by what is mapped from files.
-    std::uint64_t resident = 0;
-    std::uint64_t resident_file = 0;
+    // Pages the host has really backed (commit on first touch), by kind
+    // as smaps counts them.
+    ResidentTotals resident;
 };
 
 Result<ProcessView> view_of(const Subject& subject) {
@@ -39,8 +39,7 @@ Result<ProcessView> view_of(const Subject& subject) {
     view.facts = TRY(process_facts(*view.process, subject.tid));
     base::Vector<Mapping> mappings = TRY(mappings_of(subject.pid));
     view.memory = memory_totals(mappings, view.process->exe_path().view());
-    view.resident = mm::resident_bytes(subject.pid).value_or(view.memory.size);
-    view.resident_file = view.memory.file < view.resident ? view.memory.file : view.resident;
+    view.resident = resident_totals(subject.pid, mappings);
     return view;
 }
 
@@ -104,11 +103,11 @@ Result<void> append_memory_lines(TextBuilder& out, process::Process& process, co
     TRY(append_kb(out, "VmSize", memory.size));
     TRY(append_kb(out, "VmLck", process::locked_bytes(process)));
     TRY(append_kb(out, "VmPin", 0));
-    TRY(append_kb(out, "VmHWM", view.resident));
-    TRY(append_kb(out, "VmRSS", view.resident));
-    TRY(append_kb(out, "RssAnon", view.resident - view.resident_file));
-    TRY(append_kb(out, "RssFile", view.resident_file));
-    TRY(append_kb(out, "RssShmem", 0));
+    TRY(append_kb(out, "VmHWM", view.resident.total()));
+    TRY(append_kb(out, "VmRSS", view.resident.total()));
+    TRY(append_kb(out, "RssAnon", view.resident.anonymous));
+    TRY(append_kb(out, "RssFile", view.resident.file));
+    TRY(append_kb(out, "RssShmem", view.resident.shmem));
     TRY(append_kb(out, "VmData", memory.data));
     TRY(append_kb(out, "VmStk", memory.stack));
     TRY(append_kb(out, "VmExe", memory.exe));
@@ -168,7 +167,7 @@ Result<void> generate_stat(const Subject& subject, TextBuilder& out) {
                     ticks_of(facts.children_cpu.user_ns), ticks_of(facts.children_cpu.system_ns), 20 + process.nice,
                     process.nice, facts.thread_count));
     // 22-30: start time, memory (as statm), code and stack addresses.
-    TRY(out.appendf("%lu %lu %lu %lu %lu %lu %lu 0 0 ", to_ticks(start_ns), memory.size, view.resident / kPageSize,
+    TRY(out.appendf("%lu %lu %lu %lu %lu %lu %lu 0 0 ", to_ticks(start_ns), memory.size, view.resident.total() / kPageSize,
                     rss_limit, memory.code_start, memory.code_end, zombie ? 0 : start_stack));
     // 31-34: signals pending, blocked, ignored, caught.
     TRY(out.appendf("%lu %lu %lu %lu ", facts.thread.pending | facts.shared_pending, facts.thread.blocked,
@@ -185,8 +184,10 @@ Result<void> generate_stat(const Subject& subject, TextBuilder& out) {
 Result<void> generate_statm(const Subject& subject, TextBuilder& out) {
     ProcessView view = TRY(view_of(subject));
     const MemoryTotals& memory = view.memory;
-    return out.appendf("%lu %lu %lu %lu 0 %lu 0\n", memory.size / kPageSize, view.resident / kPageSize,
-                       view.resident_file / kPageSize, memory.exe / kPageSize, (memory.data + memory.stack) / kPageSize);
+    // Shared, as Linux counts it: file-backed and shared-memory pages.
+    return out.appendf("%lu %lu %lu %lu 0 %lu 0\n", memory.size / kPageSize, view.resident.total() / kPageSize,
+                       (view.resident.file + view.resident.shmem) / kPageSize, memory.exe / kPageSize,
+                       (memory.data + memory.stack) / kPageSize);
 }
 
 Result<void> generate_status(const Subject& subject, TextBuilder& out) {

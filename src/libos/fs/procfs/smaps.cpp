@@ -158,6 +158,18 @@ Result<void> generate_smaps(const Subject& subject, TextBuilder& out) {
     return {};
 }
 
+ResidentTotals resident_totals(int pid, const base::Vector<Mapping>& mappings) {
+    ResidentTotals totals;
+    LockedRanges none;
+    for (const Mapping& mapping : mappings) {
+        Figures figures = figures_of(pid, mapping, none);
+        totals.anonymous += figures.anonymous;
+        totals.file += figures.file;
+        totals.shmem += figures.shmem;
+    }
+    return totals;
+}
+
 Result<void> generate_smaps_rollup(const Subject& subject, TextBuilder& out) {
     auto process = TRY(find_live_process(subject.pid));
     base::Vector<Mapping> mappings = TRY(mappings_of(subject.pid));
