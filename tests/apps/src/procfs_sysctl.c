@@ -161,7 +161,31 @@ int main(int argc, char** argv) {
     CHECK(count >= 1);
     while (count) CHECK(close(made[--count]) == 0);
     int fd = inotify_init1(IN_CLOEXEC);
-    CHECK(fd >= 0 && close(fd) == 0);
+    CHECK(fd >= 0);
+    /* Watches stop at max_user_watches (where it is small enough to reach). */
+    unsigned long long watches = number("/proc/sys/fs/inotify/max_user_watches");
+    if (watches <= 16384) {
+        CHECK(mkdir("/tmp/watched", 0700) == 0);
+        char path[64];
+        unsigned long long added = 0;
+        for (;; ++added) {
+            snprintf(path, sizeof path, "/tmp/watched/%llu", added);
+            int file = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+            CHECK(file >= 0 && close(file) == 0);
+            if (inotify_add_watch(fd, path, IN_MODIFY) < 0) {
+                CHECK(errno == ENOSPC);
+                break;
+            }
+            CHECK(added < watches);
+        }
+        CHECK(added >= 1 && added <= watches);
+        for (unsigned long long i = 0; i <= added; ++i) {
+            snprintf(path, sizeof path, "/tmp/watched/%llu", i);
+            CHECK(unlink(path) == 0);
+        }
+        CHECK(rmdir("/tmp/watched") == 0);
+    }
+    CHECK(close(fd) == 0);
 
     /* boot_id stays the same; uuid is new on every read. */
     char first[64], second[64];

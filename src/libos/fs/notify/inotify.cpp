@@ -249,7 +249,9 @@ Result<int> Inotify::add_watch(RefPtr<Inode> inode, std::uint32_t mask) {
         watch.mask &= ~kMaskAdd;
         return watch.wd;
     }
-    if (all.size() >= kMaxUserWatches) return Error::from_errno(ENOSPC);
+    std::size_t inotify_watches = 0;
+    for (const Watch& watch : all) inotify_watches += watch.owner->inotify_owner();
+    if (inotify_watches >= kMaxUserWatches) return Error::from_errno(ENOSPC);
     int wd;
     {
         base::ScopedLock own(lock_);

@@ -33,6 +33,8 @@ class WatchOwner {
 public:
     // Registry lock held: must not take it again.
     virtual void queue(int wd, std::uint32_t mask, std::uint32_t cookie, std::string_view name) = 0;
+    // Its watches count against max_user_watches (inotify's do, dnotify's not).
+    virtual bool inotify_owner() const { return false; }
 
 protected:
     ~WatchOwner() = default;
@@ -64,6 +66,7 @@ public:
     // Queues an event unless it repeats the last unread one; past the
     // limit, one IN_Q_OVERFLOW stands for everything dropped.
     void queue(int wd, std::uint32_t mask, std::uint32_t cookie, std::string_view name) override;
+    bool inotify_owner() const override { return true; }
 
 private:
     struct Event {
