@@ -4,8 +4,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "atomic_file.h"
@@ -37,7 +40,33 @@ constexpr SkeletonFile kSkeletonFiles[] = {
     // glibc resolves "localhost" through /etc/hosts; without it a program
     // connecting to localhost would ask a DNS server.
     {"etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"},
+    // Names from files first, then DNS, as Debian's default.
+    {"etc/nsswitch.conf",
+     "passwd:    files\ngroup:     files\nshadow:    files\nhosts:     files dns\nnetworks:  files\n"
+     "protocols: files\nservices:  files\nethers:    files\nrpc:       files\n"},
 };
+
+// The network databases getaddrinfo, getservbyname and getprotobyname
+// read, copied from the host when it has them (Debian's netbase and the
+// host's resolver); the fallbacks keep the names programs use most.
+struct HostCopy {
+    const char* path;
+    const char* fallback;
+};
+constexpr HostCopy kHostCopies[] = {
+    {"etc/services",
+     "ftp\t\t21/tcp\nssh\t\t22/tcp\nsmtp\t\t25/tcp\ndomain\t\t53/tcp\ndomain\t\t53/udp\nhttp\t\t80/tcp\n"
+     "https\t\t443/tcp\nmysql\t\t3306/tcp\npostgresql\t5432/tcp\nredis\t\t6379/tcp\n"},
+    {"etc/protocols", "ip\t0\tIP\nicmp\t1\tICMP\ntcp\t6\tTCP\nudp\t17\tUDP\nipv6\t41\tIPv6\nipv6-icmp\t58\tIPv6-ICMP\n"},
+    {"etc/resolv.conf", "nameserver 127.0.0.1\n"},
+};
+
+std::string host_copy_of(const HostCopy& copy) {
+    std::ifstream in(std::filesystem::path("/") / copy.path, std::ios::binary);
+    std::ostringstream text;
+    if (in && (text << in.rdbuf()) && !text.str().empty()) return text.str();
+    return copy.fallback;
+}
 
 void make_folder(const std::filesystem::path& folder, mode_t mode) {
     // chmod after mkdir: mkdir's mode passes through the umask, which would
@@ -75,11 +104,12 @@ Instance create_instance(const std::filesystem::path& dir, std::ostream& out) {
         folder_list += std::string(folder_list.empty() ? "" : " ") + folder.name;
     }
     for (const SkeletonFile& file : kSkeletonFiles) write_file_atomically(image / file.path, file.content);
+    for (const HostCopy& copy : kHostCopies) write_file_atomically(image / copy.path, host_copy_of(copy));
 
     Instance instance = Instance::open(dir);
     out << "created instance " << instance.root().string() << "\n"
         << "  cella.json  configuration with the defaults (reference: docs/CONFIG.md)\n"
-        << "  image/      the root file system: " << folder_list << ", and etc/{hostname,passwd,group,hosts}\n"
+        << "  image/      the root file system: " << folder_list << ", and etc/{hostname,passwd,group,hosts,nsswitch.conf,services,protocols,resolv.conf}\n"
         << "next: cella add -C " << dir.string() << " PROGRAM...   then   cella build -C " << dir.string() << "\n";
     return instance;
 }

@@ -55,6 +55,11 @@ TEST_F(InstanceTest, NewMakesConfigAndImageSkeleton) {
     EXPECT_TRUE(read_bytes(instance.image_dir() / "etc/passwd").starts_with("root:x:0:0:root:/root:/bin/sh\n"));
     EXPECT_TRUE(contains(read_bytes(instance.image_dir() / "etc/passwd"), "nobody:x:65534:"));
     EXPECT_TRUE(contains(read_bytes(instance.image_dir() / "etc/group"), "root:x:0:"));
+    // The network databases, so that getaddrinfo and getservbyname work.
+    EXPECT_TRUE(contains(read_bytes(instance.image_dir() / "etc/nsswitch.conf"), "hosts:     files dns"));
+    EXPECT_TRUE(contains(read_bytes(instance.image_dir() / "etc/services"), "80/tcp"));
+    EXPECT_TRUE(contains(read_bytes(instance.image_dir() / "etc/protocols"), "tcp"));
+    EXPECT_TRUE(contains(read_bytes(instance.image_dir() / "etc/resolv.conf"), "nameserver"));
     load_config(instance.config_file());
 }
 
