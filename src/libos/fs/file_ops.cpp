@@ -356,7 +356,7 @@ Result<void> truncate_at(process::Process& process, std::string_view path, std::
 }
 
 
-Result<void> make_node_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode) {
+Result<RefPtr<Inode>> make_node_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode) {
     constexpr std::uint32_t kTypeMask = 0170000, kRegular = 0100000, kDirectory = 0040000, kCharDevice = 0020000,
                             kBlockDevice = 0060000, kFifo = 0010000, kSocket = 0140000;
     std::uint32_t type = mode & kTypeMask;
@@ -376,7 +376,7 @@ Result<void> make_node_at(process::Process& process, int dirfd, std::string_view
                                           : TRY(parent.directory.inode->make_special(name, type | permissions));
     TRY(give_new_node_owner(*parent.directory.inode, *made, caller));
     notify::name_event(*parent.directory.inode, notify::kCreate, name, false);
-    return {};
+    return made;
 }
 
 }  // namespace cella::fs

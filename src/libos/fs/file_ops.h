@@ -35,7 +35,8 @@ Result<void> remove_at(process::Process& process, int dirfd, std::string_view pa
 Result<void> rename_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
                        std::string_view new_path, unsigned flags);
 // mknod: a regular file, a FIFO or a socket; device nodes are EPERM.
-Result<void> make_node_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode);
+// Returns the new node (bind() of an AF_UNIX socket keeps it).
+Result<RefPtr<Inode>> make_node_at(process::Process& process, int dirfd, std::string_view path, std::uint32_t mode);
 Result<void> symlink_at(process::Process& process, std::string_view target, int dirfd, std::string_view path);
 Result<void> link_at(process::Process& process, int old_dirfd, std::string_view old_path, int new_dirfd,
                      std::string_view new_path, int flags);

@@ -13,7 +13,7 @@
 namespace cella::fs {
 
 // Kinds of open file a syscall may need to tell apart (there is no RTTI).
-enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify, TimerFd, SignalFd, SecretMem };
+enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify, TimerFd, SignalFd, SecretMem, Socket };
 
 class OpenFile : public base::RefCounted<OpenFile> {
 public:

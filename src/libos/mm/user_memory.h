@@ -19,6 +19,13 @@ namespace cella::mm {
 
 using base::Result;
 
+// One piece of application memory that an I/O call gathers from or
+// scatters into (struct iovec).
+struct UserSegment {
+    std::uint64_t base;
+    std::uint64_t length;
+};
+
 Result<void> copy_from_user(void* dst, std::uint64_t src, std::size_t n);
 Result<void> copy_to_user(std::uint64_t dst, const void* src, std::size_t n);
 // A NUL-terminated string of at most max_length bytes (ENAMETOOLONG past it).

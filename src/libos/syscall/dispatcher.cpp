@@ -82,6 +82,7 @@ void init_dispatcher(bool strace) {
     install(memory_lock_syscalls());
     install(event_file_syscalls());
     install(mount_api_syscalls());
+    install(socket_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -16,4 +16,9 @@ inline std::size_t clamp_count(std::uint64_t count) { return count > kMaxIoCount
 
 inline base::Result<base::RefPtr<fs::OpenFile>> file_of(int fd) { return process::current_process().fds().get(fd); }
 
+// pipe2 and socketpair: two new fds, written to int[2] at `address`; on
+// any failure neither stays open.
+base::Result<long> install_pair(base::RefPtr<fs::OpenFile> first, base::RefPtr<fs::OpenFile> second, bool cloexec,
+                                std::uint64_t address);
+
 }  // namespace cella::syscall

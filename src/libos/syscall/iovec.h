@@ -13,10 +13,7 @@ namespace cella::syscall {
 
 inline constexpr std::uint64_t kMaxIovecs = 1024;  // UIO_MAXIOV
 
-struct Iovec {
-    std::uint64_t base;
-    std::uint64_t length;
-};
+using Iovec = mm::UserSegment;
 
 // An application's iovec array, checked as Linux's import_iovec checks it:
 // at most UIO_MAXIOV entries, no length with the sign bit, and the total

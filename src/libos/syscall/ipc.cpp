@@ -10,6 +10,7 @@
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/signals.h"
+#include "fs_args.h"
 #include "syscall.h"
 #include "temporary_mask.h"
 
@@ -33,17 +34,31 @@ Result<long> make_pipe(std::uint64_t fds_address, int flags) {
     TRY(mm::user_writable(fds_address, 2 * sizeof(int)));
     RefPtr<fs::OpenFile> read_end, write_end;
     TRY(ipc::make_pipe(flags, read_end, write_end));
+    return install_pair(read_end, write_end, flags & O_CLOEXEC, fds_address);
+}
+
+}  // namespace
+
+Result<long> install_pair(RefPtr<fs::OpenFile> first, RefPtr<fs::OpenFile> second, bool cloexec,
+                          std::uint64_t address) {
     fs::FdTable& fds = current_process().fds();
-    int fd_read = TRY(fds.install(read_end, flags & O_CLOEXEC));
-    auto fd_write = fds.install(write_end, flags & O_CLOEXEC);
-    if (fd_write.is_error()) {
-        (void)fds.close(fd_read);
-        return fd_write.error();
+    int first_fd = TRY(fds.install(first, cloexec));
+    auto second_fd = fds.install(second, cloexec);
+    if (second_fd.is_error()) {
+        (void)fds.close(first_fd);
+        return second_fd.error();
     }
-    int pair[2] = {fd_read, fd_write.value()};
-    TRY(mm::copy_to_user(fds_address, pair, sizeof pair));
+    int pair[2] = {first_fd, second_fd.value()};
+    auto stored = mm::copy_to_user(address, pair, sizeof pair);
+    if (stored.is_error()) {
+        (void)fds.close(pair[0]);
+        (void)fds.close(pair[1]);
+        return stored.error();
+    }
     return 0;
 }
+
+namespace {
 
 Result<long> sys_pipe(SyscallArgs& a) { return make_pipe(a.address(0), 0); }
 Result<long> sys_pipe2(SyscallArgs& a) { return make_pipe(a.address(0), a.integer(1)); }

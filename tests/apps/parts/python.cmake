@@ -19,6 +19,8 @@ if(PYTHON3_11)
   # shutil.copyfile (sendfile) and coreutils cp (copy_file_range).
   python_test(transfer --stdout "python transfer ok" -- /usr/bin/python3 /root/transfer.py)
   python_test(shared-mmap --stdout "python shared mmap ok" -- /usr/bin/python3 /root/shared_mmap.py)
+  # socket.socketpair, a unix stream server, fd passing, asyncio (its loop needs a socketpair).
+  python_test(sockets --stdout "python sockets ok" -- /usr/bin/python3 /root/sockets.py)
   python_test(files --stdout "python sqlite3 wal ok" --stdout "python sqlite3 delete ok" --stdout "python files ok"
               -- /usr/bin/python3 /root/files.py)
 else()
