@@ -50,7 +50,12 @@ Result<SocketFile*> socket_of(RefPtr<fs::OpenFile>& file, int fd) {
 
 bool internet_family(int family) { return family == kAfInet || family == kAfInet6; }
 
+// Logged once per family: programs probe families often (getaddrinfo).
+std::uint64_t g_reported_families = 0;
+
 Error unsupported_family(const char* call, int family) {
+    std::uint64_t bit = std::uint64_t{1} << family;
+    if (__atomic_fetch_or(&g_reported_families, bit, __ATOMIC_RELAXED) & bit) return Error::from_errno(EAFNOSUPPORT);
     if (internet_family(family))
         log::debug("%s: AF_INET/AF_INET6 sockets are not yet supported (issue 11): EAFNOSUPPORT", call);
     else

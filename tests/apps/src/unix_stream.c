@@ -339,8 +339,53 @@ static void check_abstract_and_autobind(void) {
     CHECK(close(listener) == 0);
 }
 
+/* Bulk data between processes: the child writes kBulk bytes to fd 3 in
+   odd-sized pieces, the parent reads them in others and checks each byte. */
+enum { kBulk = 8 << 20 };
+
+static void write_bulk(void) {
+    static unsigned char piece[7001];
+    long sent = 0;
+    while (sent < kBulk) {
+        size_t n = sizeof piece;
+        if (n > (size_t)(kBulk - sent)) n = (size_t)(kBulk - sent);
+        for (size_t i = 0; i < n; ++i) piece[i] = (unsigned char)((sent + (long)i) * 7);
+        ssize_t written = write(3, piece, n);
+        CHECK(written > 0);
+        sent += written;
+    }
+    CHECK(close(3) == 0);
+}
+
+static void check_bulk(char* self) {
+    int sv[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    posix_spawn_file_actions_t actions;
+    CHECK(posix_spawn_file_actions_init(&actions) == 0);
+    CHECK(posix_spawn_file_actions_addclose(&actions, sv[0]) == 0);
+    CHECK(posix_spawn_file_actions_adddup2(&actions, sv[1], 3) == 0);
+    char* child_argv[] = {self, "bulk", NULL};
+    pid_t child;
+    CHECK(posix_spawn(&child, "/proc/self/exe", &actions, NULL, child_argv, environ) == 0);
+    CHECK(close(sv[1]) == 0);
+    static unsigned char buffer[5003];
+    long received = 0;
+    ssize_t n;
+    while ((n = read(sv[0], buffer, sizeof buffer)) > 0) {
+        for (ssize_t i = 0; i < n; ++i) CHECK(buffer[i] == (unsigned char)((received + i) * 7));
+        received += n;
+    }
+    CHECK(n == 0 && received == kBulk);
+    reap(child);
+    CHECK(close(sv[0]) == 0);
+}
+
 int main(int argc, char** argv) {
     signal(SIGPIPE, on_sigpipe);
+    if (argc > 1 && strcmp(argv[1], "bulk") == 0) {
+        write_bulk();
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "serve") == 0) {
         char path[64];
         snprintf(path, sizeof path, "/tmp/unix_stream.%d", test_pid(argc, argv));
@@ -352,6 +397,7 @@ int main(int argc, char** argv) {
     check_buffers_and_options();
     check_listen_connect(argv[0]);
     check_abstract_and_autobind();
+    check_bulk(argv[0]);
     printf("unix_stream ok\n");
     return 0;
 }
