@@ -117,6 +117,13 @@ Result<long> sys_listen(SyscallArgs& a) {
     return 0;
 }
 
+// Linux autobinds a socket that passes credentials before it connects or
+// sends datagrams, so that its peer can tell who spoke.
+Result<void> autobind_if_passing_credentials(net::UnixSocket& socket) {
+    if (!socket.options().pass_credentials) return {};
+    return net::names::autobind(socket);
+}
+
 Result<long> sys_connect(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
     SocketFile* socket = TRY(socket_of(file, a.fd(0)));
@@ -131,6 +138,7 @@ Result<long> sys_connect(SyscallArgs& a) {
         }
     }
     net::UnixAddress address = TRY(net::address_from_user(a.address(1), a.size(2), false));
+    TRY(autobind_if_passing_credentials(self));
     RefPtr<net::UnixSocket> target = TRY(net::names::find(current_process(), address, self.type()));
     if (self.type() == net::kSockDgram) {
         TRY(self.set_datagram_peer(static_cast<RefPtr<net::UnixSocket>&&>(target)));
@@ -190,6 +198,7 @@ Result<long> do_send(SocketFile& socket, net::SendRequest& request, std::uint64_
     request.flags = flags;
     request.nonblocking = socket.nonblocking() || (flags & net::kMsgDontWait);
     TRY(set_destination(request, socket.socket(), name, name_length));
+    if (socket.socket().type() == net::kSockDgram) TRY(autobind_if_passing_credentials(socket.socket()));
     return static_cast<long>(TRY(socket.socket().send(request)));
 }
 

@@ -146,6 +146,24 @@ static void check_credentials(void) {
         CHECK(sendmsg(sv[0], &message, 0) == -1 && errno == EPERM);
     }
     CHECK(close(sv[0]) == 0 && close(sv[1]) == 0);
+    /* A socket that passes credentials is named before it sends. */
+    int receiver = socket(AF_UNIX, SOCK_DGRAM, 0), sender = socket(AF_UNIX, SOCK_DGRAM, 0);
+    struct sockaddr_un address = {AF_UNIX};
+    CHECK(bind(receiver, (struct sockaddr*)&address, sizeof(sa_family_t)) == 0);
+    socklen_t length = sizeof address;
+    CHECK(getsockname(receiver, (struct sockaddr*)&address, &length) == 0);
+    CHECK(setsockopt(sender, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == 0);
+    struct sockaddr_un name;
+    socklen_t name_length = sizeof name;
+    CHECK(getsockname(sender, (struct sockaddr*)&name, &name_length) == 0 && name_length == sizeof(sa_family_t));
+    CHECK(sendto(sender, "n", 1, 0, (struct sockaddr*)&address, length) == 1);
+    name_length = sizeof name;
+    CHECK(getsockname(sender, (struct sockaddr*)&name, &name_length) == 0 && name_length == 8);
+    struct sockaddr_un from;
+    socklen_t from_length = sizeof from;
+    CHECK(recvfrom(receiver, &byte, 1, 0, (struct sockaddr*)&from, &from_length) == 1 && from_length == 8);
+    CHECK(memcmp(from.sun_path, name.sun_path, 6) == 0);
+    CHECK(close(receiver) == 0 && close(sender) == 0);
 }
 
 /* The other process: receives a file and a pipe end over fd 3, uses both. */
