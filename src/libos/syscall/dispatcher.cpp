@@ -83,6 +83,7 @@ void init_dispatcher(bool strace) {
     install(event_file_syscalls());
     install(mount_api_syscalls());
     install(socket_syscalls());
+    install(socket_message_syscalls());
 }
 
 long dispatch(SyscallArgs& args) {

@@ -75,6 +75,7 @@ std::span<const SyscallSpec> sched_syscalls();
 std::span<const SyscallSpec> capability_syscalls();
 std::span<const SyscallSpec> memory_lock_syscalls();
 std::span<const SyscallSpec> socket_syscalls();
+std::span<const SyscallSpec> socket_message_syscalls();
 std::span<const SyscallSpec> event_file_syscalls();
 std::span<const SyscallSpec> mount_api_syscalls();
 

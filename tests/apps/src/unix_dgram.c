@@ -41,6 +41,29 @@ static void check_pair(int type) {
     message.msg_iov = in;
     message.msg_iovlen = 1;
     CHECK(recvmsg(sv[1], &message, 0) == 4 && memcmp(part, "abcd", 4) == 0 && (message.msg_flags & MSG_TRUNC));
+    /* sendmmsg and recvmmsg: several messages a call; MSG_WAITFORONE takes what is there. */
+    struct mmsghdr batch[4];
+    struct iovec pieces[4];
+    char texts[4][8];
+    memset(batch, 0, sizeof batch);
+    for (int i = 0; i < 3; ++i) {
+        snprintf(texts[i], sizeof texts[i], "m%d%s", i, i == 1 ? "xx" : "");
+        pieces[i].iov_base = texts[i];
+        pieces[i].iov_len = strlen(texts[i]);
+        batch[i].msg_hdr.msg_iov = &pieces[i];
+        batch[i].msg_hdr.msg_iovlen = 1;
+    }
+    CHECK(sendmmsg(sv[0], batch, 3, 0) == 3 && batch[1].msg_len == 4);
+    memset(batch, 0, sizeof batch);
+    memset(texts, 0, sizeof texts);
+    for (int i = 0; i < 4; ++i) {
+        pieces[i].iov_base = texts[i];
+        pieces[i].iov_len = sizeof texts[i];
+        batch[i].msg_hdr.msg_iov = &pieces[i];
+        batch[i].msg_hdr.msg_iovlen = 1;
+    }
+    CHECK(recvmmsg(sv[1], batch, 4, MSG_WAITFORONE, NULL) == 3);
+    CHECK(batch[0].msg_len == 2 && batch[1].msg_len == 4 && strcmp(texts[2], "m2") == 0);
     /* Too big for the send buffer. */
     int size = 4096;
     CHECK(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof size) == 0);
