@@ -2,6 +2,7 @@
 
 #include <asm-generic/errno.h>
 
+#include "libos/ipc/epoll.h"
 #include "locks/file_locks.h"
 
 namespace cella::fs {
@@ -21,7 +22,19 @@ Result<int> FdTable::install(RefPtr<OpenFile> file, bool cloexec, int min_fd) {
 
 FdTable::~FdTable() { locks::owner_gone(*this); }
 
-void FdTable::closed(OpenFile& file) { locks::file_closed_by(*this, file); }
+// The caller holds one reference to `file`.
+void FdTable::closed(OpenFile& file) {
+    locks::file_closed_by(*this, file);
+    ipc::forget_closed_file(file, 1);
+}
+
+// One by one, so that each sees only its own reference among those closed.
+void FdTable::release_all(base::Vector<RefPtr<OpenFile>>& files) {
+    for (RefPtr<OpenFile>& file : files) {
+        RefPtr<OpenFile> held = static_cast<RefPtr<OpenFile>&&>(file);
+        closed(*held);
+    }
+}
 
 Result<void> FdTable::install_at(int fd, RefPtr<OpenFile> file, bool cloexec) {
     if (fd < 0 || fd >= limit()) return Error::from_errno(EBADF);
@@ -73,7 +86,7 @@ void FdTable::close_range(int first, int last, bool cloexec_only) {
             }
         }
     }
-    for (RefPtr<OpenFile>& file : gone) closed(*file);
+    release_all(gone);
 }
 
 void FdTable::close_on_exec() {
@@ -86,7 +99,7 @@ void FdTable::close_on_exec() {
             slot = Slot{};
         }
     }
-    for (RefPtr<OpenFile>& file : gone) closed(*file);
+    release_all(gone);
 }
 
 Result<void> FdTable::copy_from(FdTable& other) {
@@ -111,6 +124,10 @@ void FdTable::close_all() {
         gone = static_cast<base::Vector<Slot>&&>(slots_);
     }
     locks::owner_gone(*this);
+    for (Slot& slot : gone) {
+        RefPtr<OpenFile> file = static_cast<RefPtr<OpenFile>&&>(slot.file);
+        if (file) ipc::forget_closed_file(*file, 1);
+    }
 }
 
 Result<bool> FdTable::cloexec(int fd) {

@@ -56,6 +56,7 @@ private:
     base::Mutex lock_;
     // A process that closes any fd of a file loses its POSIX locks on it.
     void closed(OpenFile& file);
+    void release_all(base::Vector<RefPtr<OpenFile>>& files);
 
     base::Vector<Slot> slots_;
     int limit_ = kDefaultLimit;

@@ -2,6 +2,7 @@
 
 #include <asm-generic/errno.h>
 
+#include "libos/base/global.h"
 #include "libos/host/host.h"
 #include "anon_inode.h"
 #include "libos/mm/user_memory.h"
@@ -17,16 +18,80 @@ constexpr int kCtlAdd = 1, kCtlDel = 2, kCtlMod = 3;
 constexpr std::uint32_t kEpollEt = 1u << 31, kEpollOneshot = 1u << 30, kEpollExclusive = 1u << 28;
 constexpr int kBatch = 64;
 
+// Every epoll instance, for forget_closed_file. Taken before an
+// instance's own lock.
+base::Mutex g_instances_lock;
+base::Global<base::IntrusiveList<EpollFile>> g_instances;
+unsigned g_instance_count = 0;  // read without the lock: none means nothing to forget
+
+// The lock is held.
+base::IntrusiveList<EpollFile>& instances() {
+    if (!g_instances.is_constructed()) g_instances.construct();
+    return g_instances.get();
+}
+
 }  // namespace
+
+EpollFile::EpollFile(int flags) : OpenFile(flags) {
+    base::ScopedLock guard(g_instances_lock);
+    instances().push_back(*this);
+    __atomic_add_fetch(&g_instance_count, 1, __ATOMIC_RELAXED);
+}
+
+EpollFile::~EpollFile() {
+    {
+        base::ScopedLock guard(g_instances_lock);
+        base::IntrusiveList<EpollFile>::remove(*this);
+        __atomic_sub_fetch(&g_instance_count, 1, __ATOMIC_RELAXED);
+    }
+    // The entries' files are released here, with no lock held.
+    base::Vector<Interest> gone = static_cast<base::Vector<Interest>&&>(interests_);
+}
+
+unsigned EpollFile::count_watching(const fs::OpenFile& file) {
+    base::ScopedLock guard(lock_);
+    unsigned count = 0;
+    for (Interest& interest : interests_)
+        if (interest.file.get() == &file) ++count;
+    return count;
+}
+
+void EpollFile::forget(const fs::OpenFile& file, base::Vector<base::RefPtr<fs::OpenFile>>& dropped) {
+    bool changed = false;
+    {
+        base::ScopedLock guard(lock_);
+        for (std::size_t i = interests_.size(); i-- > 0;) {
+            if (interests_[i].file.get() != &file) continue;
+            // Should the list not grow, the entry stays: the file stays open.
+            if (dropped.try_append(interests_[i].file).is_error()) continue;
+            interests_.remove(i);
+            changed = true;
+        }
+    }
+    // A waiter looks again, and lets go of the file.
+    if (changed) interests_changed_.notify_all();
+}
+
+void forget_closed_file(fs::OpenFile& file, unsigned holders) {
+    if (!__atomic_load_n(&g_instance_count, __ATOMIC_RELAXED)) return;
+    base::Vector<base::RefPtr<fs::OpenFile>> dropped;  // released after the locks
+    base::ScopedLock guard(g_instances_lock);
+    unsigned watching = 0;
+    for (EpollFile& epoll : instances()) watching += epoll.count_watching(file);
+    if (!watching || file.ref_count() != watching + holders) return;
+    for (EpollFile& epoll : instances()) epoll.forget(file, dropped);
+}
 
 base::Result<void> EpollFile::control(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event) {
     if (file.get() == this) return Error::from_errno(EINVAL);
-    auto changed = update(op, fd, static_cast<base::RefPtr<fs::OpenFile>&&>(file), event);
+    base::RefPtr<fs::OpenFile> removed;  // released after the lock
+    auto changed = update(op, fd, static_cast<base::RefPtr<fs::OpenFile>&&>(file), event, removed);
     if (!changed.is_error() && op != kCtlDel) interests_changed_.notify_all();
     return changed;
 }
 
-base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event) {
+base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event,
+                                     base::RefPtr<fs::OpenFile>& removed) {
     base::ScopedLock guard(lock_);
     std::size_t index = interests_.size();
     for (std::size_t i = 0; i < interests_.size(); ++i)
@@ -46,6 +111,7 @@ base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> 
         return {};
     case kCtlDel:
         if (!exists) return Error::from_errno(ENOENT);
+        removed = static_cast<base::RefPtr<fs::OpenFile>&&>(interests_[index].file);
         interests_.remove(index);
         return {};
     default: return Error::from_errno(EINVAL);
@@ -81,13 +147,18 @@ base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeo
     while (true) {
         // Registered before the look, so that no change after it is missed;
         // an added or re-armed entry makes the waiter register anew.
+        // The files are held while waiting: an entry may go meanwhile.
         fs::OpenFile* files[256];
+        base::RefPtr<fs::OpenFile> held[256];
         std::size_t file_count = 0;
         std::uint64_t generation = interests_changed_.generation();
         {
             base::ScopedLock guard(lock_);
-            for (Interest& interest : interests_)
-                if (file_count < 256) files[file_count++] = interest.file.get();
+            for (Interest& interest : interests_) {
+                if (file_count == 256) break;
+                held[file_count] = interest.file;
+                files[file_count++] = interest.file.get();
+            }
         }
         ReadinessWait waiting({files, file_count}, &interests_changed_);
         while (true) {

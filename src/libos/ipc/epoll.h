@@ -1,9 +1,12 @@
 #pragma once
 // epoll: an interest list of (fd, open file) with events and user data.
 // Level-triggered by default; EPOLLET reports a file again only after its
-// Waitable changed; EPOLLONESHOT disarms an entry once reported.
+// Waitable changed; EPOLLONESHOT disarms an entry once reported. A file
+// leaves every interest list once no fd refers to it any more, as Linux's
+// eventpoll_release (forget_closed_file).
 #include <cstdint>
 
+#include "libos/base/intrusive_list.h"
 #include "libos/base/lock.h"
 #include "libos/base/vector.h"
 #include "libos/fs/open_file.h"
@@ -16,9 +19,10 @@ struct EpollEvent {
 } __attribute__((packed));
 static_assert(sizeof(EpollEvent) == 12);
 
-class EpollFile final : public fs::OpenFile {
+class EpollFile final : public fs::OpenFile, public base::IntrusiveListNode<> {
 public:
-    explicit EpollFile(int flags) : OpenFile(flags) {}
+    explicit EpollFile(int flags);
+    ~EpollFile() override;
 
     // op: EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL.
     base::Result<void> control(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event);
@@ -29,6 +33,11 @@ public:
     std::uint32_t poll_events() override;
     fs::FileKind kind() const override { return fs::FileKind::Epoll; }
 
+    // How many entries watch `file`; and taking them out (into `dropped`,
+    // released by the caller once no lock is held).
+    unsigned count_watching(const fs::OpenFile& file);
+    void forget(const fs::OpenFile& file, base::Vector<base::RefPtr<fs::OpenFile>>& dropped);
+
 private:
     struct Interest {
         int fd;
@@ -38,7 +47,9 @@ private:
         std::uint64_t reported_generation = ~std::uint64_t{0};
         bool disarmed = false;
     };
-    base::Result<void> update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event);
+    // `removed`: the file of an entry taken out (released after the lock).
+    base::Result<void> update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event,
+                              base::RefPtr<fs::OpenFile>& removed);
     // Fills `out` with what is ready now; returns the count.
     int collect(EpollEvent* out, int max);
 
@@ -48,5 +59,10 @@ private:
     // since before must look again, and watch the new file too.
     ipc::Waitable interests_changed_;
 };
+
+// An fd of `file` closed, and `holders` references are the caller's: when
+// every other reference is an epoll entry's, no fd refers to the file any
+// more, and it leaves every interest list (its last reference goes).
+void forget_closed_file(fs::OpenFile& file, unsigned holders);
 
 }  // namespace cella::ipc

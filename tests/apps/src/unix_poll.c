@@ -97,6 +97,26 @@ static void check_epoll(void) {
     CHECK(close(sv[1]) == 0 && close(level) == 0 && close(edge) == 0);
 }
 
+/* Closing the last fd of a registered socket takes it out of the epoll set
+   and closes it (the peer reads EOF); while a dup lives, it stays. */
+static void check_epoll_close(void) {
+    int sv[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    int epoll = epoll_create1(0);
+    struct epoll_event event = {EPOLLIN, {.fd = sv[0]}};
+    CHECK(epoll_ctl(epoll, EPOLL_CTL_ADD, sv[0], &event) == 0);
+    int copy = dup(sv[0]);
+    CHECK(copy >= 0 && close(sv[0]) == 0);
+    CHECK(write(sv[1], "x", 1) == 1);
+    struct epoll_event ready[2];
+    CHECK(epoll_wait(epoll, ready, 2, 0) == 1 && ready[0].data.fd == sv[0]);
+    char byte;
+    CHECK(read(copy, &byte, 1) == 1 && close(copy) == 0);
+    CHECK(epoll_wait(epoll, ready, 2, 0) == 0);
+    CHECK(read(sv[1], &byte, 1) == 0);
+    CHECK(close(sv[1]) == 0 && close(epoll) == 0);
+}
+
 static int signals_seen;
 static void on_alarm(int signo) {
     (void)signo;
@@ -154,6 +174,7 @@ static void check_interrupts(void) {
 int main(void) {
     check_poll();
     check_epoll();
+    check_epoll_close();
     check_interrupts();
     printf("unix_poll ok\n");
     return 0;
