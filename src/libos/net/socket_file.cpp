@@ -22,7 +22,18 @@ constexpr std::uint64_t kSockfsDevice = 0x08;
 SocketFile::SocketFile(RefPtr<UnixSocket> socket, int status_flags)
     : OpenFile(O_RDWR | (status_flags & O_NONBLOCK)), socket_(static_cast<RefPtr<UnixSocket>&&>(socket)) {}
 
-SocketFile::~SocketFile() { socket_->release(); }
+SocketFile::~SocketFile() {
+    socket_->async_subscribers().unsubscribe(*this);
+    socket_->release();
+}
+
+Result<void> SocketFile::set_async(bool on, int fd) {
+    if (!on) {
+        socket_->async_subscribers().unsubscribe(*this);
+        return {};
+    }
+    return socket_->async_subscribers().subscribe(*this, fd);
+}
 
 Result<std::size_t> SocketFile::transfer(std::span<const mm::UserSegment> segments, std::size_t total, bool write) {
     if (write) {

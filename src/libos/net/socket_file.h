@@ -20,6 +20,8 @@ public:
     std::uint32_t poll_events() override { return socket_->poll_events(); }
     ipc::Waitable* waitable() override { return &socket_->waitable(); }
     fs::FileKind kind() const override { return fs::FileKind::Socket; }
+    bool accepts_async() const override { return true; }
+    Result<void> set_async(bool on, int fd) override;
 
     // read/write/readv/writev: the segments as one send or receive.
     Result<std::size_t> transfer(std::span<const mm::UserSegment> segments, std::size_t total, bool write);

@@ -91,6 +91,7 @@ Result<void> UnixSocket::connect_to(UnixSocket& listener, const Credentials& cal
             TRY(wait_until(waiter, deadline));
         }
         listener.changed_.notify_all();
+        listener.async_.signal(ipc::IoReason::In);
         base::ScopedLock guard(lock_);
         peer_ = static_cast<RefPtr<UnixSocket>&&>(server);
         peer_credentials_ = listener_credentials;
@@ -163,6 +164,7 @@ Result<void> UnixSocket::shutdown(unsigned how) {
             if (mode & kShutdownWrite) peer->shutdown_ |= kShutdownRead;
         }
         peer->changed_.notify_all();
+        peer->async_.signal(ipc::IoReason::HangUp);
     }
     return {};
 }

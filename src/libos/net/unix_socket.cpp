@@ -120,6 +120,7 @@ void UnixSocket::peer_gone(UnixSocket& gone, bool reset) {
         if (reset) error_ = ECONNRESET;
     }
     changed_.notify_all();
+    async_.signal(ipc::IoReason::HangUp);
 }
 
 UnixSocket::Options UnixSocket::options() {
@@ -155,8 +156,16 @@ std::size_t UnixSocket::unread_bytes() {
 }
 
 void UnixSocket::uncharge(std::size_t bytes) {
-    __atomic_fetch_sub(&in_flight_, bytes, __ATOMIC_RELAXED);
+    std::size_t left = __atomic_sub_fetch(&in_flight_, bytes, __ATOMIC_RELAXED);
     changed_.notify_all();
+    if (async_.empty()) return;
+    bool room;
+    {
+        base::ScopedLock guard(lock_);
+        room = wants_room_ && left < options_.send_buffer;
+        if (room) wants_room_ = false;
+    }
+    if (room) async_.signal(ipc::IoReason::Out);
 }
 
 // Linux's unix_poll and unix_dgram_poll.

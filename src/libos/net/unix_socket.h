@@ -20,6 +20,7 @@
 #include "libos/base/own_ptr.h"
 #include "libos/base/vector.h"
 #include "libos/fs/inode.h"
+#include "libos/ipc/async_signals.h"
 #include "libos/ipc/waitable.h"
 #include "libos/mm/user_memory.h"
 #include "unix_address.h"
@@ -170,6 +171,10 @@ public:
     std::size_t in_flight() const { return __atomic_load_n(&in_flight_, __ATOMIC_RELAXED); }  // SIOCOUTQ
     std::uint32_t poll_events();
     ipc::Waitable& waitable() { return changed_; }
+    // Open files with O_ASYNC: told when data or a connection comes
+    // (POLL_IN), when room comes after a send found none (POLL_OUT), and
+    // when the peer hangs up (POLL_HUP), as Linux's sk_wake_async.
+    ipc::AsyncSubscribers& async_subscribers() { return async_; }
 
     // Moving data (unix_transfer.cpp). The byte count, or the error
     // (EPIPE: the caller raises SIGPIPE unless MSG_NOSIGNAL).
@@ -214,6 +219,8 @@ private:
     std::size_t in_flight_ = 0;  // bytes of this socket's messages still queued somewhere
     ipc::Waitable changed_;      // readiness of this socket
     ipc::Waitable room_;         // its queue or backlog has room again
+    ipc::AsyncSubscribers async_;
+    bool wants_room_ = false;    // a send found no room: POLL_OUT when there is (SOCKWQ_ASYNC_NOSPACE)
 };
 
 }  // namespace cella::net

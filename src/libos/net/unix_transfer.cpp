@@ -110,6 +110,7 @@ Result<void> UnixSocket::wait_for_send_room(ipc::Waiter& waiter, bool nonblockin
         {
             base::ScopedLock guard(lock_);
             if (in_flight() < options_.send_buffer || (shutdown_ & kShutdownWrite)) return {};
+            wants_room_ = true;
         }
         if (nonblocking) return Error::from_errno(EAGAIN);
         TRY(wait_until(waiter, deadline));
@@ -152,6 +153,7 @@ Result<std::size_t> UnixSocket::send_stream(SendRequest& request) {
             return sent ? Result<std::size_t>(sent) : broken_pipe(signal);
         }
         peer->changed_.notify_all();
+        peer->async_.signal(ipc::IoReason::In);
         sent += n;
     }
 }
@@ -208,6 +210,7 @@ Result<std::size_t> UnixSocket::send_record(SendRequest& request) {
         TRY(wait_until(waiter, deadline));
     }
     target->changed_.notify_all();
+    target->async_.signal(ipc::IoReason::In);
     return request.total;
 }
 

@@ -3,7 +3,7 @@
    stream, a full send buffer, a peer that shuts down or closes
    (POLLRDHUP, POLLHUP); and blocking calls cut short by signals: EINTR
    without SA_RESTART, a restart with it, EINTR with SO_RCVTIMEO set.
-   Passes natively too. */
+   SIGIO with O_ASYNC. Passes natively too. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -171,11 +171,36 @@ static void check_interrupts(void) {
     CHECK(close(sv[0]) == 0 && close(sv[1]) == 0);
 }
 
+static volatile sig_atomic_t io_signals;
+static void on_io(int signo) {
+    (void)signo;
+    ++io_signals;
+}
+
+/* O_ASYNC: SIGIO to the owner when data comes and when the peer hangs up. */
+static void check_sigio(void) {
+    signal(SIGIO, on_io);
+    int sv[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    CHECK(fcntl(sv[0], F_SETOWN, getpid()) == 0);
+    CHECK(fcntl(sv[0], F_SETFL, O_ASYNC | O_NONBLOCK) == 0);
+    CHECK(io_signals == 0);
+    CHECK(write(sv[1], "x", 1) == 1);
+    for (int i = 0; i < 1000 && io_signals == 0; ++i) usleep(1000);
+    CHECK(io_signals >= 1);
+    int before = io_signals;
+    CHECK(close(sv[1]) == 0);
+    for (int i = 0; i < 1000 && io_signals == before; ++i) usleep(1000);
+    CHECK(io_signals > before);
+    CHECK(close(sv[0]) == 0);
+}
+
 int main(void) {
     check_poll();
     check_epoll();
     check_epoll_close();
     check_interrupts();
+    check_sigio();
     printf("unix_poll ok\n");
     return 0;
 }
