@@ -85,11 +85,12 @@ bool UnixSocket::is_connected() {
 
 void UnixSocket::release() {
     RefPtr<UnixSocket> peer;
-    base::Vector<RefPtr<UnixSocket>> pending;
+    base::Vector<RefPtr<UnixSocket>> pending, watchers;
     MessageQueue unread;
     bool had_unread;
     {
         base::ScopedLock guard(lock_);
+        watchers = static_cast<base::Vector<RefPtr<UnixSocket>>&&>(room_watchers_);
         released_ = true;
         peer = static_cast<RefPtr<UnixSocket>&&>(peer_);
         pending = static_cast<base::Vector<RefPtr<UnixSocket>>&&>(backlog_);
@@ -108,6 +109,7 @@ void UnixSocket::release() {
     }
     changed_.notify_all();
     room_.notify_all();
+    for (RefPtr<UnixSocket>& watcher : watchers) watcher->changed_.notify_all();
 }
 
 // `gone` was this socket's peer and has closed.
@@ -155,6 +157,11 @@ std::size_t UnixSocket::unread_bytes() {
     return first ? first->left() : 0;
 }
 
+base::Vector<RefPtr<UnixSocket>> UnixSocket::take_room_watchers() {
+    if (room_watchers_.is_empty() || queue_.count() > kMaxDatagramQueue) return {};
+    return static_cast<base::Vector<RefPtr<UnixSocket>>&&>(room_watchers_);
+}
+
 void UnixSocket::uncharge(std::size_t bytes) {
     std::size_t left = __atomic_sub_fetch(&in_flight_, bytes, __ATOMIC_RELAXED);
     changed_.notify_all();
@@ -191,7 +198,12 @@ std::uint32_t UnixSocket::poll_events() {
     bool writable = !listening && in_flight() * 4 <= send_buffer;
     if (writable && peer) {
         base::ScopedLock guard(peer->lock_);
-        if (peer->peer_.get() != this && peer->queue_.count() > kMaxDatagramQueue) writable = false;
+        if (peer->peer_.get() != this && peer->queue_.count() > kMaxDatagramQueue) {
+            writable = false;
+            bool known = false;
+            for (RefPtr<UnixSocket>& watcher : peer->room_watchers_) known = known || watcher.get() == this;
+            if (!known) (void)peer->room_watchers_.try_append(RefPtr<UnixSocket>(this));
+        }
     }
     if (writable) events |= kPollOut | kPollWrNorm | kPollWrBand;
     return events;

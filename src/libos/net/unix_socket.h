@@ -195,6 +195,8 @@ private:
     Result<void> wait_for_send_room(ipc::Waiter& waiter, bool nonblocking, std::int64_t deadline);
     // Lock held: `message` joins the queue, charged to `sender`.
     void enqueue(base::OwnPtr<Message> message, UnixSocket& sender);
+    // Lock held: the room watchers to wake, if the queue has room now.
+    base::Vector<RefPtr<UnixSocket>> take_room_watchers();
     // This socket's peer `gone` has closed (`reset`: with data unread, or never accepted).
     void peer_gone(UnixSocket& gone, bool reset);
 
@@ -220,6 +222,9 @@ private:
     ipc::Waitable changed_;      // readiness of this socket
     ipc::Waitable room_;         // its queue or backlog has room again
     ipc::AsyncSubscribers async_;
+    // Datagram sockets whose poll found this queue full: woken when it has
+    // room (Linux's unix_dgram_peer_wake_me).
+    base::Vector<RefPtr<UnixSocket>> room_watchers_;
     bool wants_room_ = false;    // a send found no room: POLL_OUT when there is (SOCKWQ_ASYNC_NOSPACE)
 };
 

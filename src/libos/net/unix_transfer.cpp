@@ -306,6 +306,7 @@ Result<std::size_t> UnixSocket::receive_record(ReceiveRequest& request) {
     bool peek = request.flags & kMsgPeek;
     base::OwnPtr<Message> finished;
     RefPtr<UnixSocket> sender;
+    base::Vector<RefPtr<UnixSocket>> watchers;
     std::size_t result;
     while (true) {
         {
@@ -320,7 +321,10 @@ Result<std::size_t> UnixSocket::receive_record(ReceiveRequest& request) {
                 request.credentials = message->credentials;
                 request.has_credentials = options_.pass_credentials;
                 TRY(take_files(request, *message, peek));
-                if (!peek) finished = queue_.take_first();
+                if (!peek) {
+                    finished = queue_.take_first();
+                    watchers = take_room_watchers();
+                }
                 break;
             }
             if (error_) {
@@ -334,6 +338,7 @@ Result<std::size_t> UnixSocket::receive_record(ReceiveRequest& request) {
         TRY(wait_until(waiter, deadline));
     }
     if (finished) room_.notify_all();
+    for (RefPtr<UnixSocket>& watcher : watchers) watcher->changed_.notify_all();
     describe_sender(request, sender);
     return result;
 }

@@ -117,6 +117,34 @@ static void check_epoll_close(void) {
     CHECK(close(sv[1]) == 0 && close(epoll) == 0);
 }
 
+static void* receive_later(void* socket) {
+    usleep(100000);
+    char byte;
+    CHECK(recv(*(int*)socket, &byte, 1, 0) == 1);
+    return NULL;
+}
+
+/* A datagram sender polling for room in a full receiver wakes when the
+   receiver takes a message. */
+static void check_datagram_room(void) {
+    int receiver = socket(AF_UNIX, SOCK_DGRAM, 0), sender = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_un address = {AF_UNIX};
+    CHECK(bind(receiver, (struct sockaddr*)&address, sizeof(sa_family_t)) == 0);
+    socklen_t length = sizeof address;
+    CHECK(getsockname(receiver, (struct sockaddr*)&address, &length) == 0);
+    CHECK(connect(sender, (struct sockaddr*)&address, length) == 0);
+    while (send(sender, "d", 1, 0) == 1) {
+    }
+    CHECK(errno == EAGAIN && revents(sender, POLLOUT) == 0);
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, receive_later, &receiver) == 0);
+    struct pollfd entry = {sender, POLLOUT, 0};
+    CHECK(poll(&entry, 1, 5000) == 1 && entry.revents == POLLOUT);
+    CHECK(pthread_join(thread, NULL) == 0);
+    CHECK(send(sender, "d", 1, 0) == 1);
+    CHECK(close(sender) == 0 && close(receiver) == 0);
+}
+
 static int signals_seen;
 static void on_alarm(int signo) {
     (void)signo;
@@ -199,6 +227,7 @@ int main(void) {
     check_poll();
     check_epoll();
     check_epoll_close();
+    check_datagram_room();
     check_interrupts();
     check_sigio();
     printf("unix_poll ok\n");
