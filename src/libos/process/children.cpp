@@ -68,6 +68,7 @@ WaitOutcome exit_outcome(const Process& child) {
     out.code = signal ? kCldKilled : kCldExited;
     out.si_status = signal ? signal : (child.wait_status >> 8) & 0xff;
     out.cpu_ns = child.exit_cpu_ns + child.reaped_children_cpu_ns;
+    out.system_ns = child.exit_system_ns + child.reaped_children_system_ns;
     return out;
 }
 
@@ -192,9 +193,11 @@ base::Result<WaitOutcome> wait_for_child(Process& self, const WaitRequest& reque
     }
 }
 
-std::int64_t reaped_children_cpu_ns(Process& process) {
+time::CpuTimes reaped_children_cpu_times(Process& process) {
     base::ScopedLock guard(process_table().tree_lock());
-    return process.reaped_children_cpu_ns;
+    std::int64_t system = process.reaped_children_system_ns;
+    std::int64_t total = process.reaped_children_cpu_ns;
+    return time::CpuTimes{total > system ? total - system : 0, system};
 }
 
 }  // namespace cella::process

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "libos/base/result.h"
+#include "libos/time/cpu_clocks.h"
 #include "process.h"
 
 namespace cella::process {
@@ -42,13 +43,15 @@ struct WaitOutcome {
     int code = 0;        // CLD_* for waitid
     int si_status = 0;   // exit code or signal, for waitid
     std::int64_t cpu_ns = 0;  // the child's and its reaped children's, for rusage
+    std::int64_t system_ns = 0;  // the system-time part of cpu_ns
 };
 
 // wait4/waitid: ECHILD when no child matches; an interrupted wait returns
 // the restart code (kRestartSys).
 base::Result<WaitOutcome> wait_for_child(Process& self, const WaitRequest& request);
 
-// CPU time of the reaped children of `process` (RUSAGE_CHILDREN, times()).
-std::int64_t reaped_children_cpu_ns(Process& process);
+// CPU time of the reaped children of `process` (RUSAGE_CHILDREN, times(),
+// /proc/PID/stat's cutime and cstime).
+time::CpuTimes reaped_children_cpu_times(Process& process);
 
 }  // namespace cella::process

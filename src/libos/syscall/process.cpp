@@ -199,9 +199,10 @@ Result<long> sys_setpgid(SyscallArgs& a) {
 
 Result<long> sys_setsid(SyscallArgs&) { return TRY(process::new_session(current_process())); }
 
-Result<void> write_child_rusage(std::uint64_t address, std::int64_t cpu_ns) {
+Result<void> write_child_rusage(std::uint64_t address, const process::WaitOutcome& outcome) {
     if (!address) return {};
-    return mm::write_user(address, rusage_of_cpu_ns(cpu_ns));
+    std::int64_t system = outcome.system_ns;
+    return mm::write_user(address, rusage_of(time::CpuTimes{outcome.cpu_ns > system ? outcome.cpu_ns - system : 0, system}));
 }
 
 Result<long> sys_wait4(SyscallArgs& a) {
@@ -218,7 +219,7 @@ Result<long> sys_wait4(SyscallArgs& a) {
     else if (pid < -1) request = {process::WaitRequest::Which::Group, -pid, request.options};
     process::WaitOutcome outcome = TRY(process::wait_for_child(current_process(), request));
     if (outcome.pid && a.address(1)) TRY(mm::write_user(a.address(1), outcome.status));
-    if (outcome.pid) TRY(write_child_rusage(a.address(3), outcome.cpu_ns));
+    if (outcome.pid) TRY(write_child_rusage(a.address(3), outcome));
     return outcome.pid;
 }
 
@@ -270,7 +271,7 @@ Result<long> sys_waitid(SyscallArgs& a) {
         }
         TRY(mm::write_user(a.address(2), info));
     }
-    if (outcome.pid) TRY(write_child_rusage(a.address(4), outcome.cpu_ns));
+    if (outcome.pid) TRY(write_child_rusage(a.address(4), outcome));
     return 0;
 }
 

@@ -3,6 +3,8 @@
 // wait calls.
 #include <cstdint>
 
+#include "libos/time/cpu_clocks.h"
+
 namespace cella::syscall {
 
 struct RusageTimeval {
@@ -18,10 +20,11 @@ struct Rusage {
 
 inline RusageTimeval rusage_time_of(std::int64_t ns) { return {ns / 1000000000, (ns % 1000000000) / 1000}; }
 
-// Children's usage: the LibOS knows their CPU time, not its user/system split.
-inline Rusage rusage_of_cpu_ns(std::int64_t ns) {
+// Children's usage: their user and system time, the rest 0.
+inline Rusage rusage_of(const time::CpuTimes& used) {
     Rusage usage{};
-    usage.user = rusage_time_of(ns);
+    usage.user = rusage_time_of(used.user_ns);
+    usage.system = rusage_time_of(used.system_ns);
     return usage;
 }
 

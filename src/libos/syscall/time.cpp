@@ -217,13 +217,12 @@ Result<long> sys_timer_delete(SyscallArgs& a) {
 // The host accounts user and system time per host thread: a thread's
 // times are its host thread's, a process's the sum over its threads (live
 // and ended), split as /proc/PID/stat splits them (time::CpuTimes); the
-// other fields are the host's. Children: the CPU time of the reaped ones
-// (all as user time).
+// other fields are the host's. Children: the CPU time of the reaped ones.
 Result<long> sys_getrusage(SyscallArgs& a) {
     int who = a.integer(0);
     Rusage usage{};
     if (who == -1) {  // RUSAGE_CHILDREN
-        TRY(mm::write_user(a.address(1), rusage_of_cpu_ns(process::reaped_children_cpu_ns(current_process()))));
+        TRY(mm::write_user(a.address(1), rusage_of(process::reaped_children_cpu_times(current_process()))));
         return 0;
     }
     if (who != 0 && who != 1) return Error::from_errno(EINVAL);  // RUSAGE_SELF, RUSAGE_THREAD
@@ -244,8 +243,9 @@ Result<long> sys_times(SyscallArgs& a) {
     time::CpuTimes used = time::process_cpu_times(current_process());
     times.user = time::clock_ticks_of(used.user_ns);
     times.system = time::clock_ticks_of(used.system_ns);
-    times.children_user = time::clock_ticks_of(process::reaped_children_cpu_ns(current_process()));
-    times.children_system = 0;
+    time::CpuTimes children = process::reaped_children_cpu_times(current_process());
+    times.children_user = time::clock_ticks_of(children.user_ns);
+    times.children_system = time::clock_ticks_of(children.system_ns);
     if (a.address(0)) TRY(mm::write_user(a.address(0), times));
     return ticks;
 }

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -299,9 +301,24 @@ int main(int argc, char** argv) {
     CHECK(read_stat("/proc/self/stat", &me) == 0);
     unsigned long long children_before = me.field[16] + me.field[17];
     child = spawn_role(argv[0], "burner", -1);
-    CHECK(waitpid(child, &status, 0) == child && WEXITSTATUS(status) == 7);
+    struct rusage used;
+    CHECK(wait4(child, &status, 0, &used) == child && WEXITSTATUS(status) == 7);
+    double child_seconds = used.ru_utime.tv_sec + used.ru_utime.tv_usec / 1e6 + used.ru_stime.tv_sec +
+                           used.ru_stime.tv_usec / 1e6;
+    CHECK(child_seconds >= 0.25);
     CHECK(read_stat("/proc/self/stat", &me) == 0);
     CHECK(me.field[16] + me.field[17] >= children_before + 20);
+    /* getrusage(RUSAGE_CHILDREN) and times() tell the same as cutime and cstime. */
+    struct rusage children;
+    CHECK(getrusage(RUSAGE_CHILDREN, &children) == 0);
+    double ticks_seconds = (me.field[16] + me.field[17]) / 100.0;
+    double rusage_seconds = children.ru_utime.tv_sec + children.ru_utime.tv_usec / 1e6 + children.ru_stime.tv_sec +
+                            children.ru_stime.tv_usec / 1e6;
+    CHECK(rusage_seconds + 0.05 >= ticks_seconds && rusage_seconds <= ticks_seconds + 0.05);
+    struct tms tms;
+    CHECK(times(&tms) != (clock_t)-1);
+    CHECK((unsigned long long)(tms.tms_cutime + tms.tms_cstime) + 5 >= me.field[16] + me.field[17] &&
+          (unsigned long long)(tms.tms_cutime + tms.tms_cstime) <= me.field[16] + me.field[17] + 5);
 
     printf("procfs_state ok\n");
     return 0;
