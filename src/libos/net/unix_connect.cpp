@@ -11,8 +11,6 @@ namespace {
 
 using base::Error;
 
-constexpr int kMaxBacklog = 4096;  // net.core.somaxconn
-
 }  // namespace
 
 Result<void> UnixSocket::bind(const UnixAddress& address, RefPtr<fs::Inode> node) {

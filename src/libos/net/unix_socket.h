@@ -33,6 +33,10 @@ namespace cella::net {
 
 using base::RefPtr;
 
+// listen() takes at most this many pending connections (Linux's
+// net.core.somaxconn, which /proc/sys/net/core/somaxconn shows).
+inline constexpr int kMaxBacklog = 4096;
+
 inline constexpr int kSockStream = 1, kSockDgram = 2, kSockSeqpacket = 5;
 inline constexpr int kMsgOob = 0x1, kMsgPeek = 0x2, kMsgCtrunc = 0x8, kMsgTrunc = 0x20, kMsgDontWait = 0x40,
                      kMsgEor = 0x80, kMsgWaitAll = 0x100, kMsgNoSignal = 0x4000, kMsgCmsgCloexec = 0x40000000;

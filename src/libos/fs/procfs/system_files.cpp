@@ -7,6 +7,7 @@
 #include "libos/host/host.h"
 #include "libos/ipc/pipe.h"
 #include "libos/mm/memory_ops.h"
+#include "libos/net/unix_socket.h"
 #include "libos/process/credentials.h"
 #include "libos/process/resource_limits.h"
 #include "libos/mm/address_space.h"
@@ -282,9 +283,8 @@ Result<void> generate_inotify_max_user_watches(const Subject&, TextBuilder& out)
     return out.appendf("%zu\n", fs::notify::kMaxUserWatches);
 }
 
-// The LibOS has no socket layer of its own yet; Linux's default, which
-// programs read to bound their listen() backlog.
-Result<void> generate_somaxconn(const Subject&, TextBuilder& out) { return out.append("4096\n"); }
+// The backlog listen() allows at most (AF_UNIX sockets in the LibOS).
+Result<void> generate_somaxconn(const Subject&, TextBuilder& out) { return out.appendf("%d\n", net::kMaxBacklog); }
 
 Result<void> self_link_target(const Subject&, TextBuilder& out) {
     return out.appendf("%d", process::current_process().pid());
