@@ -117,14 +117,17 @@ int main() {
         const char* title;
         const char* chunk;
         const char* total;
+        const char* kind = "pipe";
     } pipe_cases[] = {
         {"pipe between processes, 1 B writes (256 KiB)", "1", "262144"},
         {"pipe between processes, 4 KiB writes (256 MiB)", "4096", "268435456"},
         {"pipe between processes, 64 KiB writes (1 GiB)", "65536", "1073741824"},
+        {"AF_UNIX stream between processes, 4 KiB writes (256 MiB)", "4096", "268435456", "socket"},
+        {"AF_UNIX stream between processes, 64 KiB writes (1 GiB)", "65536", "1073741824", "socket"},
     };
     for (const PipeCase& c : pipe_cases) {
-        double native = std::stod(capture_command({program_path("bench_pipe_throughput"), c.chunk, c.total}));
-        double enclave = in_cella({"/usr/local/bin/bench_pipe_throughput", c.chunk, c.total});
+        double native = std::stod(capture_command({program_path("bench_pipe_throughput"), c.chunk, c.total, c.kind}));
+        double enclave = in_cella({"/usr/local/bin/bench_pipe_throughput", c.chunk, c.total, c.kind});
         report(c.title, "MiB/s", native, enclave, true);
     }
     return 0;

@@ -1,9 +1,11 @@
-/* Moves TOTAL bytes through a pipe to a child process in writes of CHUNK
+/* Moves TOTAL bytes through a pipe (or, with a third argument "socket",
+   an AF_UNIX stream socket pair) to a child process in writes of CHUNK
    bytes; the child reads in 64 KiB reads and counts. Prints MiB/s. */
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,12 +23,16 @@ static int reader(long total) {
 int main(int argc, char** argv) {
     if (argc == 3 && strcmp(argv[1], "read") == 0) return reader(atol(argv[2]));
     if (argc < 3) {
-        fprintf(stderr, "usage: pipe_throughput CHUNK TOTAL\n");
+        fprintf(stderr, "usage: pipe_throughput CHUNK TOTAL [socket]\n");
         return 2;
     }
     long chunk = atol(argv[1]), total = atol(argv[2]);
     int fds[2];
-    if (pipe(fds) != 0) return 1;
+    if (argc > 3 && strcmp(argv[3], "socket") == 0) {
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return 1;
+    } else if (pipe(fds) != 0) {
+        return 1;
+    }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[0], 0);

@@ -121,7 +121,12 @@ Result<long> do_accept(SyscallArgs& a, int flags) {
     RefPtr<fs::OpenFile> file;
     SocketFile* socket = TRY(socket_of(file, a.fd(0)));
     RefPtr<net::UnixSocket> server = TRY(socket->socket().accept(socket->nonblocking()));
-    RefPtr<fs::OpenFile> accepted = TRY(net::open_socket(server, flags));
+    auto opened = net::open_socket(server, flags);
+    if (opened.is_error()) {
+        server->release();  // the client hears of it
+        return opened.error();
+    }
+    RefPtr<fs::OpenFile> accepted = opened.release_value();
     if (a.address(1)) {
         net::UnixAddress peer = server->peer_address().value_or(net::UnixAddress());
         TRY(net::address_to_user(peer, a.address(1), a.address(2)));
