@@ -44,6 +44,8 @@ Result<std::size_t> SocketFile::transfer(std::span<const mm::UserSegment> segmen
         request.credentials = sender_credentials();
         return socket_->send(request);
     }
+    // As Linux's sock_read_iter: reading nothing takes no message (recv does).
+    if (total == 0) return std::size_t{0};
     ReceiveRequest request;
     request.data = segments;
     request.total = total;
