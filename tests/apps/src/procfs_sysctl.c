@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -71,6 +72,16 @@ static void check_dev_fd(void) {
     target[n] = '\0';
     CHECK(strncmp(target, "pipe:[", 6) == 0);
     CHECK(close(again) == 0 && close(ends[0]) == 0 && close(ends[1]) == 0);
+    /* A socket cannot be opened through its link (ENXIO), but names itself. */
+    int pair[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+    snprintf(path, sizeof path, "/dev/fd/%d", pair[0]);
+    CHECK(open(path, O_RDWR) == -1 && errno == ENXIO);
+    n = readlink(path, target, sizeof target - 1);
+    CHECK(n > 0);
+    target[n] = '\0';
+    CHECK(strncmp(target, "socket:[", 8) == 0);
+    CHECK(close(pair[0]) == 0 && close(pair[1]) == 0);
     /* And a file, by its own path. */
     int file = open("/etc/hostname", O_RDONLY);
     CHECK(file >= 0);
