@@ -111,13 +111,32 @@ Result<void> UnixSocket::set_datagram_peer(RefPtr<UnixSocket> peer) {
         if (peer->peer_ && peer->peer_.get() != this) return Error::from_errno(EPERM);
     }
     RefPtr<UnixSocket> old;
+    bool other = false;
     {
         base::ScopedLock guard(lock_);
         old = static_cast<RefPtr<UnixSocket>&&>(peer_);
+        other = old && old != peer;
         peer_ = static_cast<RefPtr<UnixSocket>&&>(peer);
     }
+    if (other) datagram_disconnected(*old);
     changed_.notify_all();
     return {};
+}
+
+void UnixSocket::datagram_disconnected(UnixSocket& old) {
+    MessageQueue dropped;  // destroyed unlocked, at the end
+    {
+        base::ScopedLock guard(lock_);
+        queue_.take_all(dropped);
+    }
+    if (!dropped.count()) return;
+    room_.notify_all();
+    {
+        base::ScopedLock guard(old.lock_);
+        if (old.released_ || old.peer_.get() != this) return;
+        old.error_ = ECONNRESET;
+    }
+    old.changed_.notify_all();
 }
 
 Result<RefPtr<UnixSocket>> UnixSocket::accept(bool nonblocking) {

@@ -199,6 +199,10 @@ private:
     Result<void> wait_for_send_room(ipc::Waiter& waiter, bool nonblocking, std::int64_t deadline);
     // Lock held: `message` joins the queue, charged to `sender`.
     void enqueue(base::OwnPtr<Message> message, UnixSocket& sender);
+    // A datagram socket let go of its peer `old`: its queue is dropped,
+    // and `old`, if connected back, gets ECONNRESET (Linux's
+    // unix_dgram_disconnected). No lock held.
+    void datagram_disconnected(UnixSocket& old);
     // Lock held: the room watchers to wake, if the queue has room now.
     base::Vector<RefPtr<UnixSocket>> take_room_watchers();
     // This socket's peer `gone` has closed (`reset`: with data unread, or never accepted).

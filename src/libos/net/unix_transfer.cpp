@@ -200,8 +200,13 @@ Result<std::size_t> UnixSocket::send_record(SendRequest& request) {
             message = nullptr;
             // A datagram peer that is gone is forgotten (the next send is ENOTCONN).
             if (refused == ECONNREFUSED) {
-                base::ScopedLock guard(lock_);
-                if (peer_ == target) peer_ = nullptr;
+                bool was_peer;
+                {
+                    base::ScopedLock guard(lock_);
+                    was_peer = peer_ == target;
+                    if (was_peer) peer_ = nullptr;
+                }
+                if (was_peer) datagram_disconnected(*target);
             }
             return Error::from_errno(refused);
         }

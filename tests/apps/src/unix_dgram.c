@@ -83,6 +83,24 @@ static void check_pair(int type) {
         CHECK(send(sv[0], "x", 1, 0) == -1 && errno == ENOTCONN);
     }
     CHECK(close(sv[0]) == 0);
+    if (type == SOCK_DGRAM) {
+        /* Letting go of a peer drops what is queued; a peer connected back hears ECONNRESET. */
+        CHECK(socketpair(AF_UNIX, type, 0, sv) == 0);
+        CHECK(send(sv[1], "ab", 2, 0) == 2);
+        struct sockaddr unspec = {AF_UNSPEC};
+        CHECK(connect(sv[0], &unspec, sizeof unspec) == 0);
+        CHECK(recv(sv[0], buffer, sizeof buffer, MSG_DONTWAIT) == -1 && errno == EAGAIN);
+        int error;
+        socklen_t length = sizeof error;
+        CHECK(getsockopt(sv[1], SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == ECONNRESET);
+        CHECK(close(sv[0]) == 0 && close(sv[1]) == 0);
+        /* The same when a send finds the peer gone. */
+        CHECK(socketpair(AF_UNIX, type, 0, sv) == 0);
+        CHECK(send(sv[1], "ab", 2, 0) == 2 && close(sv[1]) == 0);
+        CHECK(send(sv[0], "x", 1, 0) == -1 && errno == ECONNREFUSED);
+        CHECK(recv(sv[0], buffer, sizeof buffer, MSG_DONTWAIT) == -1 && errno == EAGAIN);
+        CHECK(close(sv[0]) == 0);
+    }
     /* shutdown(SHUT_WR) of a datagram socket: EPIPE, no SIGPIPE. */
     CHECK(socketpair(AF_UNIX, type, 0, sv) == 0);
     CHECK(shutdown(sv[0], SHUT_WR) == 0);
