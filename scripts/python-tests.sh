@@ -34,6 +34,12 @@ EDIT
   "$cella" add -C "$instance" /usr/bin/python3 /usr/bin/python3.11 /usr/lib/python3.11 >/dev/null
   "$cella" add -C "$instance" --to /bin /bin/dash /bin/echo /bin/cat /bin/true /bin/false /bin/ls /bin/sleep \
     /usr/bin/tr /usr/bin/env >/dev/null
+  # What test_shutil compares its archives with, and the C.UTF-8 locale
+  # the default LANG names (without it Python falls back to UTF-8 mode).
+  for tool in /usr/bin/tar /usr/bin/zip /usr/bin/unzip; do
+    [ -x "$tool" ] && "$cella" add -C "$instance" "$tool" >/dev/null
+  done
+  [ -d /usr/lib/locale/C.utf8 ] && "$cella" add -C "$instance" /usr/lib/locale/C.utf8 >/dev/null
   ln -sf dash "$instance/image/bin/sh"
   "$cella" build -C "$instance" >/dev/null
   stat -c %Y "$cella" >"$work/instance.stamp"
