@@ -1,6 +1,7 @@
 #include "pidfd.h"
 
 #include <asm-generic/errno.h>
+#include <linux/fcntl.h>
 
 #include "libos/ipc/anon_inode.h"
 #include "process_table.h"
@@ -22,6 +23,12 @@ std::uint32_t PidFdFile::poll_events() {
     constexpr std::uint32_t kPollIn = 0x1, kPollHup = 0x10, kPollRdNorm = 0x40;
     if (!process_exited()) return 0;
     return kPollIn | kPollRdNorm | (process_exists() ? 0 : kPollHup);
+}
+
+base::Result<int> open_pidfd(Process& caller, base::RefPtr<Process> target, int flags) {
+    auto file = TRY(base::make_ref<PidFdFile>(static_cast<base::RefPtr<Process>&&>(target), O_RDWR | (flags & O_NONBLOCK)));
+    TRY(file->set_path("anon_inode:[pidfd]"));
+    return caller.fds().install(base::RefPtr<fs::OpenFile>(file.get()), true);
 }
 
 base::Result<base::RefPtr<PidFdFile>> pidfd_of(Process& caller, int fd) {

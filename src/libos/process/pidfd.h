@@ -1,5 +1,5 @@
 #pragma once
-// A pidfd (pidfd_open, clone's CLONE_PIDFD is not served): a file that
+// A pidfd (pidfd_open, clone's CLONE_PIDFD): a file that
 // names one process. It turns readable when the process exits, and
 // readable with POLLHUP once it has been reaped; pidfd_send_signal,
 // pidfd_getfd and waitid(P_PIDFD) act on the process it names.
@@ -26,6 +26,10 @@ public:
 private:
     base::RefPtr<Process> process_;
 };
+
+// A new pidfd for `target` in `caller`'s fd table, close-on-exec (pidfd_open
+// and CLONE_PIDFD); `flags` may hold O_NONBLOCK.
+base::Result<int> open_pidfd(Process& caller, base::RefPtr<Process> target, int flags);
 
 // The process a pidfd names; EBADF when `fd` is not open or not a pidfd.
 base::Result<base::RefPtr<PidFdFile>> pidfd_of(Process& caller, int fd);

@@ -33,9 +33,7 @@ Result<long> sys_pidfd_open(SyscallArgs& a) {
         base::ScopedLock guard(process::process_table().lock());
         return Error::from_errno(process::process_table().find_thread(pid) ? EINVAL : ESRCH);
     }
-    auto file = TRY(base::make_ref<process::PidFdFile>(target, O_RDWR | (a.integer(1) & O_NONBLOCK)));
-    TRY(file->set_path("anon_inode:[pidfd]"));
-    return TRY(current_process().fds().install(RefPtr<fs::OpenFile>(file.get()), true));
+    return TRY(process::open_pidfd(current_process(), target, a.integer(1)));
 }
 
 // A duplicate of the target's fd, close-on-exec, in the caller.

@@ -11,6 +11,8 @@
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/lifecycle.h"
+#include "libos/process/pidfd.h"
+#include "libos/process/process_table.h"
 #include "libos/process/signals.h"
 #include "libos/process/fork.h"
 #include "libos/process/spawn.h"
@@ -31,10 +33,30 @@ constexpr std::uint64_t kSupportedThreadFlags = CLONE_VM | CLONE_FS | CLONE_FILE
                                                 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED;
 
 constexpr std::uint64_t kSupportedProcessFlags = CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |
-                                                 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CSIGNAL;
+                                                 CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PIDFD | CSIGNAL;
 
-Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) {
+// A new process without its pidfd: CLONE_PIDFD's fd goes to `pidfd_at`
+// (close-on-exec, as Linux makes it) once the child exists.
+Result<long> create_process(SyscallArgs& a, const process::CloneRequest& request, std::uint64_t pidfd_at) {
+    // Without CLONE_VM the child gets its parent's memory as a copy, and a
+    // sequential fork's parent waits as CLONE_VFORK would have it anyway.
+    int pid = (request.flags & CLONE_VM)
+                  ? TRY(process::spawn_process(current_thread(), *a.context, request))
+                  : TRY(process::fork_process(current_thread(), *a.context, request, "fork (clone without CLONE_VM)"));
+    if (!(request.flags & CLONE_PIDFD)) return pid;
+    base::RefPtr<process::Process> child = process::process_table().find_process(pid);
+    if (!child) return pid;  // already reaped by another thread: nothing to name
+    int fd = TRY(process::open_pidfd(current_process(), child, 0));
+    if (auto written = mm::write_user(pidfd_at, fd); written.is_error()) {
+        (void)current_process().fds().close(fd);
+        return written.error();
+    }
+    return pid;
+}
+
+Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request, std::uint64_t pidfd_at) {
     std::uint64_t flags = request.flags;
+    if ((flags & CLONE_PIDFD) && (flags & (CLONE_THREAD | CLONE_DETACHED))) return Error::from_errno(EINVAL);
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) return Error::from_errno(EINVAL);
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return Error::from_errno(EINVAL);
     if (flags & CLONE_THREAD) {
@@ -49,17 +71,16 @@ Result<long> clone_common(SyscallArgs& a, const process::CloneRequest& request) 
         return Error::from_errno(EINVAL);
     }
     if ((flags & CSIGNAL) > 64) return Error::from_errno(EINVAL);
-    // Without CLONE_VM the child gets its parent's memory as a copy, and a
-    // sequential fork's parent waits as CLONE_VFORK would have it anyway.
-    if (!(flags & CLONE_VM)) {
-        return TRY(process::fork_process(current_thread(), *a.context, request, "fork (clone without CLONE_VM)"));
-    }
-    return TRY(process::spawn_process(current_thread(), *a.context, request));
+    // The pidfd's place must take it before the child exists.
+    if (flags & CLONE_PIDFD) TRY(mm::user_writable(pidfd_at, sizeof(int)));
+    return create_process(a, request, pidfd_at);
 }
 
 Result<long> sys_clone(SyscallArgs& a) {
-    // x86-64 order: flags, stack, parent_tid, child_tid, tls.
-    return clone_common(a, {a.arg[0], a.arg[1], a.arg[2], a.arg[3], a.arg[4]});
+    // x86-64 order: flags, stack, parent_tid, child_tid, tls. CLONE_PIDFD
+    // puts the pidfd where parent_tid points, so the two cannot go together.
+    if ((a.arg[0] & CLONE_PIDFD) && (a.arg[0] & CLONE_PARENT_SETTID)) return Error::from_errno(EINVAL);
+    return clone_common(a, {a.arg[0], a.arg[1], a.arg[2], a.arg[3], a.arg[4]}, a.arg[2]);
 }
 
 struct CloneArgs {
@@ -72,13 +93,12 @@ Result<long> sys_clone3(SyscallArgs& a) {
     if (size < 64 || size > 4096) return Error::from_errno(EINVAL);
     CloneArgs args{};
     TRY(mm::copy_from_user(&args, a.address(0), size < sizeof args ? size : sizeof args));
-    // pidfd is read only with CLONE_PIDFD (glibc fills it in regardless).
-    if (args.set_tid || args.set_tid_size || (args.flags & CLONE_PIDFD)) return Error::from_errno(EINVAL);
+    if (args.set_tid || args.set_tid_size) return Error::from_errno(EINVAL);
     if ((args.stack == 0) != (args.stack_size == 0)) return Error::from_errno(EINVAL);
     // clone3 names the exit signal in its own field, never in the flags.
     if ((args.flags & CSIGNAL) || args.exit_signal > 64) return Error::from_errno(EINVAL);
     std::uint64_t stack = args.stack ? args.stack + args.stack_size : 0;
-    return clone_common(a, {args.flags | args.exit_signal, stack, args.parent_tid, args.child_tid, args.tls});
+    return clone_common(a, {args.flags | args.exit_signal, stack, args.parent_tid, args.child_tid, args.tls}, args.pidfd);
 }
 
 Result<long> sys_fork(SyscallArgs& a) {

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -56,8 +57,35 @@ static short poll_pidfd(int fd, int timeout_ms) {
     return item.revents;
 }
 
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x1000
+#endif
+
+static int clone_child(void* arg) {
+    (void)arg;
+    _exit(7);
+}
+
+/* clone with CLONE_PIDFD: the pidfd lands where parent_tid points. */
+static void clone_with_pidfd(void) {
+    static char stack[64 * 1024] __attribute__((aligned(16)));
+    int pidfd = -1;
+    pid_t pid = clone(clone_child, stack + sizeof stack, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, NULL, &pidfd);
+    CHECK(pid > 0 && pidfd >= 0);
+    CHECK(fcntl(pidfd, F_GETFD) == FD_CLOEXEC);
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    CHECK(waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED) == 0);
+    CHECK(info.si_pid == pid && info.si_code == CLD_EXITED && info.si_status == 7);
+    CHECK(close(pidfd) == 0);
+    /* parent_tid cannot also take the child's tid. */
+    CHECK(clone(clone_child, stack + sizeof stack, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_PARENT_SETTID | SIGCHLD,
+                NULL, &pidfd) == -1 && errno == EINVAL);
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && strcmp(argv[1], "child") == 0) return child();
+    clone_with_pidfd();
     int to_child[2], from_child[2];
     CHECK(pipe(to_child) == 0 && pipe(from_child) == 0);
     posix_spawn_file_actions_t actions;
