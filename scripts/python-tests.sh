@@ -33,7 +33,7 @@ EDIT
   # The standard library with its test package, and what the tests start.
   "$cella" add -C "$instance" /usr/bin/python3 /usr/bin/python3.11 /usr/lib/python3.11 >/dev/null
   "$cella" add -C "$instance" --to /bin /bin/dash /bin/echo /bin/cat /bin/true /bin/false /bin/ls /bin/sleep \
-    /usr/bin/tr /usr/bin/env >/dev/null
+    /usr/bin/tr /usr/bin/env /usr/bin/id >/dev/null
   # What test_shutil compares its archives with, and the C.UTF-8 locale
   # the default LANG names (without it Python falls back to UTF-8 mode).
   for tool in /usr/bin/tar /usr/bin/zip /usr/bin/unzip; do
