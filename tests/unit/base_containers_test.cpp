@@ -89,6 +89,20 @@ TEST(String, AppendsAndTerminates) {
     EXPECT_TRUE(empty.is_empty());
 }
 
+TEST(String, TruncatesAndAppendsAgain) {
+    String text = String::from("/tmp/dir/file").release_value();
+    text.truncate(8);
+    EXPECT_EQ(text.view(), "/tmp/dir");
+    EXPECT_STREQ(text.c_str(), "/tmp/dir");
+    text.truncate(100);  // longer than it is: unchanged
+    EXPECT_EQ(text.size(), 8u);
+    ASSERT_FALSE(text.try_append("/other").is_error());
+    EXPECT_STREQ(text.c_str(), "/tmp/dir/other");
+    text.truncate(0);
+    EXPECT_TRUE(text.is_empty());
+    EXPECT_STREQ(text.c_str(), "");
+}
+
 TEST(HashMap, SetFindRemove) {
     HashMap<int, std::string> map;
     for (int i = 0; i < 1000; ++i) ASSERT_FALSE(map.try_set(i, std::to_string(i)).is_error());

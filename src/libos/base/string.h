@@ -41,6 +41,12 @@ public:
     char operator[](std::size_t index) const { if (index >= size()) CELLA_PANIC("String index out of range");
         return bytes_[index]; }
     bool operator==(std::string_view other) const { return view() == other; }
+    // Keeps the first `length` characters (no allocation: it only shrinks).
+    void truncate(std::size_t length) {
+        if (length >= size()) return;
+        bytes_[length] = '\0';
+        (void)bytes_.try_resize(length + 1);
+    }
 
 private:
     Vector<char> bytes_;

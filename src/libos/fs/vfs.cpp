@@ -30,15 +30,24 @@ bool only_slashes_after(std::string_view path, std::size_t pos) {
     return true;
 }
 
-Result<base::String> join(const base::Vector<base::String>& names) {
-    base::String out;
-    if (names.is_empty()) TRY(out.try_append('/'));
-    for (const base::String& name : names) {
-        TRY(out.try_append('/'));
-        TRY(out.try_append(name.view()));
+// The canonical path of a walk so far, one string with where each name
+// starts, so that going down or up a folder allocates nothing once the
+// string has room (every lookup used to join all the names again).
+class WalkPath {
+public:
+    Result<void> push(std::string_view name) {
+        TRY(starts_.try_append(text_.size()));
+        TRY(text_.try_append('/'));
+        return text_.try_append(name);
     }
-    return out;
-}
+    void pop() { text_.truncate(starts_.take_last()); }
+    std::string_view view() const { return text_.is_empty() ? std::string_view("/") : text_.view(); }
+    Result<base::String> copy() const { return base::String::from(view()); }
+
+private:
+    base::String text_;
+    base::Vector<std::size_t> starts_;
+};
 
 }  // namespace
 
@@ -109,7 +118,7 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
     if (!root_) return Error::from_errno(ENOENT);
 
     base::Vector<RefPtr<Inode>> nodes;
-    base::Vector<base::String> names;
+    WalkPath names;
     TRY(nodes.try_append(root_));
     // The base directory comes first (it is canonical: no links), so that
     // a scoped walk knows where its root is: `floor` nodes deep.
@@ -118,9 +127,8 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
         while (true) {
             std::string_view component = next_component(base, pos);
             if (component.empty()) break;
-            TRY(names.try_append(TRY(base::String::from(component))));
-            base::String here = TRY(join(names));
-            RefPtr<Inode> child = mount_at(here.view());
+            TRY(names.push(component));
+            RefPtr<Inode> child = mount_at(names.view());
             if (!child) child = TRY(nodes.last()->lookup(component));
             TRY(nodes.try_append(child));
         }
@@ -135,7 +143,7 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
     auto to_root = [&]() {
         while (nodes.size() > floor) {
             nodes.take_last();
-            names.take_last();
+            names.pop();
         }
     };
     if (path[0] == '/') to_root();
@@ -155,7 +163,7 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
         if (component == "..") {
             if (nodes.size() > floor) {
                 nodes.take_last();
-                names.take_last();
+                names.pop();
                 TRY(check_device(*nodes.last()));
             } else if (beneath) {
                 return Error::from_errno(EXDEV);
@@ -166,10 +174,9 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
         RefPtr<Inode> dir = nodes.last();
         if (!dir->is_directory()) return Error::from_errno(ENOTDIR);
 
-        TRY(names.try_append(TRY(base::String::from(component))));
+        TRY(names.push(component));
         RefPtr<Inode> child;
-        base::String here = TRY(join(names));
-        if (RefPtr<Inode> mounted = mount_at(here.view())) {
+        if (RefPtr<Inode> mounted = mount_at(names.view())) {
             child = mounted;
         } else {
             auto found = dir->lookup(component);
@@ -184,11 +191,11 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
                 if (resolve_flags & kResolveNoMagicLinks) return Error::from_errno(ELOOP);
                 if (scoped) return Error::from_errno(EXDEV);
                 // The open file itself, named by its path as one component.
-                names.take_last();
+                names.pop();
                 std::string_view named = file->path().view();
                 while (!named.empty() && named[0] == '/') named.remove_prefix(1);
                 to_root();
-                TRY(names.try_append(TRY(base::String::from(named))));
+                TRY(names.push(named));
                 TRY(nodes.try_append(RefPtr<Inode>(file->inode())));
                 TRY(check_device(*nodes.last()));
                 continue;
@@ -204,7 +211,7 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
             char target[kMaxPath];
             std::size_t length = TRY(child->read_link({target, sizeof target}));
             if (length == 0) return Error::from_errno(ENOENT);
-            names.take_last();
+            names.pop();
             base::String spliced;
             TRY(spliced.try_append(std::string_view(target, length)));
             TRY(spliced.try_append('/'));
@@ -223,7 +230,7 @@ Result<ResolvedPath> Vfs::resolve(std::string_view base, std::string_view path, 
     }
     RefPtr<Inode> result = nodes.last();
     if (wants_directory && !result->is_directory()) return Error::from_errno(ENOTDIR);
-    return ResolvedPath{result, TRY(join(names))};
+    return ResolvedPath{result, TRY(names.copy())};
 }
 
 Result<Vfs::Parent> Vfs::resolve_parent(std::string_view base, std::string_view path, unsigned resolve_flags,
