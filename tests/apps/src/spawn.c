@@ -54,8 +54,11 @@ static int child_main(const char* mode, const char* arg) {
         return 0;
     }
     if (strcmp(mode, "sleep-then-ppid") == 0) {
-        usleep(100 * 1000);
-        /* Our parent is gone: pid 1 adopted us. Tell the test through the fd. */
+        /* Waits for the parent to go (up to 20 s: a loaded machine may take
+           longer than any fixed pause), then tells the test through the fd
+           who adopted us: pid 1. */
+        pid_t parent = getppid();
+        for (int i = 0; i < 20000 && getppid() == parent; ++i) usleep(1000);
         char line[32];
         int n = snprintf(line, sizeof line, "%d\n", getppid());
         CHECK(write(atoi(arg), line, (size_t)n) == n);
