@@ -252,12 +252,18 @@ int main(int argc, char** argv) {
     CHECK(fcntl(to_child[1], F_SETFD, FD_CLOEXEC) == 0);
     pid_t child = spawn_role(argv[0], "reader", to_child[0]);
     close(to_child[0]);
-    wait_for_state(child, 'S');
-    status_line(child, "State:\t", line, sizeof line);
-    CHECK(strcmp(line, "S (sleeping)") == 0);
+    /* status and stat are read one after the other: both must say S at
+       once, which a reader that spins before it sleeps reaches soon. */
     struct Stat child_stat;
     snprintf(path, sizeof path, "/proc/%d/stat", child);
-    CHECK(read_stat(path, &child_stat) == 0);
+    for (int i = 0; i < 500; ++i) {
+        wait_for_state(child, 'S');
+        status_line(child, "State:\t", line, sizeof line);
+        CHECK(read_stat(path, &child_stat) == 0);
+        if (strcmp(line, "S (sleeping)") == 0 && child_stat.state == 'S') break;
+        usleep(10000);
+    }
+    CHECK(strcmp(line, "S (sleeping)") == 0 && child_stat.state == 'S');
     CHECK((int)child_stat.field[4] == self && child_stat.field[22] >= me.field[22]);
     CHECK(child_stat.field[35] == 1);  /* waiting: Linux shows 1 for the wait channel */
 
