@@ -37,12 +37,15 @@ base::RefPtr<Process> ProcessTable::find_process(int pid) {
 
 Result<void> ProcessTable::add_thread(Thread& thread) {
     base::ScopedLock guard(lock_);
-    return threads_.try_set(thread.tid(), &thread);
+    TRY(threads_.try_set(thread.tid(), &thread));
+    __atomic_store_n(&thread_count_, threads_.size(), __ATOMIC_RELEASE);
+    return {};
 }
 
 void ProcessTable::remove_thread(int tid) {
     base::ScopedLock guard(lock_);
     threads_.remove(tid);
+    __atomic_store_n(&thread_count_, threads_.size(), __ATOMIC_RELEASE);
 }
 
 Thread* ProcessTable::find_thread(int tid) {

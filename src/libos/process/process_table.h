@@ -22,6 +22,9 @@ public:
     void remove_thread(int tid);
     // The thread stays valid only while the caller holds lock().
     Thread* find_thread(int tid);
+    // Application threads alive in the enclave, without the lock: a thread
+    // that reads 1 knows it is the only one running application code.
+    std::size_t thread_count() const { return __atomic_load_n(&thread_count_, __ATOMIC_ACQUIRE); }
 
     template <typename F>
     void for_each_process(F&& visit) {
@@ -40,6 +43,7 @@ private:
     int next_id_ = 1;
     base::HashMap<int, base::RefPtr<Process>> processes_;
     base::HashMap<int, Thread*> threads_;
+    std::size_t thread_count_ = 0;
 };
 
 ProcessTable& process_table();

@@ -14,6 +14,7 @@
 #include "libos/host/host.h"
 #include "libos/mm/address_space.h"
 #include "libos/mm/lazy_fill.h"
+#include "libos/process/process_table.h"
 #include "libos/runtime/log.h"
 #include "site_analysis.h"
 #include "trampolines.h"
@@ -131,15 +132,26 @@ bool find_source(mm::AddressSpace& space, std::uint64_t site, SiteSource& out) {
     return true;
 }
 
+// Makes other cores see code just written before they run it (x86's
+// cross-modifying code rule). With no other application thread in the
+// enclave no other core can be running it, and this core sees its own
+// write (self-modifying code is detected by physical address) once the
+// trap returns through a serializing IRET: the membarrier IPIs are then
+// skipped, which a short-lived program would pay at every rewritten site.
+bool sync_other_cores() {
+    if (process::process_table().thread_count() <= 1) return true;
+    return !host::sync_cores().is_error();
+}
+
 // Writes a jump over a live instruction without any thread seeing a torn
 // one: a breakpoint first (a thread that meets it waits at the site's
 // start, breakpoint_resume), then the tail, then the head.
 bool write_jump(std::uint64_t at, std::span<const std::uint8_t> jump) {
     __atomic_store_n(&g_rewriter_storage->patching, at, __ATOMIC_RELEASE);
     const std::uint8_t breakpoint = kBreakpoint;
-    bool ok = host::write_code(at, {&breakpoint, 1}).is_error() == false && host::sync_cores().is_error() == false &&
-              host::write_code(at + 1, jump.subspan(1)).is_error() == false && host::sync_cores().is_error() == false &&
-              host::write_code(at, jump.first(1)).is_error() == false && host::sync_cores().is_error() == false;
+    bool ok = host::write_code(at, {&breakpoint, 1}).is_error() == false && sync_other_cores() &&
+              host::write_code(at + 1, jump.subspan(1)).is_error() == false && sync_other_cores() &&
+              host::write_code(at, jump.first(1)).is_error() == false && sync_other_cores();
     __atomic_store_n(&g_rewriter_storage->patching, 0, __ATOMIC_RELEASE);
     return ok;
 }
@@ -211,11 +223,11 @@ std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::ui
     std::span<const std::uint8_t> head = short_prefix ? std::span<const std::uint8_t>(short_jump)
                                                       : std::span<const std::uint8_t>(jump);
     // Dead bytes take their jump in one write: nothing runs them yet.
-    if (short_prefix && (host::write_code(island_at, jump).is_error() || host::sync_cores().is_error())) return 0;
+    if (short_prefix && (host::write_code(island_at, jump).is_error() || !sync_other_cores())) return 0;
     if (!write_jump(jump_at, head)) {
         // Put the instruction back as it was; nothing jumps anywhere yet.
         (void)host::write_code(jump_at, prefix.first(head.size()));
-        (void)host::sync_cores();
+        (void)sync_other_cores();
         return 0;
     }
     return trampoline.value();
