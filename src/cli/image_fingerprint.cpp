@@ -1,6 +1,9 @@
 #include "image_fingerprint.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -14,7 +17,6 @@
 #include <vector>
 
 #include "atomic_file.h"
-#include "sorted_listing.h"
 #include "user_error.h"
 
 namespace cella::cli {
@@ -59,17 +61,65 @@ char type_letter(mode_t mode) {
     return '?';
 }
 
+// A host folder's fd, closed when it goes.
+class FolderFd {
+public:
+    explicit FolderFd(int fd) : fd_(fd) {}
+    FolderFd(const FolderFd&) = delete;
+    FolderFd& operator=(const FolderFd&) = delete;
+    ~FolderFd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// The names in the folder open at `folder_fd`, in byte order (std::string
+// orders like memcmp), as sorted_names lists them.
+std::vector<std::string> names_in(int folder_fd, const std::string& relative) {
+    int listing_fd = ::openat(folder_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* listing = listing_fd < 0 ? nullptr : ::fdopendir(listing_fd);
+    if (!listing) {
+        int error = errno;
+        if (listing_fd >= 0) ::close(listing_fd);
+        throw UserError("cannot list image/" + relative + ": " + std::strerror(error));
+    }
+    std::vector<std::string> names;
+    errno = 0;
+    while (const dirent* entry = ::readdir(listing)) {
+        std::string_view name = entry->d_name;
+        if (name != "." && name != "..") names.emplace_back(name);
+        errno = 0;
+    }
+    int error = errno;
+    ::closedir(listing);
+    if (error) throw UserError("cannot list image/" + relative + ": " + std::strerror(error));
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 // One record per path; names never hold NUL, so NUL-separated fields
-// cannot run into each other.
-void hash_entry(Sha256& hash, const std::filesystem::path& host, const std::string& relative) {
+// cannot run into each other. The walk goes folder fd by folder fd, so
+// the host resolves one name per entry, not the whole path again (an
+// image of 4,000 files took 30 ms of every `cella run`).
+void hash_entry(Sha256& hash, int parent_fd, const char* name, const std::string& relative) {
     struct stat status;
-    if (::lstat(host.c_str(), &status) != 0)
+    if (::fstatat(parent_fd, name, &status, AT_SYMLINK_NOFOLLOW) != 0)
         throw UserError("cannot read image/" + relative + ": " + std::strerror(errno));
     std::string target;
     if (S_ISLNK(status.st_mode)) {
-        std::error_code error;
-        target = std::filesystem::read_symlink(host, error).string();
-        if (error) throw UserError("cannot read symlink image/" + relative + ": " + error.message());
+        std::vector<char> buffer(static_cast<std::size_t>(status.st_size > 0 ? status.st_size : 255) + 1);
+        while (true) {
+            ssize_t length = ::readlinkat(parent_fd, name, buffer.data(), buffer.size());
+            if (length < 0) throw UserError("cannot read symlink image/" + relative + ": " + std::strerror(errno));
+            if (static_cast<std::size_t>(length) < buffer.size()) {
+                target.assign(buffer.data(), static_cast<std::size_t>(length));
+                break;
+            }
+            buffer.resize(buffer.size() * 2);  // the link grew since the stat
+        }
     }
     long long mtime_ns = static_cast<long long>(status.st_mtim.tv_sec) * 1000000000LL + status.st_mtim.tv_nsec;
     std::string record = relative;
@@ -85,7 +135,10 @@ void hash_entry(Sha256& hash, const std::filesystem::path& host, const std::stri
     hash.update(record);
     if (!S_ISDIR(status.st_mode)) return;
 
-    for (const std::string& name : sorted_names(host, "image/" + relative)) hash_entry(hash, host / name, relative == "." ? name : relative + "/" + name);
+    FolderFd folder(::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (folder.get() < 0) throw UserError("cannot list image/" + relative + ": " + std::strerror(errno));
+    for (const std::string& child : names_in(folder.get(), relative))
+        hash_entry(hash, folder.get(), child.c_str(), relative == "." ? child : relative + "/" + child);
 }
 
 }  // namespace
@@ -93,7 +146,7 @@ void hash_entry(Sha256& hash, const std::filesystem::path& host, const std::stri
 std::string compute_image_fingerprint(const std::filesystem::path& image_dir) {
     Sha256 hash;
     hash.update(kFingerprintPrefix);
-    hash_entry(hash, image_dir, ".");
+    hash_entry(hash, AT_FDCWD, image_dir.c_str(), ".");
     return hash.hex_digest();
 }
 
