@@ -31,6 +31,12 @@ bool shared_pages_exist(AddressSpace& space, std::uint64_t start, std::uint64_t 
 bool accessible_to(int pid, std::uint64_t address, std::size_t length, int prot) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
+    // Most buffers lie in one mapping that needs nothing done: one lookup.
+    if (const Vma* vma = space.find(address); vma && length && address + length > address &&
+                                              address + length <= vma->end && vma->owner == pid && vma->is_mapped() &&
+                                              (vma->prot & prot) == prot && !vma->pages &&
+                                              !any_unfilled(*vma, address, address + length))
+        return true;
     // Pages of private file mappings not read yet are read now, as the
     // application's own touch would (lazy_fill.h).
     if (space.check(address, length, prot, pid))
