@@ -282,8 +282,7 @@ Outcome handle_site(std::uint64_t site, const SiteSource& source) {
     return trampoline ? Outcome::Rewritten : Outcome::Refused;
 }
 
-FileSites* file_sites(const SiteSource& source, bool make) {
-    FileKey identity = identity_of(source);
+FileSites* file_sites(FileKey identity, bool make) {
     if (!identity.known()) return nullptr;
     for (FileSites& file : g_rewriter_storage->files)
         if (file.identity == identity) return &file;
@@ -292,21 +291,21 @@ FileSites* file_sites(const SiteSource& source, bool make) {
     return &g_rewriter_storage->files.last();
 }
 
-// Both locks held. Rewrites the other sites the file is known to have in
-// the same mapping as `site`, wherever their code is in memory already.
-void rewrite_known_sites(mm::AddressSpace& space, std::uint64_t site, const SiteSource& source) {
-    FileSites* file = file_sites(source, false);
-    if (!file) return;
-    FileKey identity = file->identity;
-    for (std::size_t i = 0; i < file->wheres.size(); ++i) {
-        std::uint64_t where = file->wheres[i];
-        if (where == source.where) continue;
-        std::uint64_t other = site - source.where + where;
-        SiteSource other_source;
-        if (!find_source(space, other, other_source) || identity_of(other_source) != identity ||
-            other_source.where != where || other_source.mapping_start != source.mapping_start)
+// Both locks held. Rewrites the sites of `file`'s record whose place in
+// the file lies in [first, last), in the mapping that starts at
+// `mapping_start` and puts place `where` at address where + bias, wherever
+// their code is in memory already.
+void rewrite_recorded(mm::AddressSpace& space, const FileSites& file, std::uint64_t bias, std::uint64_t first,
+                      std::uint64_t last, std::uint64_t mapping_start) {
+    for (std::size_t i = 0; i < file.wheres.size(); ++i) {
+        std::uint64_t where = file.wheres[i];
+        if (where < first || where + 2 > last) continue;
+        std::uint64_t site = where + bias;
+        SiteSource source;
+        if (!find_source(space, site, source) || identity_of(source) != file.identity || source.where != where ||
+            source.mapping_start != mapping_start)
             continue;
-        if (handle_site(other, other_source) == Outcome::Rewritten) ++g_rewriter_storage->ahead;
+        if (handle_site(site, source) == Outcome::Rewritten) ++g_rewriter_storage->ahead;
     }
 }
 
@@ -316,21 +315,11 @@ void rewrite_known_sites(mm::AddressSpace& space, std::uint64_t site, const Site
 void on_code_filled(mm::AddressSpace& space, const mm::Vma& vma, std::uint64_t start, std::uint64_t end) {
     if (!g_rewriter_storage->enabled || !entry::fast_entry_ready() || !vma.file) return;
     base::ScopedLock guard(g_rewriter_storage->lock);
-    FileKey identity = key_of(*vma.file);
-    if (!identity.known()) return;
-    FileSites* file = nullptr;
-    for (FileSites& candidate : g_rewriter_storage->files)
-        if (candidate.identity == identity) file = &candidate;
+    if (g_rewriter_storage->files.is_empty()) return;
+    FileSites* file = file_sites(key_of(*vma.file), false);
     if (!file) return;
-    std::uint64_t first = vma.offset_of(start), last = vma.offset_of(end);
-    for (std::size_t i = 0; i < file->wheres.size(); ++i) {
-        std::uint64_t where = file->wheres[i];
-        if (where < first || where + 2 > last) continue;
-        std::uint64_t site = start + (where - first);
-        SiteSource source;
-        if (!find_source(space, site, source) || identity_of(source) != identity || source.where != where) continue;
-        if (handle_site(site, source) == Outcome::Rewritten) ++g_rewriter_storage->ahead;
-    }
+    std::uint64_t first = vma.offset_of(start);
+    rewrite_recorded(space, *file, start - first, first, vma.offset_of(end), vma.start);
 }
 
 }  // namespace
@@ -348,13 +337,13 @@ void on_trap(std::uint64_t site) {
     if (!find_source(space, site, source)) return;
     if (handle_site(site, source) != Outcome::Rewritten) return;
     // A site met for the first time in this file joins its record; the
-    // mapping then gets every site the record holds.
-    if (FileSites* file = file_sites(source, true)) {
-        bool listed = false;
-        for (std::uint64_t where : file->wheres) listed |= where == source.where;
-        if (!listed) (void)file->wheres.try_append(source.where);
-    }
-    rewrite_known_sites(space, site, source);
+    // mapping then gets every site the record holds that is in memory.
+    FileSites* file = file_sites(identity_of(source), true);
+    if (!file) return;
+    bool listed = false;
+    for (std::uint64_t where : file->wheres) listed |= where == source.where;
+    if (!listed) (void)file->wheres.try_append(source.where);
+    rewrite_recorded(space, *file, site - source.where, 0, ~std::uint64_t{0}, source.mapping_start);
 }
 
 void note_loaded_image(std::uint64_t start, std::uint64_t end, std::uint64_t bias, base::RefPtr<fs::OpenFile> file) {
