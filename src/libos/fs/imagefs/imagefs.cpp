@@ -48,7 +48,8 @@ private:
         std::uint8_t bytes[kBlockSize];
     };
 
-    Result<void> read_from_host(std::uint64_t offset, std::span<std::uint8_t> out) {
+    // Reads until `out` is full or the image ends; the bytes read.
+    Result<std::size_t> read_some(std::uint64_t offset, std::span<std::uint8_t> out) {
         std::size_t done = 0;
         while (done < out.size()) {
             auto n = host::pread(fd_, out.subspan(done), offset + done);
@@ -56,9 +57,15 @@ private:
                 if (n.error().code() == EINTR) continue;
                 return Error::from_errno(EIO);
             }
-            if (n.value() == 0) return Error::from_errno(EIO);  // the host truncated the image
+            if (n.value() == 0) break;
             done += n.value();
         }
+        return done;
+    }
+
+    Result<void> read_from_host(std::uint64_t offset, std::span<std::uint8_t> out) {
+        // Short: the host truncated the image.
+        if (TRY(read_some(offset, out)) != out.size()) return Error::from_errno(EIO);
         return {};
     }
 
@@ -71,16 +78,7 @@ private:
         Block& block = blocks_[next_];
         next_ = (next_ + 1) % kBlocks;
         block.offset = ~std::uint64_t{0};
-        std::size_t valid = 0;
-        while (valid < kBlockSize) {
-            auto n = host::pread(fd_, std::span<std::uint8_t>(block.bytes + valid, kBlockSize - valid), offset + valid);
-            if (n.is_error()) {
-                if (n.error().code() == EINTR) continue;
-                return Error::from_errno(EIO);
-            }
-            if (n.value() == 0) break;  // the image's end
-            valid += n.value();
-        }
+        std::size_t valid = TRY(read_some(offset, std::span<std::uint8_t>(block.bytes, kBlockSize)));
         if (valid > kBlockSize) return Error::from_errno(EIO);
         block.valid = valid;
         block.offset = offset;
