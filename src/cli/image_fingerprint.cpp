@@ -1,6 +1,5 @@
 #include "image_fingerprint.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "atomic_file.h"
+#include "sorted_listing.h"
 #include "user_error.h"
 
 namespace cella::cli {
@@ -76,30 +76,6 @@ private:
     int fd_;
 };
 
-// The names in the folder open at `folder_fd`, in byte order (std::string
-// orders like memcmp), as sorted_names lists them.
-std::vector<std::string> names_in(int folder_fd, const std::string& relative) {
-    int listing_fd = ::openat(folder_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* listing = listing_fd < 0 ? nullptr : ::fdopendir(listing_fd);
-    if (!listing) {
-        int error = errno;
-        if (listing_fd >= 0) ::close(listing_fd);
-        throw UserError("cannot list image/" + relative + ": " + std::strerror(error));
-    }
-    std::vector<std::string> names;
-    errno = 0;
-    while (const dirent* entry = ::readdir(listing)) {
-        std::string_view name = entry->d_name;
-        if (name != "." && name != "..") names.emplace_back(name);
-        errno = 0;
-    }
-    int error = errno;
-    ::closedir(listing);
-    if (error) throw UserError("cannot list image/" + relative + ": " + std::strerror(error));
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 // One record per path; names never hold NUL, so NUL-separated fields
 // cannot run into each other. The walk goes folder fd by folder fd, so
 // the host resolves one name per entry, not the whole path again (an
@@ -137,7 +113,7 @@ void hash_entry(Sha256& hash, int parent_fd, const char* name, const std::string
 
     FolderFd folder(::openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (folder.get() < 0) throw UserError("cannot list image/" + relative + ": " + std::strerror(errno));
-    for (const std::string& child : names_in(folder.get(), relative))
+    for (const std::string& child : sorted_names_at(folder.get(), "image/" + relative))
         hash_entry(hash, folder.get(), child.c_str(), relative == "." ? child : relative + "/" + child);
 }
 

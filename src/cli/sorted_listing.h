@@ -9,5 +9,7 @@ namespace cella::cli {
 
 // Throws UserError naming `shown` when the folder cannot be listed.
 std::vector<std::string> sorted_names(const std::filesystem::path& folder, const std::string& shown);
+// The same for the folder open at `folder_fd` (which stays open).
+std::vector<std::string> sorted_names_at(int folder_fd, const std::string& shown);
 
 }  // namespace cella::cli
