@@ -54,11 +54,10 @@ static int child_main(const char* mode, const char* arg) {
         return 0;
     }
     if (strcmp(mode, "sleep-then-ppid") == 0) {
-        /* Waits for the parent to go (up to 20 s: a loaded machine may take
-           longer than any fixed pause), then tells the test through the fd
-           who adopted us: pid 1. */
-        pid_t parent = getppid();
-        for (int i = 0; i < 20000 && getppid() == parent; ++i) usleep(1000);
+        /* Waits until pid 1 has adopted us (up to 20 s: a loaded machine
+           may take longer than any fixed pause; the parent may also be gone
+           already), then tells the test through the fd who our parent is. */
+        for (int i = 0; i < 20000 && getppid() != 1; ++i) usleep(1000);
         char line[32];
         int n = snprintf(line, sizeof line, "%d\n", getppid());
         CHECK(write(atoi(arg), line, (size_t)n) == n);
