@@ -13,7 +13,8 @@
 namespace cella::fs {
 
 // Kinds of open file a syscall may need to tell apart (there is no RTTI).
-enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify, TimerFd, SignalFd, SecretMem, Socket };
+enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify, TimerFd, SignalFd, SecretMem, Socket,
+                      HostSocket };
 
 class OpenFile : public base::RefCounted<OpenFile> {
 public:

@@ -46,6 +46,38 @@ EpollFile::~EpollFile() {
     }
     // The entries' files are released here, with no lock held.
     base::Vector<Interest> gone = static_cast<base::Vector<Interest>&&>(interests_);
+    if (host_epoll_ >= 0) host::close(host_epoll_);
+}
+
+bool EpollFile::mirror(Interest& interest, int op) {
+    int fd = interest.file->host_fd();
+    if (fd < 0 || interest.file->waitable()) return false;
+    if (host_epoll_ < 0) {
+        auto opened = host::epoll_open();
+        if (opened.is_error()) return false;
+        host_epoll_ = opened.value();
+    }
+    if (op == kCtlAdd) interest.key = next_key_++;
+    if (host::epoll_control(host_epoll_, op, fd, interest.events, interest.key).is_error()) return false;
+    if (op == kCtlAdd) ++host_entries_;
+    return true;
+}
+
+int EpollFile::collect_host(EpollEvent* out, int max) {
+    if (!host_entries_ || max <= 0) return 0;
+    host::EpollEntry ready[kBatch];
+    auto got = host::epoll_ready(host_epoll_, {ready, static_cast<std::size_t>(max < kBatch ? max : kBatch)});
+    if (got.is_error()) return 0;
+    int count = 0;
+    for (int i = 0; i < got.value(); ++i) {
+        // The key names the entry; one deleted meanwhile is skipped.
+        for (Interest& interest : interests_) {
+            if (!interest.on_host || interest.key != ready[i].data) continue;
+            out[count++] = {ready[i].events & interest.events, interest.data};
+            break;
+        }
+    }
+    return count;
 }
 
 unsigned EpollFile::count_watching(const fs::OpenFile& file) {
@@ -98,19 +130,36 @@ base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> 
         if (interests_[i].fd == fd && interests_[i].file == file) index = i;
     bool exists = index < interests_.size();
     switch (op) {
-    case kCtlAdd:
+    case kCtlAdd: {
         if (exists) return Error::from_errno(EEXIST);
-        return interests_.try_append(Interest{fd, file, event->events | kPollErr | kPollHup, event->data});
-    case kCtlMod:
+        Interest added{fd, file, event->events | kPollErr | kPollHup, event->data};
+        added.on_host = mirror(added, kCtlAdd);
+        auto appended = interests_.try_append(static_cast<Interest&&>(added));
+        if (appended.is_error() && added.on_host) {
+            (void)host::epoll_control(host_epoll_, kCtlDel, file->host_fd(), 0, 0);
+            --host_entries_;
+        }
+        return appended;
+    }
+    case kCtlMod: {
         if (!exists) return Error::from_errno(ENOENT);
         if (event->events & kEpollExclusive) return Error::from_errno(EINVAL);
-        interests_[index].events = event->events | kPollErr | kPollHup;
-        interests_[index].data = event->data;
-        interests_[index].disarmed = false;
-        interests_[index].reported_generation = ~std::uint64_t{0};
+        Interest& interest = interests_[index];
+        // Linux refuses to change an exclusive entry.
+        if (interest.events & kEpollExclusive) return Error::from_errno(EINVAL);
+        interest.events = event->events | kPollErr | kPollHup;
+        interest.data = event->data;
+        interest.disarmed = false;
+        interest.reported_generation = ~std::uint64_t{0};
+        if (interest.on_host && !mirror(interest, kCtlMod)) return Error::from_errno(EIO);
         return {};
+    }
     case kCtlDel:
         if (!exists) return Error::from_errno(ENOENT);
+        if (interests_[index].on_host) {
+            (void)host::epoll_control(host_epoll_, kCtlDel, interests_[index].file->host_fd(), 0, 0);
+            --host_entries_;
+        }
         removed = static_cast<base::RefPtr<fs::OpenFile>&&>(interests_[index].file);
         interests_.remove(index);
         return {};
@@ -123,7 +172,7 @@ int EpollFile::collect(EpollEvent* out, int max) {
     int count = 0;
     for (Interest& interest : interests_) {
         if (count == max) break;
-        if (interest.disarmed) continue;
+        if (interest.disarmed || interest.on_host) continue;
         std::uint32_t ready = interest.file->poll_events() & interest.events;
         if (!ready) continue;
         if (interest.events & kEpollEt) {
@@ -135,7 +184,7 @@ int EpollFile::collect(EpollEvent* out, int max) {
         if (interest.events & kEpollOneshot) interest.disarmed = true;
         out[count++] = {ready, interest.data};
     }
-    return count;
+    return count + collect_host(out + count, max - count);
 }
 
 base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeout_ns) {
@@ -149,18 +198,26 @@ base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeo
         // an added or re-armed entry makes the waiter register anew.
         // The files are held while waiting: an entry may go meanwhile.
         fs::OpenFile* files[256];
+        std::uint32_t events[256];
         base::RefPtr<fs::OpenFile> held[256];
         std::size_t file_count = 0;
         std::uint64_t generation = interests_changed_.generation();
+        bool watch_host = false;
         {
             base::ScopedLock guard(lock_);
             for (Interest& interest : interests_) {
+                if (interest.on_host) {
+                    watch_host = true;
+                    continue;
+                }
                 if (file_count == 256) break;
                 held[file_count] = interest.file;
+                events[file_count] = interest.events;
                 files[file_count++] = interest.file.get();
             }
         }
-        ReadinessWait waiting({files, file_count}, &interests_changed_);
+        ReadinessWait waiting({files, file_count}, {events, file_count}, &interests_changed_);
+        if (watch_host) waiting.watch_host(host_epoll_, kPollIn);
         while (true) {
             EpollEvent batch[kBatch];
             int count = collect(batch, max < kBatch ? max : kBatch);
@@ -186,8 +243,12 @@ base::Result<fs::FileStat> EpollFile::stat() { return anon_inode_stat(); }
 std::uint32_t EpollFile::poll_events() {
     base::ScopedLock guard(lock_);
     for (Interest& interest : interests_)
-        if (!interest.disarmed && (interest.file->poll_events() & interest.events)) return kPollIn | 0x40;
-    return 0;
+        if (!interest.disarmed && !interest.on_host && (interest.file->poll_events() & interest.events))
+            return kPollIn | 0x40;
+    if (!host_entries_) return 0;
+    host::PollEntry entry{host_epoll_, static_cast<short>(kPollIn), 0};
+    auto polled = host::poll({&entry, 1}, 0);
+    return !polled.is_error() && polled.value() ? kPollIn | 0x40 : 0;
 }
 
 }  // namespace cella::ipc

@@ -3,7 +3,10 @@
 // Level-triggered by default; EPOLLET reports a file again only after its
 // Waitable changed; EPOLLONESHOT disarms an entry once reported. A file
 // leaves every interest list once no fd refers to it any more, as Linux's
-// eventpoll_release (forget_closed_file).
+// eventpoll_release (forget_closed_file). Host sockets are watched by a
+// host epoll instance that mirrors their entries (with their own flags,
+// so the host keeps their edge and one-shot state); the wait sleeps on
+// it and on the LibOS files' Waitables together.
 #include <cstdint>
 
 #include "libos/base/intrusive_list.h"
@@ -46,7 +49,15 @@ private:
         std::uint64_t data;
         std::uint64_t reported_generation = ~std::uint64_t{0};
         bool disarmed = false;
+        bool on_host = false;  // mirrored in host_epoll_ under `key`
+        std::uint64_t key = 0;
     };
+    // Lock held. Puts a host-backed file's entry into the host mirror;
+    // false when the host will not watch it (it is then looked at as
+    // other files without a Waitable are).
+    bool mirror(Interest& interest, int op);
+    // Lock held. Adds the host mirror's ready entries to `out`.
+    int collect_host(EpollEvent* out, int max);
     // `removed`: the file of an entry taken out (released after the lock).
     base::Result<void> update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event,
                               base::RefPtr<fs::OpenFile>& removed);
@@ -55,6 +66,9 @@ private:
 
     base::Mutex lock_;
     base::Vector<Interest> interests_;
+    int host_epoll_ = -1;
+    unsigned host_entries_ = 0;
+    std::uint64_t next_key_ = 1;
     // Notified when an entry is added or re-armed: a waiter that sleeps
     // since before must look again, and watch the new file too.
     ipc::Waitable interests_changed_;

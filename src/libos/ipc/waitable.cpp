@@ -35,10 +35,30 @@ void Waiter::unregister_all() {
     used_ = 0;
 }
 
-// The waiter's word: 0 idle, 1 notified, 2 asleep in the host. Only a
-// sleeping waiter costs its notifier a host call.
+// The waiter's word: 0 idle, 1 notified, 2 asleep on its futex, 3 asleep
+// in a host poll. Only a sleeping waiter costs its notifier a host call.
 void Waiter::notify() {
-    if (__atomic_exchange_n(&word_, 1, __ATOMIC_ACQ_REL) == 2) host::futex_wake(&word_, 1);
+    std::uint32_t was = __atomic_exchange_n(&word_, 1, __ATOMIC_ACQ_REL);
+    if (was == 2) host::futex_wake(&word_, 1);
+    // A signal that comes after the waiter woke for another reason leaves
+    // the counter set: its next host sleep returns at once, once.
+    if (was == 3) host::wake_fd_signal(__atomic_load_n(&wake_fd_, __ATOMIC_ACQUIRE));
+}
+
+WaitResult Waiter::wait_with_host(std::span<host::PollEntry> host, std::int64_t timeout_ns) {
+    if (__atomic_exchange_n(&word_, 0, __ATOMIC_ACQ_REL) == 1) return WaitResult::Notified;
+    __atomic_store_n(&wake_fd_, host.back().fd, __ATOMIC_RELEASE);
+    std::uint32_t idle = 0;
+    if (!__atomic_compare_exchange_n(&word_, &idle, 3, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&word_, 0, __ATOMIC_RELEASE);
+        return WaitResult::Notified;
+    }
+    auto result = host::poll(host, timeout_ns);
+    bool notified = __atomic_exchange_n(&word_, 0, __ATOMIC_ACQ_REL) == 1;
+    if (!result.is_error() && host.back().revents) host::wake_fd_drain(host.back().fd);
+    if (notified) return WaitResult::Notified;
+    if (result.is_error()) return result.error().code() == EINTR ? WaitResult::Interrupted : WaitResult::Notified;
+    return result.value() == 0 ? WaitResult::TimedOut : WaitResult::Notified;
 }
 
 WaitResult Waiter::wait(std::int64_t timeout_ns, bool spin_first) {

@@ -7,8 +7,11 @@
 // returns Interrupted), or the deadline passes.
 #include <cstdint>
 
+#include <span>
+
 #include "libos/base/intrusive_list.h"
 #include "libos/base/lock.h"
+#include "libos/host/host_net.h"
 
 namespace cella::ipc {
 
@@ -42,11 +45,17 @@ public:
     // tens of them. Not for waits that usually last (a child's exit, poll):
     // a spinning CPU also takes the TLB-shootdown IPIs of every unmap.
     WaitResult wait(std::int64_t timeout_ns, bool spin_first = false);
+    // Sleeps as wait() does, and also until one of the host fds in
+    // `host` has an event. The last entry must be the thread's wake fd
+    // (host::wake_fd_open), which a notify signals while the waiter
+    // sleeps here: the host cannot sleep on a futex and fds at once.
+    WaitResult wait_with_host(std::span<host::PollEntry> host, std::int64_t timeout_ns);
 
 private:
     friend class Waitable;
     void notify();
     std::uint32_t word_ = 0;
+    int wake_fd_ = -1;  // while word_ is 3 (asleep in a host poll)
     WaiterLink links_[kMaxLinks];
     int used_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "libos/host/host.h"
+#include "libos/host/host_net.h"
 #include "libos/mm/fork_snapshot.h"
 
 namespace cella::process {
@@ -21,7 +22,9 @@ std::uint64_t boottime_ns() {
 Thread::Thread(int tid, base::RefPtr<Process> process)
     : start_ns(boottime_ns()), tid_(tid), process_(static_cast<base::RefPtr<Process>&&>(process)) {}
 
-Thread::~Thread() = default;
+Thread::~Thread() {
+    if (host_wake_fd >= 0) host::close(host_wake_fd);
+}
 
 void Thread::set_name(std::string_view name) {
     std::size_t n = name.size() < kNameSize - 1 ? name.size() : kNameSize - 1;

@@ -66,6 +66,9 @@ public:
 
     // Host thread behind this thread (its kernel tid), 0 before it runs.
     int host_tid = 0;
+    // The host wake fd this thread sleeps on beside host fds (ipc/poll),
+    // made at its first such sleep; -1 before.
+    int host_wake_fd = -1;
     // CLOCK_BOOTTIME when the thread was made, for /proc.
     std::uint64_t start_ns = 0;
     std::uint64_t clear_child_tid = 0;

@@ -11,6 +11,7 @@
 #include "libos/fs/transfer.h"
 #include "libos/ipc/pipe.h"
 #include "libos/mm/user_memory.h"
+#include "libos/net/host_socket.h"
 #include "libos/net/socket_file.h"
 #include "libos/process/current.h"
 #include "fs_args.h"
@@ -86,6 +87,8 @@ Result<std::size_t> move_segment(OpenFile& file, const Mode& mode, std::uint64_t
 Result<long> move_segments(OpenFile& file, const IovecList& list, const Mode& mode) {
     // A socket takes the segments as one message.
     if (net::SocketFile* socket = net::as_socket(file))
+        return static_cast<long>(TRY(socket->transfer(list.items(), list.total(), mode.write)));
+    if (net::HostSocket* socket = net::as_host_socket(file))
         return static_cast<long>(TRY(socket->transfer(list.items(), list.total(), mode.write)));
     std::size_t total = 0;
     // A pipe write of at most PIPE_BUF bytes is atomic however many segments hold them.

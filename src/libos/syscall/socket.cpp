@@ -1,7 +1,7 @@
 // Sockets: socket, socketpair, bind, listen, accept, connect, the names,
 // shutdown, and the options (moving data: socket_messages.cpp). AF_UNIX is
-// served inside the LibOS (net/); every other family is EAFNOSUPPORT for
-// now (AF_INET and AF_INET6: issue 11).
+// served inside the LibOS (net/unix_*); AF_INET, AF_INET6 and AF_NETLINK
+// are host sockets (net/host_socket*); every other family is EAFNOSUPPORT.
 #include <asm-generic/errno.h>
 #include <asm/unistd.h>
 #include <linux/fcntl.h>
@@ -18,12 +18,10 @@ using base::RefPtr;
 using net::SocketFile;
 using process::current_process;
 
-constexpr int kAfInet = 2, kAfInet6 = 10, kMaxFamily = 46;  // NPROTO
+constexpr int kMaxFamily = 46;  // NPROTO
 constexpr int kSockTypeMask = 0xf, kSockMax = 11, kSockRaw = 3;
 constexpr int kSockNonblock = O_NONBLOCK, kSockCloexec = O_CLOEXEC;
 constexpr int kPfUnix = 1;
-
-bool internet_family(int family) { return family == kAfInet || family == kAfInet6; }
 
 // Logged once per family: programs probe families often (getaddrinfo).
 std::uint64_t g_reported_families = 0;
@@ -31,10 +29,7 @@ std::uint64_t g_reported_families = 0;
 Error unsupported_family(const char* call, int family) {
     std::uint64_t bit = std::uint64_t{1} << family;
     if (__atomic_fetch_or(&g_reported_families, bit, __ATOMIC_RELAXED) & bit) return Error::from_errno(EAFNOSUPPORT);
-    if (internet_family(family))
-        log::debug("%s: AF_INET/AF_INET6 sockets are not yet supported (issue 11): EAFNOSUPPORT", call);
-    else
-        log::debug("%s: address family %d is not supported: EAFNOSUPPORT", call, family);
+    log::debug("%s: address family %d is not supported: EAFNOSUPPORT", call, family);
     return Error::from_errno(EAFNOSUPPORT);
 }
 
@@ -45,8 +40,8 @@ Result<int> unix_type(const char* call, int family, int type, int protocol) {
     int kind = type & kSockTypeMask;
     if (kind >= kSockMax) return Error::from_errno(EINVAL);
     if (family != net::kAfUnix) {
-        // Linux's inet families have no socketpair at all.
-        if (internet_family(family) && call[6] == 'p') return Error::from_errno(EOPNOTSUPP);
+        // Linux's inet and netlink families have no socketpair at all.
+        if (net::is_host_family(family) && call[6] == 'p') return Error::from_errno(EOPNOTSUPP);
         return unsupported_family(call, family);
     }
     if (protocol != 0 && protocol != kPfUnix) return Error::from_errno(EPROTONOSUPPORT);
@@ -62,7 +57,13 @@ Result<long> install(RefPtr<net::UnixSocket> socket, int flags) {
 }
 
 Result<long> sys_socket(SyscallArgs& a) {
-    int type = TRY(unix_type("socket", a.integer(0), a.integer(1), a.integer(2)));
+    int family = a.integer(0), flags = a.integer(1);
+    if (net::is_host_family(family)) {
+        if ((flags & ~kSockTypeMask) & ~(kSockNonblock | kSockCloexec)) return Error::from_errno(EINVAL);
+        RefPtr<fs::OpenFile> file = TRY(net::HostSocket::open(family, flags & kSockTypeMask, a.integer(2), flags));
+        return TRY(current_process().fds().install(file, flags & kSockCloexec));
+    }
+    int type = TRY(unix_type("socket", family, flags, a.integer(2)));
     auto socket = TRY(net::UnixSocket::create(type, net::peer_credentials_of_caller()));
     return install(static_cast<RefPtr<net::UnixSocket>&&>(socket), a.integer(1));
 }
@@ -79,7 +80,12 @@ Result<long> sys_socketpair(SyscallArgs& a) {
 
 Result<long> sys_bind(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        TRY(any.host->bind(a.address(1), TRY(socket_length(a.arg[2]))));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     net::UnixAddress address = TRY(net::address_from_user(a.address(1), a.size(2), true));
     TRY(net::names::bind(current_process(), socket->socket(), address));
     return 0;
@@ -87,14 +93,24 @@ Result<long> sys_bind(SyscallArgs& a) {
 
 Result<long> sys_listen(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        TRY(any.host->listen(a.integer(1)));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     TRY(socket->socket().listen(a.integer(1), net::peer_credentials_of_caller()));
     return 0;
 }
 
 Result<long> sys_connect(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        TRY(any.host->connect(a.address(1), TRY(socket_length(a.arg[2]))));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     net::UnixSocket& self = socket->socket();
     if (self.type() == net::kSockDgram) {
         // AF_UNSPEC takes the default destination away.
@@ -119,7 +135,12 @@ Result<long> sys_connect(SyscallArgs& a) {
 Result<long> do_accept(SyscallArgs& a, int flags) {
     if (flags & ~(kSockNonblock | kSockCloexec)) return Error::from_errno(EINVAL);
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        RefPtr<fs::OpenFile> accepted = TRY(any.host->accept(flags, a.address(1), a.address(2)));
+        return TRY(current_process().fds().install(accepted, flags & kSockCloexec));
+    }
+    SocketFile* socket = any.local;
     RefPtr<net::UnixSocket> server = TRY(socket->socket().accept(socket->nonblocking()));
     auto opened = net::open_socket(server, flags);
     if (opened.is_error()) {
@@ -139,14 +160,24 @@ Result<long> sys_accept4(SyscallArgs& a) { return do_accept(a, a.integer(3)); }
 
 Result<long> sys_getsockname(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        TRY(any.host->name(false, a.address(1), a.address(2)));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     TRY(net::address_to_user(socket->socket().address(), a.address(1), a.address(2)));
     return 0;
 }
 
 Result<long> sys_getpeername(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        TRY(any.host->name(true, a.address(1), a.address(2)));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     net::UnixAddress peer = TRY(socket->socket().peer_address());
     TRY(net::address_to_user(peer, a.address(1), a.address(2)));
     return 0;
@@ -154,23 +185,38 @@ Result<long> sys_getpeername(SyscallArgs& a) {
 
 Result<long> sys_shutdown(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        TRY(any.host->shutdown(a.integer(1)));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     TRY(socket->socket().shutdown(static_cast<unsigned>(a.integer(1))));
     return 0;
 }
 
 Result<long> sys_getsockopt(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    if (any.host) {
+        TRY(any.host->get_option(a.integer(1), a.integer(2), a.address(3), a.address(4)));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     TRY(net::get_option(socket->socket(), a.integer(1), a.integer(2), a.address(3), a.address(4)));
     return 0;
 }
 
 Result<long> sys_setsockopt(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
     std::int32_t length = static_cast<std::int32_t>(a.arg[4]);
     if (length < 0) return Error::from_errno(EINVAL);
+    if (any.host) {
+        TRY(any.host->set_option(a.integer(1), a.integer(2), a.address(3), static_cast<std::uint32_t>(length)));
+        return 0;
+    }
+    SocketFile* socket = any.local;
     TRY(net::set_option(socket->socket(), a.integer(1), a.integer(2), a.address(3), static_cast<std::uint32_t>(length)));
     return 0;
 }

@@ -80,11 +80,49 @@ net::UnixAddress sender_name(const net::ReceiveRequest& request) {
     return name;
 }
 
+// sendto and recvfrom on a host socket.
+Result<long> host_sendto_recvfrom(net::HostSocket& socket, SyscallArgs& a, const mm::UserSegment& segment) {
+    net::HostMessage message;
+    message.data = {&segment, 1};
+    message.total = segment.length;
+    message.name = a.address(4);
+    if (a.nr == __NR_sendto) {
+        if (message.name) message.name_length = TRY(socket_length(a.arg[5]));
+        return static_cast<long>(TRY(socket.send(message, a.integer(3))));
+    }
+    if (message.name) message.name_length = TRY(socket_length(TRY(mm::read_user<std::int32_t>(a.address(5)))));
+    long received = static_cast<long>(TRY(socket.receive(message, a.integer(3))));
+    if (message.name) TRY(mm::write_user(a.address(5), message.name_filled));
+    return received;
+}
+
+// sendmsg and recvmsg on a host socket, with the header already read.
+Result<long> host_message(net::HostSocket& socket, const MessageHeader& header, const IovecList& list,
+                          std::uint64_t header_address, int flags, bool send) {
+    net::HostMessage message;
+    message.data = list.items();
+    message.total = list.total();
+    message.name = header.name;
+    // Linux cuts a longer name to sizeof(struct sockaddr_storage).
+    message.name_length = header.name_length > 128 ? 128 : static_cast<std::uint32_t>(header.name_length);
+    message.control = header.control;
+    message.control_length = header.control_length;
+    if (send) return static_cast<long>(TRY(socket.send(message, flags)));
+    long received = static_cast<long>(TRY(socket.receive(message, flags)));
+    if (header.name)
+        TRY(mm::write_user(header_address + __builtin_offsetof(MessageHeader, name_length), message.name_filled));
+    TRY(mm::write_user(header_address + __builtin_offsetof(MessageHeader, control_length), message.control_filled));
+    TRY(mm::write_user(header_address + __builtin_offsetof(MessageHeader, flags), message.flags_out));
+    return received;
+}
+
 // sendto and recvfrom: one buffer, and a name.
 Result<long> sys_sendto_recvfrom(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
     mm::UserSegment segment{a.address(1), clamp_count(a.size(2))};
+    if (any.host) return host_sendto_recvfrom(*any.host, a, segment);
+    SocketFile* socket = any.local;
     if (a.nr == __NR_sendto) {
         net::SendRequest request;
         set_data(request, {&segment, 1}, segment.length);
@@ -99,9 +137,11 @@ Result<long> sys_sendto_recvfrom(SyscallArgs& a) {
 }
 
 // sendmsg and recvmsg of one struct msghdr.
-Result<long> move_message(SocketFile& socket, std::uint64_t header_address, int flags, bool send) {
+Result<long> move_message(AnySocket any, std::uint64_t header_address, int flags, bool send) {
     IovecList list;
     MessageHeader header = TRY(read_header(header_address, list));
+    if (any.host) return host_message(*any.host, header, list, header_address, flags, send);
+    SocketFile& socket = *any.local;
     if (send) {
         net::SendRequest request;
         set_data(request, list.items(), list.total());
@@ -128,8 +168,8 @@ Result<long> move_message(SocketFile& socket, std::uint64_t header_address, int 
 
 Result<long> sys_sendmsg_recvmsg(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
-    return move_message(*socket, a.address(1), a.integer(2), a.nr == __NR_sendmsg);
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
+    return move_message(any, a.address(1), a.integer(2), a.nr == __NR_sendmsg);
 }
 
 // struct mmsghdr: a msghdr and the bytes that moved.
@@ -150,7 +190,7 @@ std::int64_t monotonic_ns() {
 // makes every receive after the first non-blocking.
 Result<long> sys_sendmmsg_recvmmsg(SyscallArgs& a) {
     RefPtr<fs::OpenFile> file;
-    SocketFile* socket = TRY(socket_of(file, a.fd(0)));
+    AnySocket any = TRY(any_socket_of(file, a.fd(0)));
     bool send = a.nr == __NR_sendmmsg;
     unsigned count = static_cast<unsigned>(a.arg[2]);
     if (count > kMaxMessages) count = kMaxMessages;
@@ -167,7 +207,7 @@ Result<long> sys_sendmmsg_recvmmsg(SyscallArgs& a) {
     unsigned done = 0;
     while (done < count) {
         std::uint64_t header = a.address(1) + done * kMmsgSize;
-        auto moved = move_message(*socket, header, flags, send);
+        auto moved = move_message(any, header, flags, send);
         if (moved.is_error()) {
             if (done) break;
             return moved.error();

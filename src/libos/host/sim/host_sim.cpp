@@ -10,6 +10,7 @@
 #include "libos/host/host.h"
 #include "libos/entry/asm_symbols.h"
 #include "libos/entry/host_signals.h"
+#include "checked.h"
 #include "raw_syscall.h"
 
 namespace cella::host {
@@ -17,29 +18,15 @@ namespace {
 
 using base::Error;
 using sim::raw_syscall;
+using sim::checked;
+using sim::checked_count;
+using sim::checked_void;
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 constexpr long PR_SET_SYSCALL_USER_DISPATCH = 59;
 constexpr long PR_SYS_DISPATCH_OFF = 0;
 constexpr long PR_SYS_DISPATCH_ON = 1;
 #endif
-
-Result<long> checked(long value) {
-    if (value < 0 && value > -4096) return Error::from_errno(static_cast<int>(-value));
-    return value;
-}
-
-Result<std::size_t> checked_count(long value, std::size_t asked) {
-    long count = TRY(checked(value));
-    // A host that claims more than was asked is lying; treat it as an I/O error.
-    if (static_cast<unsigned long>(count) > asked) return Error::from_errno(EIO);
-    return static_cast<std::size_t>(count);
-}
-
-Result<void> checked_void(long value) {
-    TRY(checked(value));
-    return {};
-}
 
 }  // namespace
 

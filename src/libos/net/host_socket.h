@@ -1,0 +1,88 @@
+#pragma once
+// A socket of the host's network stack (AF_INET, AF_INET6, AF_NETLINK) as
+// an open file (DESIGN.md section 7). The host socket is always
+// non-blocking: a blocking call waits in a host poll that a signal for the
+// thread interrupts, so restart rules and SO_RCVTIMEO/SO_SNDTIMEO are the
+// LibOS's. Names, options and control messages are copied through LibOS
+// memory and checked both ways; data moves between the host and the
+// application's buffers directly.
+#include "libos/fs/open_file.h"
+#include "libos/mm/user_memory.h"
+
+namespace cella::net {
+
+using base::RefPtr;
+using base::Result;
+
+// A sendmsg or recvmsg as the application gave it: its buffers are still
+// unchecked application addresses.
+struct HostMessage {
+    std::span<const mm::UserSegment> data;
+    std::size_t total = 0;
+    std::uint64_t name = 0;  // sockaddr, or 0
+    std::uint32_t name_length = 0;
+    std::uint64_t control = 0;  // cmsg buffer, or 0
+    std::uint64_t control_length = 0;
+    // Filled by a receive: the name's and the control data's full sizes
+    // (what recvmsg writes back) and msg_flags.
+    std::uint32_t name_filled = 0;
+    std::uint64_t control_filled = 0;
+    int flags_out = 0;
+};
+
+class HostSocket final : public fs::OpenFile {
+public:
+    // family: AF_INET, AF_INET6 or AF_NETLINK; `type` without its flags.
+    static Result<RefPtr<fs::OpenFile>> open(int family, int type, int protocol, int status_flags);
+    HostSocket(int host_fd, int family, int type, int status_flags);
+    ~HostSocket() override;
+
+    Result<std::size_t> read(std::span<std::uint8_t> out) override;
+    Result<std::size_t> write(std::span<const std::uint8_t> data) override;
+    Result<fs::FileStat> stat() override;
+    Result<long> ioctl(unsigned long request, std::uint64_t arg) override;
+    std::uint32_t poll_events() override;
+    int host_fd() override { return host_fd_; }
+    fs::FileKind kind() const override { return fs::FileKind::HostSocket; }
+
+    Result<void> bind(std::uint64_t address, std::uint32_t length);
+    Result<void> listen(int backlog);
+    // The accepted connection; its peer's name goes to `address` as
+    // accept(2) writes it (length at `length_address`).
+    Result<RefPtr<fs::OpenFile>> accept(int flags, std::uint64_t address, std::uint64_t length_address);
+    Result<void> connect(std::uint64_t address, std::uint32_t length);
+    Result<void> name(bool peer, std::uint64_t address, std::uint64_t length_address);
+    Result<void> shutdown(int how);
+    Result<void> get_option(int level, int name, std::uint64_t value, std::uint64_t length_address);
+    Result<void> set_option(int level, int name, std::uint64_t value, std::uint32_t length);
+    Result<std::size_t> send(HostMessage& message, int flags);
+    Result<std::size_t> receive(HostMessage& message, int flags);
+    // read/write/readv/writev: the segments as one send or receive.
+    Result<std::size_t> transfer(std::span<const mm::UserSegment> segments, std::size_t total, bool write);
+
+    int family() const { return family_; }
+
+private:
+    // Waits until the host socket has `events`, or the timeout (EAGAIN),
+    // or a signal (a restart code, or EINTR with a timeout set, as Linux's
+    // sock_intr_errno).
+    Result<void> wait_for(short events, std::int64_t timeout_ns);
+    bool blocking(int flags) const;
+    Result<std::size_t> send_once(HostMessage& message, std::size_t skip, int flags);
+
+    int host_fd_;
+    int family_;
+    int type_;
+    // SO_RCVTIMEO and SO_SNDTIMEO in ns; 0: no limit.
+    std::int64_t receive_timeout_ns_ = 0;
+    std::int64_t send_timeout_ns_ = 0;
+};
+
+inline HostSocket* as_host_socket(fs::OpenFile& file) {
+    return file.kind() == fs::FileKind::HostSocket ? static_cast<HostSocket*>(&file) : nullptr;
+}
+
+// Families served by host sockets.
+bool is_host_family(int family);
+
+}  // namespace cella::net
