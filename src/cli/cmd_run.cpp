@@ -117,6 +117,28 @@ int run(const RunOptions& options) {
 
 }  // namespace
 
+std::vector<char*> without_run_separator(int argc, char** argv) {
+    std::vector<char*> args(argv, argv + argc);
+    std::size_t at = 1;
+    while (at < args.size() && std::strcmp(args[at], "run") != 0) {
+        if (args[at][0] != '-') return args;  // another subcommand
+        ++at;
+    }
+    for (++at; at < args.size(); ++at) {
+        std::string_view arg = args[at];
+        if (arg == "--") {
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(at));
+            break;
+        }
+        if (arg == "-C" || arg == "--instance") {
+            ++at;
+        } else if (arg.empty() || arg[0] != '-') {
+            break;  // the program: what follows is its own
+        }
+    }
+    return args;
+}
+
 void register_run_command(CLI::App& app, int& exit_code) {
     auto options = std::make_shared<RunOptions>();
     CLI::App* run_cmd = app.add_subcommand("run", "Run a program of the image inside the enclave");

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     cella::cli::register_build_command(app, exit_code);
     cella::cli::register_run_command(app, exit_code);
     try {
-        app.parse(argc, argv);
+        std::vector<char*> args = cella::cli::without_run_separator(argc, argv);
+        app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::ParseError& error) {
         return app.exit(error);
     } catch (const cella::cli::UserError& error) {
