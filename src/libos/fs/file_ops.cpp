@@ -154,7 +154,7 @@ Result<int> open_at(process::Process& process, int dirfd, std::string_view path,
         TRY(inode.truncate(0));
         notify::file_event(inode, notify::kModify, found.path.view());
     }
-    RefPtr<OpenFile> file = TRY(inode.open(flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)));
+    RefPtr<OpenFile> file = TRY(inode.open(flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC)));
     if (file->path().is_empty()) TRY(file->set_path(found.path.view()));
     int fd = TRY(process.fds().install(file, flags & O_CLOEXEC));
     if (!(flags & O_PATH)) notify::file_event(inode, notify::kOpen, found.path.view());

@@ -18,7 +18,8 @@ enum class FileKind { Other, Epoll, MessageQueue, Pipe, EventFd, PidFd, Inotify,
 
 class OpenFile : public base::RefCounted<OpenFile> {
 public:
-    explicit OpenFile(int flags) : flags_(flags) {}
+    // O_NOCTTY reaches Inode::open (a terminal acts on it) but is no status flag.
+    explicit OpenFile(int flags) : flags_(flags & ~0400 /* O_NOCTTY */) {}
     virtual ~OpenFile();
 
     virtual Result<std::size_t> read(std::span<std::uint8_t> out);

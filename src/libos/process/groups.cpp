@@ -2,6 +2,7 @@
 
 #include <asm-generic/errno.h>
 
+#include "libos/tty/pty.h"
 #include "process_table.h"
 
 namespace cella::process {
@@ -52,6 +53,7 @@ base::Result<int> new_session(Process& caller) {
     process_table().for_each_process([&](Process& process) { leads_a_group |= process.pgid == caller.pid(); });
     if (leads_a_group) return Error::from_errno(EPERM);
     caller.pgid = caller.sid = caller.pid();
+    caller.controlling_tty = nullptr;
     return caller.sid;
 }
 

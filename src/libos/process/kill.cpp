@@ -41,4 +41,14 @@ base::Result<void> kill_processes(Process& sender, int pid, int signal) {
     return {};
 }
 
+void signal_group_from_kernel(int pgid, int signal) {
+    base::Vector<base::RefPtr<Process>> targets;
+    process_table().for_each_process([&](Process& process) {
+        if (process.pgid == pgid && process.run_state != RunState::Zombie)
+            (void)targets.try_append(base::RefPtr<Process>(&process));
+    });
+    AppSiginfo info = make_siginfo(signal, kSiKernel);
+    for (base::RefPtr<Process>& target : targets) (void)send_to_process(*target, info);
+}
+
 }  // namespace cella::process

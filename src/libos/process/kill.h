@@ -9,5 +9,8 @@ namespace cella::process {
 // pid 1 and the sender; < -1: the group -pid. Signal 0 only checks that a
 // target exists (ESRCH otherwise).
 base::Result<void> kill_processes(Process& sender, int pid, int signal);
+// A signal from the kernel side (a terminal's ISIG, SIGWINCH, SIGHUP) to
+// every live process of group `pgid`: si_code SI_KERNEL, as kill_pgrp.
+void signal_group_from_kernel(int pgid, int signal);
 
 }  // namespace cella::process

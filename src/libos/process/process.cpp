@@ -5,6 +5,8 @@
 #include "libos/host/host.h"
 #include "libos/host/host_net.h"
 #include "libos/mm/fork_snapshot.h"
+#include "libos/tty/pty.h"
+#include "process_table.h"
 
 namespace cella::process {
 namespace {
@@ -62,6 +64,10 @@ Result<void> Process::set_auxiliary_vector(std::span<const std::uint64_t> words)
 Result<void> Process::inherit_from(Process& parent) {
     pgid = parent.pgid;
     sid = parent.sid;
+    {
+        base::ScopedLock guard(process_table().tree_lock());
+        controlling_tty = parent.controlling_tty;
+    }
     cwd_ = TRY(base::String::from(parent.cwd_.view()));
     root_ = TRY(base::String::from(parent.root_.view()));
     nice = parent.nice;

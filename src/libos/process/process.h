@@ -22,6 +22,9 @@
 namespace cella::mm {
 class MemorySnapshot;
 }
+namespace cella::tty {
+class Pty;
+}
 
 namespace cella::process {
 
@@ -144,6 +147,10 @@ public:
     // Job control: the process group and session, inherited from the parent.
     int pgid = 0;
     int sid = 0;
+    // The session's controlling terminal as this process knows it (Linux
+    // keeps it per process too: signal->tty), inherited by children and
+    // dropped by setsid. Guarded by process_table().tree_lock().
+    base::RefPtr<tty::Pty> controlling_tty;
     fs::FdTable& fds() { return fds_; }
 
     // The pid whose mappings this process uses: its own, or, for a child

@@ -13,6 +13,7 @@
 #include "libos/entry/enclave.h"
 #include "libos/entry/text_range.h"
 #include "libos/fs/devfs/devfs.h"
+#include "libos/tty/devpts.h"
 #include "libos/fs/host_stream.h"
 #include "libos/fs/imagefs/imagefs.h"
 #include "libos/fs/procfs/procfs.h"
@@ -112,6 +113,14 @@ Result<void> mount_file_systems(const BootRecord& boot) {
     TRY(fs::vfs().mount("/dev", TRY(fs::devfs::make_root()),
                         as_file_system(TRY(base::make_ref<fs::FixedFileSystem>("devtmpfs", "devtmpfs", "relatime",
                                                                                dev_stats)))));
+    fs::FsStats pts_stats;
+    pts_stats.type = fs::kDevptsMagic;
+    pts_stats.block_size = 4096;
+    pts_stats.fsid = tty::kDevptsDevice;
+    pts_stats.flags |= fs::kStNoSuid | fs::kStNoExec;
+    TRY(fs::vfs().mount("/dev/pts", TRY(tty::make_devpts_root()),
+                        as_file_system(TRY(base::make_ref<fs::FixedFileSystem>(
+                            "devpts", "devpts", "relatime,gid=5,mode=620,ptmxmode=000", pts_stats)))));
     fs::FsStats proc_stats;
     proc_stats.type = fs::kProcMagic;
     proc_stats.fsid = 0x0014;

@@ -6,3 +6,8 @@ foreach(program file_locks file_edges file_ioctls)
     app_test(apps.${variant}.${program} --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})
   endforeach()
 endforeach()
+# Pseudo-terminals (/dev/ptmx, /dev/pts) and their line discipline.
+list(APPEND APP_PROGRAMS pty)
+foreach(variant ${VARIANTS})
+  app_test(apps.${variant}.pty --stdout "pty ok" -- /usr/local/bin/tests/${variant}/pty)
+endforeach()

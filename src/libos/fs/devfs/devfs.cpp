@@ -4,9 +4,11 @@
 
 #include <cstring>
 
+#include "libos/fs/node_times.h"
 #include "libos/fs/open_file.h"
 #include "libos/fs/synthetic_dir.h"
 #include "libos/host/host.h"
+#include "libos/tty/devpts.h"
 
 namespace cella::fs::devfs {
 namespace {
@@ -32,22 +34,13 @@ public:
         s.mode = 0020666;
         s.rdev = rdev_;
         s.block_size = 4096;
-        base::ScopedLock guard(times_lock_);
-        s.atime = atime_;
-        s.mtime = mtime_;
-        s.ctime = ctime_;
+        times_.fill(s);
         return s;
     }
 
     // touch /dev/null works as on Linux's devtmpfs.
     Result<void> set_times(const Timestamp* access, const Timestamp* modify) override {
-        std::int64_t seconds = 0, nanoseconds = 0;
-        TRY(host::clock_gettime(0 /* CLOCK_REALTIME */, seconds, nanoseconds));
-        base::ScopedLock guard(times_lock_);
-        if (access) atime_ = *access;
-        if (modify) mtime_ = *modify;
-        ctime_ = {seconds, static_cast<std::uint32_t>(nanoseconds)};
-        return {};
+        return times_.set(access, modify);
     }
 
     Result<std::size_t> read_at(std::uint64_t, std::span<std::uint8_t> out) override {
@@ -71,8 +64,7 @@ private:
     std::uint64_t ino_;
     DeviceKind kind_;
     std::uint64_t rdev_;
-    mutable base::Mutex times_lock_;
-    Timestamp atime_, mtime_, ctime_;
+    NodeTimes times_;
 };
 
 template <typename T, typename... Args>
@@ -100,6 +92,8 @@ Result<RefPtr<Inode>> make_root() {
     TRY(root->add("stdout", TRY(make_link(8, "/proc/self/fd/1"))));
     TRY(root->add("stderr", TRY(make_link(9, "/proc/self/fd/2"))));
     TRY(root->add("fd", TRY(make_link(10, "/proc/self/fd"))));
+    // Pseudo-terminals: each open makes a pair; the slaves are in /dev/pts.
+    TRY(root->add("ptmx", TRY(tty::make_ptmx_node(kDevfsDevice, 11, 0666))));
     return RefPtr<Inode>(static_cast<RefPtr<SyntheticDirectory>&&>(root));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // devfs: /dev with null, zero, full, random, urandom, and the links
-// stdin/stdout/stderr (to /proc/self/fd/0..2) and fd (to /proc/self/fd).
+// stdin/stdout/stderr (to /proc/self/fd/0..2) and fd (to /proc/self/fd),
+// and ptmx (tty/devpts.h), whose slaves boot mounts at /dev/pts.
 #include "libos/fs/inode.h"
 
 namespace cella::fs::devfs {

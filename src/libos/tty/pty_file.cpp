@@ -1,0 +1,76 @@
+#include "pty_file.h"
+
+#include <asm-generic/errno.h>
+#include <linux/fcntl.h>
+
+#include "devpts.h"
+#include "libos/base/format.h"
+#include "libos/process/current.h"
+#include "session.h"
+
+namespace cella::tty {
+namespace {
+
+using base::Error;
+
+constexpr int kOpenFlagsKept = ~(O_NOCTTY | O_CLOEXEC);
+
+}  // namespace
+
+PtyFile::PtyFile(RefPtr<Pty> pty, RefPtr<fs::Inode> node, bool master, int flags)
+    : OpenFile(flags),
+      pty_(static_cast<RefPtr<Pty>&&>(pty)),
+      node_(static_cast<RefPtr<fs::Inode>&&>(node)),
+      master_(master) {}
+
+PtyFile::~PtyFile() {
+    if (!master_) {
+        pty_->detach_slave();
+        return;
+    }
+    unregister_pty(*pty_);
+    pty_->detach_master();
+    hang_up(*pty_);
+}
+
+Result<std::size_t> PtyFile::read(std::span<std::uint8_t> out) {
+    if (!readable()) return Error::from_errno(EBADF);
+    bool nonblocking = flags() & O_NONBLOCK;
+    return master_ ? pty_->master_read(out, nonblocking) : pty_->slave_read(out, nonblocking);
+}
+
+Result<std::size_t> PtyFile::write(std::span<const std::uint8_t> data) {
+    if (!writable()) return Error::from_errno(EBADF);
+    if (data.empty()) return std::size_t{0};
+    bool nonblocking = flags() & O_NONBLOCK;
+    return pty_->write(data, nonblocking, master_);
+}
+
+Result<RefPtr<fs::OpenFile>> open_master(RefPtr<fs::Inode> ptmx, int flags) {
+    process::Process& caller = process::current_process();
+    std::uint32_t uid = caller.credentials.uids().filesystem;
+    RefPtr<Pty> pty = TRY(register_pty(uid));
+    auto made = base::make_ref<PtyFile>(pty, static_cast<RefPtr<fs::Inode>&&>(ptmx), true, flags & kOpenFlagsKept);
+    if (made.is_error()) {
+        unregister_pty(*pty);
+        return made.error();
+    }
+    return RefPtr<fs::OpenFile>(made.release_value().get());
+}
+
+Result<RefPtr<fs::OpenFile>> open_slave(RefPtr<Pty> pty, RefPtr<fs::Inode> node, int flags) {
+    TRY(pty->attach_slave());
+    auto made = base::make_ref<PtyFile>(pty, static_cast<RefPtr<fs::Inode>&&>(node), false, flags & kOpenFlagsKept);
+    if (made.is_error()) {
+        pty->detach_slave();
+        return made.error();
+    }
+    RefPtr<fs::OpenFile> file(made.release_value().get());
+    if (!(flags & O_NOCTTY) && file->readable()) acquire_on_open(process::current_process(), *pty);
+    char path[32];
+    base::format_to(path, sizeof path, "/dev/pts/%d", pty->index());
+    TRY(file->set_path(path));
+    return file;
+}
+
+}  // namespace cella::tty

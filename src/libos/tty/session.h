@@ -1,0 +1,34 @@
+#pragma once
+// A pseudo-terminal as a session's controlling terminal (Linux's
+// tty_jobctrl.c): acquiring it (TIOCSCTTY, or opening the slave as a
+// session leader without one), giving it up (TIOCNOTTY), its foreground
+// process group (TIOCGPGRP/TIOCSPGRP), its session (TIOCGSID), and the
+// hangup when the master goes. Processes and terminals are linked under
+// the process table's tree lock.
+#include "libos/base/result.h"
+#include "pty.h"
+
+namespace cella::process {
+class Process;
+}
+
+namespace cella::tty {
+
+// The open of a slave without O_NOCTTY, readable: a session leader with
+// no controlling terminal takes this one if no session has it.
+void acquire_on_open(process::Process& caller, Pty& pty);
+// TIOCSCTTY; `steal` (arg 1) takes it from another session with CAP_SYS_ADMIN.
+Result<void> make_controlling(process::Process& caller, Pty& pty, bool steal, bool readable);
+// TIOCNOTTY through the slave.
+Result<void> give_up_controlling(process::Process& caller, Pty& pty);
+// TIOCGPGRP and TIOCGSID: through the slave only for the terminal's own
+// session (ENOTTY otherwise); the master may always ask.
+Result<int> foreground_group_of(process::Process& caller, Pty& pty, bool master_side);
+Result<int> session_of(process::Process& caller, Pty& pty, bool master_side);
+// TIOCSPGRP: a group of the caller's session, on its controlling terminal.
+Result<void> set_foreground_group(process::Process& caller, Pty& pty, int pgid);
+// The master's last close: no process keeps the terminal, and the session
+// leader gets SIGHUP and SIGCONT.
+void hang_up(Pty& pty);
+
+}  // namespace cella::tty
