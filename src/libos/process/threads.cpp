@@ -23,6 +23,7 @@
 #include "libos/ipc/sysv/sem.h"
 #include "libos/ipc/sysv/shm.h"
 #include "libos/time/timers.h"
+#include "libos/tty/session.h"
 #include "children.h"
 #include "fork.h"
 #include "process_table.h"
@@ -195,6 +196,7 @@ void end_other_processes(Process& first) {
     return_parent_memory(process);
     mm::release_all(process);
     process.fds().close_all();
+    tty::session_leader_exited(process);
     release_vfork_parent(process);
     if (process.pid() != kFirstPid) {
         if (process.exit_message[0]) log::debug("process %d: %s", process.pid(), process.exit_message);

@@ -105,6 +105,22 @@ Result<void> set_foreground_group(Process& caller, Pty& pty, int pgid) {
     return {};
 }
 
+void session_leader_exited(Process& process) {
+    int group = 0;
+    {
+        base::ScopedLock guard(process_table().tree_lock());
+        if (!is_session_leader(process) || !process.controlling_tty) return;
+        RefPtr<Pty> pty = process.controlling_tty;
+        if (pty->session() == process.sid) {
+            group = pty->foreground_group();
+            pty->set_session(0);
+            pty->set_foreground_group(0);
+        }
+        clear_session(process.sid, *pty);
+    }
+    if (group) process::signal_group_from_kernel(group, kSighup);
+}
+
 void hang_up(Pty& pty) {
     RefPtr<Process> leader;
     {

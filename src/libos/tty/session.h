@@ -27,6 +27,9 @@ Result<int> foreground_group_of(process::Process& caller, Pty& pty, bool master_
 Result<int> session_of(process::Process& caller, Pty& pty, bool master_side);
 // TIOCSPGRP: a group of the caller's session, on its controlling terminal.
 Result<void> set_foreground_group(process::Process& caller, Pty& pty, int pgid);
+// A session leader's end (Linux's disassociate_ctty(1)): its foreground
+// group gets SIGHUP and the session loses the terminal.
+void session_leader_exited(process::Process& process);
 // The master's last close: no process keeps the terminal, and the session
 // leader gets SIGHUP and SIGCONT.
 void hang_up(Pty& pty);
