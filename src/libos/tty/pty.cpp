@@ -79,10 +79,9 @@ Result<std::size_t> Pty::write(std::span<const std::uint8_t> data, bool nonblock
         std::size_t taken = 0;
         {
             base::ScopedLock guard(lock_);
-            // The master with no slave open (yet or any more): n_tty_write's
-            // EIO; the slave once hung up: hung_up_tty_write's.
-            if (master_side ? !slaves_ : !master_open_)
-                return done ? Result<std::size_t>(done) : Error::from_errno(EIO);
+            // The slave once hung up: hung_up_tty_write's EIO. The master
+            // may write with no slave open; a slave opened later reads it.
+            if (!master_side && !master_open_) return done ? Result<std::size_t>(done) : Error::from_errno(EIO);
             taken = master_side ? discipline_.type(data.subspan(done), signals) : discipline_.write(data.subspan(done));
             done += taken;
         }
@@ -277,16 +276,13 @@ bool Pty::packet_mode() {
     return packet_;
 }
 
+// The master's FIONREAD counts what its own read buffer would hold on
+// Linux (the rest waits in the pty's flip buffer): at most 4095 bytes.
 std::size_t Pty::readable_bytes(bool master_side) {
     base::ScopedLock guard(lock_);
-    return master_side ? discipline_.output_bytes() : discipline_.input_bytes();
-}
-
-// TIOCOUTQ: the slave's output not yet read by the master; the master's
-// own writes are never held back (Linux's pty says 0 too).
-std::size_t Pty::unsent_bytes(bool master_side) {
-    base::ScopedLock guard(lock_);
-    return master_side ? 0 : discipline_.output_bytes();
+    if (!master_side) return discipline_.input_bytes();
+    std::size_t n = discipline_.output_bytes();
+    return n < kInputBufferSize - 1 ? n : kInputBufferSize - 1;
 }
 
 fs::FileStat Pty::node_stat() {

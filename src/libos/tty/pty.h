@@ -64,7 +64,6 @@ public:
     void set_packet_mode(bool on);
     bool packet_mode();
     std::size_t readable_bytes(bool master_side);
-    std::size_t unsent_bytes(bool master_side);
 
     // Job control: the session this is the controlling terminal of, and
     // its foreground process group (0: none). Changed under the process

@@ -105,7 +105,9 @@ Result<long> PtyFile::ioctl(unsigned long request, std::uint64_t arg) {
         return 0;
     case TIOCSWINSZ: return set_winsize(pty, arg);
     case FIONREAD: return put_int(arg, static_cast<int>(pty.readable_bytes(master_)));
-    case TIOCOUTQ: return put_int(arg, static_cast<int>(pty.unsent_bytes(master_)));
+    // Nothing waits in a pty's driver: what the master has not read is
+    // its input, so Linux's pty_chars_in_buffer says 0, and so does this.
+    case TIOCOUTQ: return put_int(arg, 0);
     case TCFLSH: {
         int queue = static_cast<int>(arg);
         if (queue < 0 || queue > 2) return Error::from_errno(EINVAL);

@@ -186,6 +186,8 @@ static void window_size(int master, int slave) {
     size.ws_row = 50;
     CHECK(ioctl(slave, TIOCSWINSZ, &size) == 0);
     CHECK(ioctl(master, TIOCGWINSZ, &got) == 0 && got.ws_row == 50);
+    int queued = -1;
+    CHECK(ioctl(slave, TIOCOUTQ, &queued) == 0 && queued == 0);
 }
 
 /* The slave closes: the master reads what is left, then EIO, and polls HUP. */
@@ -241,6 +243,15 @@ static int child(const char* name) {
     int fd = open(name, O_RDWR);
     CHECK(fd >= 0);
     CHECK(tcgetsid(fd) == getsid(0) && tcgetpgrp(fd) == getpgrp());
+    /* /proc/self/stat names the terminal (tty_nr) and its foreground group. */
+    char stat_line[512];
+    read_whole_file("/proc/self/stat", stat_line, sizeof stat_line);
+    char* rest = strrchr(stat_line, ')');
+    CHECK(rest != NULL);
+    int parent, group, session, tty_nr, foreground;
+    CHECK(sscanf(rest + 1, " %*c %d %d %d %d %d", &parent, &group, &session, &tty_nr, &foreground) == 5);
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0 && (dev_t)tty_nr == st.st_rdev && foreground == getpgrp());
     struct sigaction action = {.sa_handler = on_winch};
     CHECK(sigaction(SIGWINCH, &action, NULL) == 0);
     sigset_t block, old;
@@ -289,8 +300,12 @@ int main(int argc, char** argv) {
     char name[64];
     int master = open_pair(name, sizeof name);
     CHECK(revents(master) == POLLOUT);
+    /* The master may type before any slave is open. */
+    put(master, "early\n");
+    expect_master(master, "early\r\n");
     int slave = open(name, O_RDWR | O_NOCTTY);
     CHECK(slave >= 0);
+    expect_read(slave, "early\n");
     names_and_nodes(master, slave, name);
     canonical(master, slave);
     raw_mode(master, slave);

@@ -159,8 +159,8 @@ Result<void> generate_stat(const Subject& subject, TextBuilder& out) {
     std::uint64_t start_ns = subject.tid != 0 ? facts.thread.start_ns : process.start_ns;
     std::uint64_t rss_limit = process.limits.get(RLIMIT_RSS).value_or(process::Rlimit{kNoLimit, kNoLimit}).current;
     // Fields 1-9: identity, state, parents, terminal, flags.
-    TRY(out.appendf("%d (%s) %c %d %d %d 0 -1 0 ", subject.tid != 0 ? subject.tid : pid, facts.thread.name, state,
-                    process.ppid(), facts.pgid, facts.sid));
+    TRY(out.appendf("%d (%s) %c %d %d %d %u %d 0 ", subject.tid != 0 ? subject.tid : pid, facts.thread.name, state,
+                    process.ppid(), facts.pgid, facts.sid, facts.tty_nr, facts.tpgid));
     // 10-21: faults (not counted), CPU times and the reaped children's,
     // priority, nice, threads, itrealvalue.
     TRY(out.appendf("0 0 0 0 %lu %lu %lu %lu %d %d %zu 0 ", ticks_of(cpu.user_ns), ticks_of(cpu.system_ns),

@@ -8,6 +8,7 @@
 #include "libos/base/format.h"
 #include "libos/process/current.h"
 #include "libos/process/process_table.h"
+#include "libos/tty/pty.h"
 
 namespace cella::fs::procfs {
 namespace {
@@ -101,6 +102,12 @@ Result<ProcessFacts> process_facts(process::Process& process, int tid) {
         facts.exit_status = process.wait_status;
         facts.pgid = process.pgid;
         facts.sid = process.sid;
+        if (tty::Pty* terminal = process.controlling_tty.get()) {
+            // 136:N as Linux's new_encode_dev writes it.
+            auto index = static_cast<std::uint32_t>(terminal->index());
+            facts.tty_nr = (index & 0xff) | (136u << 8) | ((index & ~0xffu) << 12);
+            facts.tpgid = terminal->foreground_group() ? terminal->foreground_group() : -1;
+        }
         std::int64_t children = process.reaped_children_cpu_ns;
         facts.children_cpu.system_ns = process.reaped_children_system_ns;
         facts.children_cpu.user_ns = children > facts.children_cpu.system_ns ? children - facts.children_cpu.system_ns : 0;

@@ -62,6 +62,10 @@ struct ProcessFacts {
     time::CpuTimes cpu;           // every thread's, live and ended
     time::CpuTimes children_cpu;  // reaped children's
     int pgid = 0, sid = 0;
+    // The controlling terminal (st_rdev encoding, 0: none) and its
+    // foreground group (-1: none), /proc/PID/stat's tty_nr and tpgid.
+    std::uint32_t tty_nr = 0;
+    int tpgid = -1;
 };
 
 // For subject.tid 0 the thread is the main thread: the one whose tid is
