@@ -196,6 +196,11 @@ TEST(TtyLineDiscipline, RawInputWaitsForRoom) {
     EXPECT_EQ(t.type("x"), 0u);
     EXPECT_EQ(t.read(1000).size(), 1000u);
     EXPECT_EQ(t.ld.input_bytes(), 4095u);
+    // TCIFLUSH drops the waiting bytes too.
+    t.ld.flush_input();
+    t.ld.process_pending(t.signals);
+    EXPECT_EQ(t.ld.input_bytes(), 0u);
+    EXPECT_EQ(t.type("x"), 1u);
 }
 
 TEST(TtyLineDiscipline, LiteralNextAndFlowControl) {

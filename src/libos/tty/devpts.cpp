@@ -11,6 +11,7 @@
 #include "libos/host/host.h"
 #include "libos/process/current.h"
 #include "pty_file.h"
+#include "session.h"
 
 namespace cella::tty {
 namespace {
@@ -122,6 +123,35 @@ private:
     fs::NodeTimes times_;
 };
 
+class CurrentTtyNode final : public fs::Inode {
+public:
+    CurrentTtyNode(std::uint64_t dev, std::uint64_t ino) : dev_(dev), ino_(ino) {}
+
+    fs::FileStat stat() const override {
+        fs::FileStat s;
+        s.dev = dev_;
+        s.ino = ino_;
+        s.mode = 0020666;
+        s.rdev = encode_dev(5, 0);
+        s.block_size = 4096;
+        times_.fill(s);
+        return s;
+    }
+    Result<void> set_times(const fs::Timestamp* access, const fs::Timestamp* modify) override {
+        return times_.set(access, modify);
+    }
+    // Opening it never makes a terminal controlling (it already is).
+    Result<RefPtr<fs::OpenFile>> open(int flags) override {
+        RefPtr<Pty> pty = controlling_terminal(process::current_process());
+        if (!pty) return Error::from_errno(ENXIO);
+        return open_slave(pty, RefPtr<fs::Inode>(this), flags | 0400 /* O_NOCTTY */, false);
+    }
+
+private:
+    std::uint64_t dev_, ino_;
+    fs::NodeTimes times_;
+};
+
 class DevptsRoot final : public fs::Inode {
 public:
     explicit DevptsRoot(RefPtr<fs::Inode> ptmx) : ptmx_(static_cast<RefPtr<fs::Inode>&&>(ptmx)) {}
@@ -180,6 +210,10 @@ Result<RefPtr<fs::Inode>> make_devpts_root() {
 
 Result<RefPtr<fs::Inode>> make_ptmx_node(std::uint64_t dev, std::uint64_t ino, std::uint32_t mode) {
     return make_node<PtmxNode>(dev, ino, mode);
+}
+
+Result<RefPtr<fs::Inode>> make_current_tty_node(std::uint64_t dev, std::uint64_t ino) {
+    return make_node<CurrentTtyNode>(dev, ino);
 }
 
 Result<RefPtr<fs::Inode>> slave_node(RefPtr<Pty> pty) { return make_node<SlaveNode>(static_cast<RefPtr<Pty>&&>(pty)); }

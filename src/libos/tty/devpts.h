@@ -23,6 +23,9 @@ inline constexpr std::uint32_t kTtyGroup = 5;
 Result<RefPtr<fs::Inode>> make_devpts_root();
 // A ptmx node: opening it makes a new pair and gives its master.
 Result<RefPtr<fs::Inode>> make_ptmx_node(std::uint64_t dev, std::uint64_t ino, std::uint32_t mode);
+// /dev/tty (char 5:0): opens the caller's controlling terminal, ENXIO
+// without one.
+Result<RefPtr<fs::Inode>> make_current_tty_node(std::uint64_t dev, std::uint64_t ino);
 // The node /dev/pts/N of `pty` (what TIOCGPTPEER opens).
 Result<RefPtr<fs::Inode>> slave_node(RefPtr<Pty> pty);
 

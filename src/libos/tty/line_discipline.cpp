@@ -98,7 +98,7 @@ void LineDiscipline::receive_normal(std::uint8_t c) {
 void LineDiscipline::signal_char(int signo, std::uint8_t c, std::uint32_t& signals) {
     signals |= 1u << signo;
     if (!lflag(kNoflsh)) {
-        flush_input();
+        reset_input();
         flush_output();
     }
     if (iflag(kIxon)) stopped_ = false;
@@ -349,7 +349,7 @@ std::size_t LineDiscipline::read(std::span<std::uint8_t> out) {
     return n;
 }
 
-void LineDiscipline::flush_input() {
+void LineDiscipline::reset_input() {
     read_tail_ = canon_head_ = read_head_ = 0;
     literal_next_ = false;
     marks_.fill(0);

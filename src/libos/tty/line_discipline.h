@@ -51,7 +51,11 @@ public:
     // Canonical: at most one line (the EOF character is not returned);
     // otherwise what is there. 0 with a readable EOF means end of file.
     std::size_t read(std::span<std::uint8_t> out);
-    void flush_input();
+    // TCIFLUSH: the input buffer and the typed bytes waiting for it.
+    void flush_input() {
+        reset_input();
+        pending_.clear();
+    }
 
     // --- output: slave writes, master reads ---
     // Output processing into the master's queue; returns how much of
@@ -80,6 +84,8 @@ private:
     std::uint8_t cc(int index) const { return termios_.cc[index]; }
     bool is_continuation(std::uint8_t c) const { return iflag(kIutf8) && (c & 0xc0) == 0x80; }
     void rebuild_special_map();
+    // What ISIG drops (n_tty's reset_buffer_flags): the input buffer only.
+    void reset_input();
     std::uint8_t at(std::size_t position) const { return buffer_[position & kMask]; }
 
     // One typed byte; false when the input buffer has no room for it.

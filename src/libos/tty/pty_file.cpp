@@ -58,7 +58,7 @@ Result<RefPtr<fs::OpenFile>> open_master(RefPtr<fs::Inode> ptmx, int flags) {
     return RefPtr<fs::OpenFile>(made.release_value().get());
 }
 
-Result<RefPtr<fs::OpenFile>> open_slave(RefPtr<Pty> pty, RefPtr<fs::Inode> node, int flags) {
+Result<RefPtr<fs::OpenFile>> open_slave(RefPtr<Pty> pty, RefPtr<fs::Inode> node, int flags, bool named) {
     TRY(pty->attach_slave());
     auto made = base::make_ref<PtyFile>(pty, static_cast<RefPtr<fs::Inode>&&>(node), false, flags & kOpenFlagsKept);
     if (made.is_error()) {
@@ -67,6 +67,7 @@ Result<RefPtr<fs::OpenFile>> open_slave(RefPtr<Pty> pty, RefPtr<fs::Inode> node,
     }
     RefPtr<fs::OpenFile> file(made.release_value().get());
     if (!(flags & O_NOCTTY) && file->readable()) acquire_on_open(process::current_process(), *pty);
+    if (!named) return file;
     char path[32];
     base::format_to(path, sizeof path, "/dev/pts/%d", pty->index());
     TRY(file->set_path(path));

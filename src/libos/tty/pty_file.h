@@ -35,7 +35,8 @@ private:
 // Opening ptmx: a new pair, locked until TIOCSPTLCK unlocks it.
 Result<RefPtr<fs::OpenFile>> open_master(RefPtr<fs::Inode> ptmx, int flags);
 // Opening a slave; without O_NOCTTY a session leader may acquire it as
-// its controlling terminal.
-Result<RefPtr<fs::OpenFile>> open_slave(RefPtr<Pty> pty, RefPtr<fs::Inode> node, int flags);
+// its controlling terminal. `named`: the file's path is /dev/pts/N (not
+// when opened as /dev/tty, whose name it keeps).
+Result<RefPtr<fs::OpenFile>> open_slave(RefPtr<Pty> pty, RefPtr<fs::Inode> node, int flags, bool named = true);
 
 }  // namespace cella::tty

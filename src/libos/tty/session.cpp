@@ -105,7 +105,14 @@ Result<void> set_foreground_group(Process& caller, Pty& pty, int pgid) {
     return {};
 }
 
+RefPtr<Pty> controlling_terminal(Process& caller) {
+    base::ScopedLock guard(process_table().tree_lock());
+    return caller.controlling_tty;
+}
+
 void session_leader_exited(Process& process) {
+    // Most processes lead no session; an exiting one's sid no longer changes.
+    if (!is_session_leader(process)) return;
     int group = 0;
     {
         base::ScopedLock guard(process_table().tree_lock());

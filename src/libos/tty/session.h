@@ -27,6 +27,8 @@ Result<int> foreground_group_of(process::Process& caller, Pty& pty, bool master_
 Result<int> session_of(process::Process& caller, Pty& pty, bool master_side);
 // TIOCSPGRP: a group of the caller's session, on its controlling terminal.
 Result<void> set_foreground_group(process::Process& caller, Pty& pty, int pgid);
+// The caller's controlling terminal, or null (what /dev/tty opens).
+RefPtr<Pty> controlling_terminal(process::Process& caller);
 // A session leader's end (Linux's disassociate_ctty(1)): its foreground
 // group gets SIGHUP and the session loses the terminal.
 void session_leader_exited(process::Process& process);

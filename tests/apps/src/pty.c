@@ -252,6 +252,13 @@ static int child(const char* name) {
     CHECK(sscanf(rest + 1, " %*c %d %d %d %d %d", &parent, &group, &session, &tty_nr, &foreground) == 5);
     struct stat st;
     CHECK(fstat(fd, &st) == 0 && (dev_t)tty_nr == st.st_rdev && foreground == getpgrp());
+    /* /dev/tty is the controlling terminal, under its own name. */
+    int current = open("/dev/tty", O_RDWR);
+    CHECK(current >= 0 && isatty(current));
+    check_fd_link(current, "/dev/tty");
+    CHECK(fstat(current, &st) == 0 && st.st_rdev == makedev(5, 0));
+    put(current, "via /dev/tty\n");
+    close(current);
     struct sigaction action = {.sa_handler = on_winch};
     CHECK(sigaction(SIGWINCH, &action, NULL) == 0);
     sigset_t block, old;
@@ -279,7 +286,7 @@ static void job_control(char* self) {
     char* argv[] = {self, "child", name, NULL};
     pid_t pid;
     CHECK(posix_spawn(&pid, "/proc/self/exe", NULL, &attr, argv, environ) == 0);
-    expect_master(master, "ready\r\n");
+    expect_master(master, "via /dev/tty\r\nready\r\n");
     /* Kept open until the child has the slave: with no slave open the
        master polls POLLHUP and reads EIO. */
     close(slave);

@@ -94,6 +94,7 @@ Result<RefPtr<Inode>> make_root() {
     TRY(root->add("fd", TRY(make_link(10, "/proc/self/fd"))));
     // Pseudo-terminals: each open makes a pair; the slaves are in /dev/pts.
     TRY(root->add("ptmx", TRY(tty::make_ptmx_node(kDevfsDevice, 11, 0666))));
+    TRY(root->add("tty", TRY(tty::make_current_tty_node(kDevfsDevice, 12))));
     return RefPtr<Inode>(static_cast<RefPtr<SyntheticDirectory>&&>(root));
 }
 
