@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -190,6 +192,33 @@ static void window_size(int master, int slave) {
     CHECK(ioctl(slave, TIOCOUTQ, &queued) == 0 && queued == 0);
 }
 
+/* select and epoll see the same readiness as poll, and wake a waiter. */
+static void readiness(int master, int slave) {
+    int epoll = epoll_create1(EPOLL_CLOEXEC);
+    CHECK(epoll >= 0);
+    struct epoll_event event = {.events = EPOLLIN, .data.fd = master};
+    CHECK(epoll_ctl(epoll, EPOLL_CTL_ADD, master, &event) == 0);
+    CHECK(epoll_wait(epoll, &event, 1, 0) == 0);
+    pid_t pid;
+    char* argv[] = {"/proc/self/exe", "late-writer", NULL};
+    posix_spawn_file_actions_t actions;
+    CHECK(posix_spawn_file_actions_init(&actions) == 0);
+    CHECK(posix_spawn_file_actions_adddup2(&actions, slave, 1) == 0);
+    CHECK(posix_spawn(&pid, "/proc/self/exe", &actions, NULL, argv, environ) == 0);
+    CHECK(epoll_wait(epoll, &event, 1, 5000) == 1 && event.data.fd == master && (event.events & EPOLLIN));
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(master, &readable);
+    struct timeval zero = {0, 0};
+    CHECK(select(master + 1, &readable, NULL, NULL, &zero) == 1 && FD_ISSET(master, &readable));
+    expect_master(master, "late\n"); /* raw mode: no ONLCR */
+    CHECK(epoll_wait(epoll, &event, 1, 0) == 0);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(epoll);
+}
+
 /* The slave closes: the master reads what is left, then EIO, and polls HUP. */
 static void slave_close(int master, int slave, const char* name) {
     put(slave, "zz");
@@ -304,6 +333,11 @@ static void job_control(char* self) {
 
 int main(int argc, char** argv) {
     if (argc == 3 && strcmp(argv[1], "child") == 0) return child(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "late-writer") == 0) {
+        usleep(50000);
+        put(1, "late\n");
+        return 0;
+    }
     char name[64];
     int master = open_pair(name, sizeof name);
     CHECK(revents(master) == POLLOUT);
@@ -317,6 +351,7 @@ int main(int argc, char** argv) {
     canonical(master, slave);
     raw_mode(master, slave);
     window_size(master, slave);
+    readiness(master, slave);
     slave_close(master, slave, name);
     master_close(master, name);
     peer();
