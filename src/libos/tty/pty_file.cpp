@@ -14,6 +14,7 @@ namespace {
 using base::Error;
 
 constexpr int kOpenFlagsKept = ~(O_NOCTTY | O_CLOEXEC);
+constexpr int kSigttin = 21, kSigttou = 22;
 
 }  // namespace
 
@@ -35,6 +36,7 @@ PtyFile::~PtyFile() {
 
 Result<std::size_t> PtyFile::read(std::span<std::uint8_t> out) {
     if (!readable()) return Error::from_errno(EBADF);
+    if (!master_) TRY(check_foreground(process::current_process(), *pty_, kSigttin));
     bool nonblocking = flags() & O_NONBLOCK;
     return master_ ? pty_->master_read(out, nonblocking) : pty_->slave_read(out, nonblocking);
 }
@@ -42,6 +44,8 @@ Result<std::size_t> PtyFile::read(std::span<std::uint8_t> out) {
 Result<std::size_t> PtyFile::write(std::span<const std::uint8_t> data) {
     if (!writable()) return Error::from_errno(EBADF);
     if (data.empty()) return std::size_t{0};
+    if (!master_ && (pty_->termios().lflag & kTostop))
+        TRY(check_foreground(process::current_process(), *pty_, kSigttou));
     bool nonblocking = flags() & O_NONBLOCK;
     return pty_->write(data, nonblocking, master_);
 }

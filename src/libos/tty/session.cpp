@@ -3,6 +3,7 @@
 #include <asm-generic/errno.h>
 
 #include "libos/base/vector.h"
+#include "libos/process/current.h"
 #include "libos/process/kill.h"
 #include "libos/process/process_table.h"
 #include "libos/process/signals.h"
@@ -14,7 +15,7 @@ using base::Error;
 using process::Process;
 using process::process_table;
 
-constexpr int kSighup = 1, kSigcont = 18;
+constexpr int kSighup = 1, kSigcont = 18, kSigttin = 21;
 constexpr int kCapSysAdmin = 21;
 
 bool is_session_leader(const Process& process) { return process.sid == process.pid(); }
@@ -103,6 +104,49 @@ Result<void> set_foreground_group(Process& caller, Pty& pty, int pgid) {
     if (!same_session) return Error::from_errno(EPERM);
     pty.set_foreground_group(pgid);
     return {};
+}
+
+// Tree lock held. Whether `pgid` is orphaned: no member has a parent in
+// another group of the same session (will_become_orphaned_pgrp).
+bool orphaned(int pgid, int session) {
+    base::Vector<int> parents;
+    bool listed = true;
+    process_table().for_each_process([&](Process& process) {
+        if (process.pgid == pgid && process.run_state != process::RunState::Zombie)
+            listed &= !parents.try_append(process.ppid()).is_error();
+    });
+    if (!listed) return false;
+    for (int ppid : parents) {
+        RefPtr<Process> parent = process_table().find_process(ppid);
+        if (parent && parent->pgid != pgid && parent->sid == session) return false;
+    }
+    return true;
+}
+
+Result<void> check_foreground(Process& caller, Pty& pty, int signo) {
+    // Without the tree lock first, as this is on every read: a terminal of
+    // another session, or the caller in its foreground, passes.
+    if (pty.session() != caller.sid || pty.foreground_group() == __atomic_load_n(&caller.pgid, __ATOMIC_RELAXED))
+        return {};
+    bool orphan;
+    {
+        base::ScopedLock guard(process_table().tree_lock());
+        if (caller.controlling_tty.get() != &pty) return {};
+        int foreground = pty.foreground_group();
+        if (!foreground || foreground == caller.pgid) return {};
+        orphan = orphaned(caller.pgid, caller.sid);
+    }
+    bool ignored;
+    {
+        process::Thread& thread = process::current_thread();
+        base::ScopedLock guard(caller.signal_lock());
+        ignored = (thread.signal_mask & (std::uint64_t{1} << (signo - 1))) ||
+                  caller.signal_actions()[signo - 1].handler == 1 /* SIG_IGN */;
+    }
+    if (ignored) return signo == kSigttin ? Error::from_errno(EIO) : Result<void>();
+    if (orphan) return Error::from_errno(EIO);
+    process::signal_group_from_kernel(caller.pgid, signo);
+    return Error::from_errno(static_cast<int>(process::kRestartSys));
 }
 
 RefPtr<Pty> controlling_terminal(Process& caller) {

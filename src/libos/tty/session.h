@@ -27,6 +27,13 @@ Result<int> foreground_group_of(process::Process& caller, Pty& pty, bool master_
 Result<int> session_of(process::Process& caller, Pty& pty, bool master_side);
 // TIOCSPGRP: a group of the caller's session, on its controlling terminal.
 Result<void> set_foreground_group(process::Process& caller, Pty& pty, int pgid);
+// Linux's __tty_check_change: a process of a background group that uses
+// its controlling terminal (reads: SIGTTIN; writes under TOSTOP and
+// changes of settings: SIGTTOU) stops its group with that signal, and
+// the call restarts once it continues (ERESTARTSYS). An ignored or
+// blocked SIGTTOU lets the call go on, an ignored SIGTTIN is EIO, and so
+// is either in an orphaned group, which nothing would continue.
+Result<void> check_foreground(process::Process& caller, Pty& pty, int signo);
 // The caller's controlling terminal, or null (what /dev/tty opens).
 RefPtr<Pty> controlling_terminal(process::Process& caller);
 // A session leader's end (Linux's disassociate_ctty(1)): its foreground

@@ -17,7 +17,7 @@ namespace {
 
 using base::Error;
 
-constexpr int kSigwinch = 28;
+constexpr int kSigwinch = 28, kSigttou = 22;
 
 Result<long> get_termios(Pty& pty, std::uint64_t arg, bool with_speeds) {
     KernelTermios t = pty.termios();
@@ -91,6 +91,29 @@ Result<long> PtyFile::ioctl(unsigned long request, std::uint64_t arg) {
     // A hung-up slave fails every request (hung_up_tty_ioctl).
     if (!master_ && pty.hung_up()) return Error::from_errno(request == TIOCSPGRP ? ENOTTY : EIO);
     process::Process& caller = process::current_process();
+    // Changes from a background group stop it first (tty_check_change);
+    // TIOCSPGRP says ENOTTY where the others say EIO.
+    switch (request) {
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case kTcsets2:
+    case kTcsetsw2:
+    case kTcsetsf2:
+    case TCFLSH:
+    case TCXONC:
+    case TCSBRK:
+    case TCSBRKP:
+    case TIOCSETD:
+    case TIOCSPGRP: {
+        auto allowed = check_foreground(caller, pty, kSigttou);
+        if (allowed.is_error() && allowed.error().code() == EIO && request == TIOCSPGRP)
+            return Error::from_errno(ENOTTY);
+        TRY(allowed);
+        break;
+    }
+    default: break;
+    }
     switch (request) {
     case TCGETS: return get_termios(pty, arg, false);
     case kTcgets2: return get_termios(pty, arg, true);

@@ -267,6 +267,38 @@ static void peer(void) {
 static volatile sig_atomic_t g_winched;
 static void on_winch(int signo) { (void)signo; g_winched = 1; }
 
+/* A process of a background group that reads its terminal: EIO while it
+   ignores SIGTTIN, else SIGTTIN stops it. Changing the settings with
+   SIGTTOU ignored goes through. */
+static int background_reader(void) {
+    int fd = open("/dev/tty", O_RDWR);
+    CHECK(fd >= 0 && tcgetpgrp(fd) != getpgrp());
+    signal(SIGTTIN, SIG_IGN);
+    char byte;
+    CHECK(read(fd, &byte, 1) == -1 && errno == EIO);
+    signal(SIGTTOU, SIG_IGN);
+    struct termios t;
+    CHECK(tcgetattr(fd, &t) == 0 && tcsetattr(fd, TCSANOW, &t) == 0);
+    signal(SIGTTIN, SIG_DFL);
+    (void)read(fd, &byte, 1); /* stops here */
+    return 3;
+}
+
+static void background(int fd) {
+    posix_spawnattr_t attr;
+    CHECK(posix_spawnattr_init(&attr) == 0);
+    CHECK(posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) == 0);
+    CHECK(posix_spawnattr_setpgroup(&attr, 0) == 0);
+    char* argv[] = {"/proc/self/exe", "background", NULL};
+    pid_t pid;
+    CHECK(posix_spawn(&pid, "/proc/self/exe", NULL, &attr, argv, environ) == 0);
+    int status;
+    CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTTIN);
+    CHECK(tcgetpgrp(fd) == getpgrp());
+    CHECK(kill(pid, SIGKILL) == 0);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
+}
+
 /* The child: a new session that takes the slave as its terminal. */
 static int child(const char* name) {
     int fd = open(name, O_RDWR);
@@ -288,6 +320,7 @@ static int child(const char* name) {
     CHECK(fstat(current, &st) == 0 && st.st_rdev == makedev(5, 0));
     put(current, "via /dev/tty\n");
     close(current);
+    background(fd);
     struct sigaction action = {.sa_handler = on_winch};
     CHECK(sigaction(SIGWINCH, &action, NULL) == 0);
     sigset_t block, old;
@@ -333,6 +366,7 @@ static void job_control(char* self) {
 
 int main(int argc, char** argv) {
     if (argc == 3 && strcmp(argv[1], "child") == 0) return child(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "background") == 0) return background_reader();
     if (argc == 2 && strcmp(argv[1], "late-writer") == 0) {
         usleep(50000);
         put(1, "late\n");
