@@ -8,6 +8,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   musl-tools musl-dev binutils python3.11 libpython3.11-testsuite
   coreutils busybox util-linux sqlite3 tar gzip
+  # The networking acceptance tests and bench/net: servers, their clients,
+  # and strace, which counts host calls.
+  python3 redis-server redis-tools nginx-light iperf3 wrk apache2-utils curl strace
 )
 missing=()
 for package in "${packages[@]}"; do
