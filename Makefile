@@ -35,6 +35,7 @@ bench: build
 	@$(BUILD)/bin/cella-bench-mmap
 	@$(BUILD)/bin/cella-bench-processes
 	@$(BUILD)/bin/cella-bench-files
+	@$(BUILD)/bin/cella-bench-net
 
 # CPython's regression tests natively and in cella, totals side by side
 # (long: not part of `make test`). PYTHON_TESTS="test_os test_io" picks modules.

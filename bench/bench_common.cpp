@@ -3,6 +3,9 @@
 #include <fstream>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include <filesystem>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -84,6 +88,63 @@ std::string capture_output(const std::vector<std::string>& argv, int fd) {
     close(pipe_fds[0]);
     if (wait_for(pid) != 0) throw std::runtime_error(argv[0] + " failed");
     return out;
+}
+
+Background::Background(const std::vector<std::string>& argv, const std::string& log) {
+    int fd = open(log.empty() ? "/dev/null" : log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error("cannot open " + log);
+    pid_ = spawn(argv, fd, fd);
+    close(fd);
+}
+
+bool Background::running() {
+    if (status_ >= 0) return false;
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+}
+
+int Background::stop(int signal) {
+    if (!running()) return status_;
+    kill(pid_, signal);
+    for (int i = 0; i < 100 && running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (running()) {
+        kill(pid_, SIGKILL);
+        status_ = wait_for(pid_);
+    }
+    return status_;
+}
+
+Background::~Background() { stop(SIGTERM); }
+
+int free_port() {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        throw std::runtime_error("no free port");
+    close(fd);
+    return ntohs(address.sin_port);
+}
+
+void wait_for_port(int port, Background& server) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < 200; ++i) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        bool up = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+        close(fd);
+        if (up) return;
+        if (!server.running()) throw std::runtime_error("the server exited before it listened");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    throw std::runtime_error("nothing listens on port " + std::to_string(port));
 }
 
 ScratchInstance::ScratchInstance(const std::vector<std::string>& programs) {

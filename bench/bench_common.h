@@ -30,6 +30,31 @@ std::string capture_output(const std::vector<std::string>& argv, int fd);
 // Runs argv quietly; throws if it fails.
 void run_checked(const std::vector<std::string>& argv);
 
+// A program running in the background for as long as this object lives,
+// stdout and stderr to `log` (/dev/null when empty); stopped with SIGTERM
+// (then SIGKILL) when destroyed unless it has exited.
+class Background {
+public:
+    Background(const std::vector<std::string>& argv, const std::string& log = "");
+    ~Background();
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+    int pid() const { return pid_; }
+    bool running();
+    // Sends `signal` and waits for the exit; returns the exit status (128+signal when killed).
+    int stop(int signal);
+
+private:
+    int pid_;
+    int status_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that is free now (the kernel picks it).
+int free_port();
+// Waits up to 10 s until 127.0.0.1:port accepts a connection; throws if
+// `server` exits first or the time runs out.
+void wait_for_port(int port, Background& server);
+
 std::string cella_binary();
 std::string program_path(const std::string& name);
 
