@@ -190,9 +190,9 @@ int EpollFile::collect(EpollEvent* out, int max) {
 base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeout_ns) {
     if (max <= 0 || max > (1 << 24)) return Error::from_errno(EINVAL);
     TRY(mm::user_writable(out, static_cast<std::size_t>(max) * sizeof(EpollEvent)));
-    std::int64_t s = 0, ns = 0;
-    (void)host::clock_gettime(1, s, ns);
-    std::int64_t deadline = s * 1000000000 + ns + (timeout_ns > 0 ? timeout_ns : 0);
+    // Set when the first wait begins: a call that finds events ready reads
+    // no clock (a host call, an enclave exit on SGX).
+    std::int64_t deadline = 0;
     while (true) {
         // Registered before the look, so that no change after it is missed;
         // an added or re-armed entry makes the waiter register anew.
@@ -228,7 +228,9 @@ base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeo
             if (timeout_ns == 0) return 0;
             std::int64_t left = -1;
             if (timeout_ns > 0) {
+                std::int64_t s = 0, ns = 0;
                 (void)host::clock_gettime(1, s, ns);
+                if (!deadline) deadline = s * 1000000000 + ns + timeout_ns;
                 left = deadline - (s * 1000000000 + ns);
                 if (left <= 0) return 0;
             }

@@ -91,7 +91,9 @@ bool ReadinessWait::wait(std::int64_t timeout_ns) {
 }
 
 base::Result<int> poll_files(std::span<PollItem> items, std::int64_t timeout_ns) {
-    std::int64_t deadline = timeout_ns > 0 ? monotonic_ns() + timeout_ns : 0;
+    // Set when the first wait begins: a call that finds something ready
+    // reads no clock (a host call, an enclave exit on SGX).
+    std::int64_t deadline = 0;
     fs::OpenFile* files[kMaxFiles];
     std::uint32_t events[kMaxFiles];
     std::size_t file_count = 0;
@@ -116,7 +118,9 @@ base::Result<int> poll_files(std::span<PollItem> items, std::int64_t timeout_ns)
         if (ready || timeout_ns == 0) return ready;
         std::int64_t left = -1;
         if (timeout_ns > 0) {
-            left = deadline - monotonic_ns();
+            std::int64_t now = monotonic_ns();
+            if (!deadline) deadline = now + timeout_ns;
+            left = deadline - now;
             if (left <= 0) return 0;
         }
         if (!waiting.wait(left))

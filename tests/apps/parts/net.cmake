@@ -10,3 +10,13 @@ endforeach()
 app_test(apps.net.family-unsupported --env CELLA_LOG=debug
          --stderr-once "socket: address family 12 is not supported: EAFNOSUPPORT"
          --stdout "inet_tcp ok" -- /usr/local/bin/tests/glibc-pie/inet_tcp)
+# A poll, select or epoll_wait that finds a host socket ready reads no
+# clock from the host: 3,000 waits, well under one clock read each.
+list(APPEND APP_PROGRAMS inet_ready_waits)
+foreach(variant ${VARIANTS})
+  app_test(apps.${variant}.inet_ready_waits --stdout "inet_ready_waits ok" -- /usr/local/bin/tests/${variant}/inet_ready_waits 100)
+endforeach()
+add_test(NAME apps.net.ready-waits-host-clock COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/host_calls.sh clock_gettime 300
+         /usr/local/bin/tests/glibc-pie/inet_ready_waits 1000)
+set_tests_properties(apps.net.ready-waits-host-clock PROPERTIES FIXTURES_REQUIRED apps SKIP_RETURN_CODE 77
+                     ENVIRONMENT "CELLA=${CELLA};INSTANCE=${INSTANCE}")
