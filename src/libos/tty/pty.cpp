@@ -61,6 +61,7 @@ Result<std::size_t> Pty::master_read(std::span<std::uint8_t> out, bool nonblocki
         }
         if (n) {
             changed_.notify_all();
+            async_slave_.signal(ipc::IoReason::Out);
             return n;
         }
         if (waiter.wait(-1, true) == ipc::WaitResult::Interrupted) return interrupted();
@@ -77,6 +78,7 @@ Result<std::size_t> Pty::write(std::span<const std::uint8_t> data, bool nonblock
     while (true) {
         std::uint32_t signals = 0;
         std::size_t taken = 0;
+        bool readable = false;
         {
             base::ScopedLock guard(lock_);
             // The slave once hung up: hung_up_tty_write's EIO. The master
@@ -84,8 +86,13 @@ Result<std::size_t> Pty::write(std::span<const std::uint8_t> data, bool nonblock
             if (!master_side && !master_open_) return done ? Result<std::size_t>(done) : Error::from_errno(EIO);
             taken = master_side ? discipline_.type(data.subspan(done), signals) : discipline_.write(data.subspan(done));
             done += taken;
+            // The slave hears of input once a read would return it.
+            readable = master_side ? discipline_.readable() : taken != 0;
         }
-        if (taken) changed_.notify_all();
+        if (taken) {
+            changed_.notify_all();
+            if (readable) (master_side ? async_slave_ : async_master_).signal(ipc::IoReason::In);
+        }
         raise(signals);
         if (done == data.size()) return done;
         if (nonblocking) return done ? Result<std::size_t>(done) : Error::from_errno(EAGAIN);
@@ -142,6 +149,7 @@ Result<std::size_t> Pty::slave_read(std::span<std::uint8_t> out, bool nonblockin
         }
         if (moved) {
             changed_.notify_all();
+            async_master_.signal(ipc::IoReason::Out);
             raise(signals);
         }
         if (finished) return done;

@@ -12,6 +12,7 @@
 #include "libos/base/own_ptr.h"
 #include "libos/base/result.h"
 #include "libos/fs/file_stat.h"
+#include "libos/ipc/async_signals.h"
 #include "libos/ipc/waitable.h"
 #include "line_discipline.h"
 
@@ -26,6 +27,9 @@ public:
 
     int index() const { return index_; }
     ipc::Waitable& waitable() { return changed_; }
+    // O_ASYNC files of each end: told when their end can read (data came
+    // in) or write (the other end read), as n_tty's kill_fasync.
+    ipc::AsyncSubscribers& async_files(bool master_side) { return master_side ? async_master_ : async_slave_; }
 
     // --- the data path (pty.cpp) ---
     Result<std::size_t> master_read(std::span<std::uint8_t> out, bool nonblocking);
@@ -100,6 +104,7 @@ private:
     std::uint32_t uid_, gid_, mode_ = 0620;
     fs::Timestamp atime_{}, mtime_{}, ctime_{};
     ipc::Waitable changed_;
+    ipc::AsyncSubscribers async_master_, async_slave_;
 };
 
 }  // namespace cella::tty

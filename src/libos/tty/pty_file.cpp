@@ -25,6 +25,7 @@ PtyFile::PtyFile(RefPtr<Pty> pty, RefPtr<fs::Inode> node, bool master, int flags
       master_(master) {}
 
 PtyFile::~PtyFile() {
+    pty_->async_files(master_).unsubscribe(*this);
     if (!master_) {
         pty_->detach_slave();
         return;
@@ -32,6 +33,15 @@ PtyFile::~PtyFile() {
     unregister_pty(*pty_);
     pty_->detach_master();
     hang_up(*pty_);
+}
+
+Result<void> PtyFile::set_async(bool on, int fd) {
+    ipc::AsyncSubscribers& list = pty_->async_files(master_);
+    if (!on) {
+        list.unsubscribe(*this);
+        return {};
+    }
+    return list.subscribe(*this, fd);
 }
 
 Result<std::size_t> PtyFile::read(std::span<std::uint8_t> out) {

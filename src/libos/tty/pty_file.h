@@ -22,6 +22,8 @@ public:
     fs::Inode* inode() override { return node_.get(); }
     std::uint32_t poll_events() override { return master_ ? pty_->master_poll() : pty_->slave_poll(); }
     ipc::Waitable* waitable() override { return &pty_->waitable(); }
+    bool accepts_async() const override { return true; }
+    Result<void> set_async(bool on, int fd) override;
 
     Pty& pty() { return *pty_; }
     bool master() const { return master_; }

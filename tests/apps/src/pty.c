@@ -219,6 +219,23 @@ static void readiness(int master, int slave) {
     close(epoll);
 }
 
+/* O_ASYNC: the master's owner gets SIGIO when the slave writes. */
+static void async_io(int master, int slave) {
+    sigset_t io, old;
+    sigemptyset(&io);
+    sigaddset(&io, SIGIO);
+    CHECK(sigprocmask(SIG_BLOCK, &io, &old) == 0);
+    CHECK(fcntl(master, F_SETOWN, getpid()) == 0);
+    CHECK(fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_ASYNC) == 0);
+    struct timespec zero = {0, 0};
+    CHECK(sigtimedwait(&io, NULL, &zero) == -1 && errno == EAGAIN);
+    put(slave, "s");
+    CHECK(sigtimedwait(&io, NULL, &zero) == SIGIO);
+    expect_master(master, "s");
+    CHECK(fcntl(master, F_SETFL, fcntl(master, F_GETFL) & ~O_ASYNC) == 0);
+    CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0);
+}
+
 /* The slave closes: the master reads what is left, then EIO, and polls HUP. */
 static void slave_close(int master, int slave, const char* name) {
     put(slave, "zz");
@@ -386,6 +403,7 @@ int main(int argc, char** argv) {
     raw_mode(master, slave);
     window_size(master, slave);
     readiness(master, slave);
+    async_io(master, slave);
     slave_close(master, slave, name);
     master_close(master, name);
     peer();
