@@ -8,7 +8,8 @@ instance="$2"
 rm -rf "$instance"
 "$cella" new "$instance" >/dev/null
 for program in /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/redis-benchmark /usr/sbin/nginx /usr/bin/iperf3; do
-  [ -x "$program" ] && "$cella" add -C "$instance" "$program" >/dev/null
+  # A missing one is left out: its test skips.
+  if [ -x "$program" ]; then "$cella" add -C "$instance" "$program" >/dev/null; fi
 done
 mkdir -p "$instance/image/srv/www" "$instance/image/etc/nginx"
 # 64 KiB of text, more than one socket write.

@@ -3,7 +3,7 @@
 # the client native; with "client", the reverse. --forceflush: the server
 # says it listens while its stdout is a file.
 source "$(dirname "$0")/common.sh"
-need iperf3
+need /usr/bin/iperf3
 mode="${1:-server}"
 port=$(free_port)
 # The last "receiver" line holds the whole run's bitrate.

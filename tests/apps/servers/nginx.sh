@@ -2,7 +2,7 @@
 # nginx inside cella serving a static file: curl fetches it and a missing
 # one from the host, then ab makes 2,000 requests over 4 connections.
 source "$(dirname "$0")/common.sh"
-need nginx curl ab
+need /usr/sbin/nginx curl ab
 port=$(free_port)
 # The port is in nginx's configuration, so this test runs in its own copy
 # of the instance.

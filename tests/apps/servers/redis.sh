@@ -2,7 +2,7 @@
 # redis-server inside cella; redis-cli round trips and redis-benchmark from
 # the host, then redis-cli inside cella against it.
 source "$(dirname "$0")/common.sh"
-need redis-server redis-cli redis-benchmark
+need /usr/bin/redis-server redis-cli redis-benchmark
 port=$(free_port)
 start_in_cella redis "$INSTANCE" /usr/bin/redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no
 server=$last_pid
