@@ -4,6 +4,7 @@
 #include <asm-generic/errno-base.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <span>
 #include <type_traits>

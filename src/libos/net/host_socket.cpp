@@ -8,6 +8,7 @@
 #include "libos/base/vector.h"
 #include "libos/host/host.h"
 #include "libos/host/host_net.h"
+#include "libos/ipc/poll.h"
 #include "libos/process/signals.h"
 #include "libos/runtime/log.h"
 #include "unix_socket.h"
@@ -127,21 +128,39 @@ bool HostSocket::blocking(int flags) const { return !(flags_ & O_NONBLOCK) && !(
 
 Result<void> HostSocket::wait_for(short events, std::int64_t timeout_ns) {
     std::int64_t deadline = timeout_ns ? monotonic_ns() + timeout_ns : 0;
-    host::PollEntry entry{host_fd_, events, 0};
-    auto ready = host::poll({&entry, 1}, timeout_ns ? timeout_ns : -1);
-    if (ready.is_error()) {
-        if (ready.error().code() != EINTR) return ready.error();
+    // Registered before the look at the local queue, so no delivery is missed.
+    ipc::ReadinessWait waiting({}, {}, &local_arrivals_);
+    waiting.watch_host(host_fd_, static_cast<std::uint32_t>(events));
+    if ((events & 0x1) && has_local()) return {};
+    if (!waiting.wait(timeout_ns ? timeout_ns : -1)) {
         // Linux restarts an interrupted socket call only when it had no timeout.
         return Error::from_errno(timeout_ns ? EINTR : static_cast<int>(process::kRestartSys));
     }
-    if (!ready.value() && deadline && monotonic_ns() >= deadline) return Error::from_errno(EAGAIN);
+    if (deadline && monotonic_ns() >= deadline) return Error::from_errno(EAGAIN);
+    return {};
+}
+
+bool HostSocket::has_local() {
+    base::ScopedLock guard(local_lock_);
+    return !local_messages_.is_empty();
+}
+
+Result<void> HostSocket::deliver_local(std::span<const std::uint8_t> message) {
+    base::Vector<std::uint8_t> copy;
+    TRY(copy.try_append(message));
+    {
+        base::ScopedLock guard(local_lock_);
+        TRY(local_messages_.try_append(static_cast<base::Vector<std::uint8_t>&&>(copy)));
+    }
+    local_arrivals_.notify_all();
     return {};
 }
 
 std::uint32_t HostSocket::poll_events() {
     host::PollEntry entry{host_fd_, static_cast<short>(0x1 | 0x2 | 0x4 | 0x2000), 0};
     auto ready = host::poll({&entry, 1}, 0);
-    return !ready.is_error() && ready.value() ? static_cast<std::uint16_t>(entry.revents) : 0;
+    std::uint32_t events = !ready.is_error() && ready.value() ? static_cast<std::uint16_t>(entry.revents) : 0;
+    return has_local() ? events | 0x1 : events;
 }
 
 Result<fs::FileStat> HostSocket::stat() {

@@ -6,7 +6,9 @@
 // LibOS's. Names, options and control messages are copied through LibOS
 // memory and checked both ways; data moves between the host and the
 // application's buffers directly.
+#include "libos/base/vector.h"
 #include "libos/fs/open_file.h"
+#include "libos/ipc/waitable.h"
 #include "libos/mm/user_memory.h"
 
 namespace cella::net {
@@ -18,6 +20,10 @@ using base::Result;
 // unchecked application addresses.
 struct HostMessage {
     std::span<const mm::UserSegment> data;
+    // The data segments are memory the LibOS may hand on as it is (read and
+    // write's buffers, checked by their caller, or the LibOS's own, as
+    // sendfile's); otherwise each is checked as application memory.
+    bool data_checked = false;
     std::size_t total = 0;
     std::uint64_t name = 0;  // sockaddr, or 0
     std::uint32_t name_length = 0;
@@ -57,12 +63,22 @@ public:
     Result<void> set_option(int level, int name, std::uint64_t value, std::uint32_t length);
     Result<std::size_t> send(HostMessage& message, int flags);
     Result<std::size_t> receive(HostMessage& message, int flags);
-    // read/write/readv/writev: the segments as one send or receive.
-    Result<std::size_t> transfer(std::span<const mm::UserSegment> segments, std::size_t total, bool write);
+    // read/write/readv/writev: the segments as one send or receive;
+    // `checked` as HostMessage::data_checked.
+    Result<std::size_t> transfer(std::span<const mm::UserSegment> segments, std::size_t total, bool write,
+                                 bool checked = false);
 
     int family() const { return family_; }
 
+    // A message from the LibOS itself, received before anything the host
+    // has: mq_notify's SIGEV_THREAD cookie, which Linux's kernel writes
+    // into the C library's netlink socket.
+    Result<void> deliver_local(std::span<const std::uint8_t> message);
+
 private:
+    // The first local message into `message`; false when there is none.
+    Result<bool> receive_local(HostMessage& message, int flags, std::size_t& received);
+    bool has_local();
     // Waits until the host socket has `events`, or the timeout (EAGAIN),
     // or a signal (a restart code, or EINTR with a timeout set, as Linux's
     // sock_intr_errno).
@@ -76,6 +92,9 @@ private:
     // SO_RCVTIMEO and SO_SNDTIMEO in ns; 0: no limit.
     std::int64_t receive_timeout_ns_ = 0;
     std::int64_t send_timeout_ns_ = 0;
+    base::Mutex local_lock_;
+    base::Vector<base::Vector<std::uint8_t>> local_messages_;
+    ipc::Waitable local_arrivals_;
 };
 
 inline HostSocket* as_host_socket(fs::OpenFile& file) {

@@ -22,10 +22,11 @@ constexpr std::uint64_t kMaxReceiveControl = 65536;
 constexpr int kAfNetlink = 16;
 constexpr int kSigpipe = 13;
 
-// The application's segments as host segments, each checked for the
-// access the transfer needs; segments[0] starts `skip` bytes in.
-Result<void> host_segments(std::span<const mm::UserSegment> data, std::size_t skip, bool write,
+// The message's segments as host segments, each checked for the access
+// the transfer needs unless already checked; the first starts `skip` bytes in.
+Result<void> host_segments(const HostMessage& message, std::size_t skip, bool write,
                            base::Vector<host::IoSegment>& out) {
+    std::span<const mm::UserSegment> data = message.data;
     out.clear();
     for (const mm::UserSegment& segment : data) {
         if (skip >= segment.length) {
@@ -34,11 +35,8 @@ Result<void> host_segments(std::span<const mm::UserSegment> data, std::size_t sk
         }
         std::uint64_t base = segment.base + skip, length = segment.length - skip;
         skip = 0;
-        if (write) {
-            TRY(mm::user_writable(base, length));
-        } else {
-            TRY(mm::user_readable(base, length));
-        }
+        if (!message.data_checked && write) TRY(mm::user_writable(base, length));
+        if (!message.data_checked && !write) TRY(mm::user_readable(base, length));
         TRY(out.try_append(host::IoSegment{base, length}));
     }
     return {};
@@ -75,23 +73,22 @@ Result<std::size_t> HostSocket::send(HostMessage& message, int flags) {
         TRY(gathered.try_resize(message.total));
         std::size_t at = 0;
         for (const mm::UserSegment& segment : message.data) {
-            TRY(mm::copy_from_user(gathered.data() + at, segment.base, segment.length));
+            if (message.data_checked)
+                __builtin_memcpy(gathered.data() + at, reinterpret_cast<const void*>(segment.base), segment.length);
+            else
+                TRY(mm::copy_from_user(gathered.data() + at, segment.base, segment.length));
             at += segment.length;
         }
         TRY(check_netlink_request({gathered.data(), gathered.size()}));
         gathered_segment = {reinterpret_cast<std::uint64_t>(gathered.data()), gathered.size()};
         checked_message.data = {&gathered_segment, 1};
+        checked_message.data_checked = true;
     }
     bool wait = blocking(flags);
     std::size_t sent = 0;
     base::Vector<host::IoSegment> segments;
     while (true) {
-        if (family_ == kAfNetlink) {
-            TRY(segments.try_resize(0));
-            TRY(segments.try_append(host::IoSegment{gathered_segment.base, gathered_segment.length}));
-        } else {
-            TRY(host_segments(checked_message.data, sent, false, segments));
-        }
+        TRY(host_segments(checked_message, sent, false, segments));
         host::SocketMessage out;
         out.name = name_length ? name : nullptr;
         out.name_length = name_length;
@@ -118,6 +115,25 @@ Result<std::size_t> HostSocket::send(HostMessage& message, int flags) {
     }
 }
 
+Result<bool> HostSocket::receive_local(HostMessage& message, int flags, std::size_t& received) {
+    base::ScopedLock guard(local_lock_);
+    if (local_messages_.is_empty()) return false;
+    const base::Vector<std::uint8_t>& first = local_messages_[0];
+    std::size_t at = 0;
+    for (const mm::UserSegment& segment : message.data) {
+        if (at == first.size()) break;
+        std::size_t n = first.size() - at < segment.length ? first.size() - at : segment.length;
+        TRY(mm::copy_to_user(segment.base, first.data() + at, n));
+        at += n;
+    }
+    message.name_filled = 0;
+    message.control_filled = 0;
+    message.flags_out = at < first.size() ? kMsgTrunc : 0;
+    received = (flags & kMsgTrunc) ? first.size() : at;
+    if (!(flags & kMsgPeek)) local_messages_.remove(0);
+    return true;
+}
+
 Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
     std::uint8_t name[kMaxName];
     base::Vector<std::uint8_t> control;
@@ -130,7 +146,10 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
     std::size_t received = 0;
     base::Vector<host::IoSegment> segments;
     while (true) {
-        TRY(host_segments(message.data, received, true, segments));
+        // A local message may be what ended the last wait.
+        std::size_t local = 0;
+        if (!received && TRY(receive_local(message, flags, local))) return local;
+        TRY(host_segments(message, received, true, segments));
         host::SocketMessage in;
         in.name = name;
         in.name_length = kMaxName;
@@ -168,10 +187,12 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
     }
 }
 
-Result<std::size_t> HostSocket::transfer(std::span<const mm::UserSegment> segments, std::size_t total, bool write) {
+Result<std::size_t> HostSocket::transfer(std::span<const mm::UserSegment> segments, std::size_t total, bool write,
+                                         bool checked) {
     HostMessage message;
     message.data = segments;
     message.total = total;
+    message.data_checked = checked;
     if (write) return send(message, 0);
     // As Linux's sock_read_iter: reading nothing takes no message.
     if (total == 0) return std::size_t{0};
@@ -180,12 +201,12 @@ Result<std::size_t> HostSocket::transfer(std::span<const mm::UserSegment> segmen
 
 Result<std::size_t> HostSocket::read(std::span<std::uint8_t> out) {
     mm::UserSegment segment{reinterpret_cast<std::uint64_t>(out.data()), out.size()};
-    return transfer({&segment, 1}, out.size(), false);
+    return transfer({&segment, 1}, out.size(), false, true);
 }
 
 Result<std::size_t> HostSocket::write(std::span<const std::uint8_t> data) {
     mm::UserSegment segment{reinterpret_cast<std::uint64_t>(data.data()), data.size()};
-    return transfer({&segment, 1}, data.size(), true);
+    return transfer({&segment, 1}, data.size(), true, true);
 }
 
 }  // namespace cella::net

@@ -10,6 +10,7 @@
 #include "libos/ipc/sysv/sem.h"
 #include "libos/ipc/sysv/shm.h"
 #include "libos/mm/user_memory.h"
+#include "libos/net/host_socket.h"
 #include "libos/process/current.h"
 #include "syscall.h"
 
@@ -130,15 +131,20 @@ Result<long> sys_mq_notify(SyscallArgs& a) {
         int thread_id;
     } event = TRY(mm::read_user<decltype(event)>(a.address(1)));
     constexpr int kSigevSignal = 0, kSigevNone = 1, kSigevThread = 2;
-    if (event.notify == kSigevThread) {
-        // The kernel side of SIGEV_THREAD is a netlink socket whose fd is in
-        // sigev_signo: the LibOS has no netlink sockets yet.
-        TRY(process::current_process().fds().get(event.signal));
-        return Error::from_errno(ENOTSOCK);
-    }
-    if (event.notify != kSigevSignal && event.notify != kSigevNone) return Error::from_errno(EINVAL);
-    if (event.notify == kSigevSignal && (event.signal < 1 || event.signal > 64)) return Error::from_errno(EINVAL);
     ipc::mqueue::Notification request{event.notify, event.signal, event.value};
+    if (event.notify == kSigevThread) {
+        // The kernel side of SIGEV_THREAD: a netlink socket, whose fd is in
+        // sigev_signo, gets the cookie sigev_value points to.
+        request.socket = TRY(process::current_process().fds().get(event.signal));
+        if (request.socket->kind() != fs::FileKind::Socket && !net::as_host_socket(*request.socket))
+            return Error::from_errno(ENOTSOCK);
+        if (!net::as_host_socket(*request.socket) || net::as_host_socket(*request.socket)->family() != 16)
+            return Error::from_errno(ECONNREFUSED);
+        TRY(mm::copy_from_user(request.cookie, event.value, sizeof request.cookie));
+    } else if (event.notify != kSigevSignal && event.notify != kSigevNone) {
+        return Error::from_errno(EINVAL);
+    }
+    if (event.notify == kSigevSignal && (event.signal < 1 || event.signal > 64)) return Error::from_errno(EINVAL);
     TRY(ipc::mqueue::notify(*file, &request));
     return 0;
 }

@@ -1,5 +1,6 @@
 /* POSIX message queues: priorities, limits, O_NONBLOCK, time limits,
-   mq_getsetattr, poll, fstat, mq_notify with a signal, and two processes
+   mq_getsetattr, poll, fstat, mq_notify with a signal and with a thread
+   (SIGEV_THREAD: the C library's netlink socket), and two processes
    (this program run again as the child) talking through two queues. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -51,6 +52,33 @@ static int child(const char* to_parent, const char* to_child) {
 }
 
 static void on_alarm(int signal) { (void)signal; }
+
+static volatile int thread_notified;
+
+static void on_message(union sigval value) { thread_notified = value.sival_int; }
+
+/* SIGEV_THREAD: the function runs in a new thread when a message arrives
+   on the empty queue; a registration dropped before that never runs. */
+static void check_thread_notification(mqd_t q) {
+    struct sigevent event = {0};
+    event.sigev_notify = SIGEV_THREAD;
+    event.sigev_notify_function = on_message;
+    event.sigev_value.sival_int = 4242;
+    CHECK(mq_notify(q, &event) == 0);
+    CHECK(mq_notify(q, &event) == -1 && errno == EBUSY);
+    CHECK(mq_send(q, "t", 1, 0) == 0);
+    for (int i = 0; i < 500 && thread_notified != 4242; ++i) usleep(10000);
+    CHECK(thread_notified == 4242);
+    expect(q, "t", 0);
+    /* Registered and dropped again: nothing runs, and it may be made anew. */
+    thread_notified = 0;
+    CHECK(mq_notify(q, &event) == 0 && mq_notify(q, NULL) == 0);
+    CHECK(mq_send(q, "u", 1, 0) == 0);
+    usleep(50000);
+    CHECK(thread_notified == 0);
+    expect(q, "u", 0);
+    CHECK(mq_notify(q, &event) == 0 && mq_notify(q, NULL) == 0);
+}
 
 int main(int argc, char** argv) {
     if (argc == 4) return child(argv[2], argv[3]);
@@ -170,6 +198,7 @@ int main(int argc, char** argv) {
     CHECK(mq_open(name_a, O_RDWR) == (mqd_t)-1 && errno == ENOENT);
     CHECK(mq_send(a, "still", 5, 0) == 0);
     expect(a, "still", 0);
+    check_thread_notification(a);
     CHECK(mq_close(a) == 0 && mq_close(b) == 0);
     CHECK(mq_unlink(name_b) == 0);
     puts("posix_mq ok");

@@ -11,6 +11,7 @@
 #include "libos/ipc/sysv/ipc_ids.h"
 #include "libos/ipc/waitable.h"
 #include "libos/mm/user_memory.h"
+#include "libos/net/host_socket.h"
 #include "libos/process/current.h"
 #include "libos/process/process_table.h"
 #include "libos/process/signals.h"
@@ -25,6 +26,15 @@ constexpr std::size_t kNameMax = 255;
 constexpr std::uint32_t kPriorityMax = 32768;  // MQ_PRIO_MAX
 constexpr int kSigevSignal = 0, kSigevNone = 1, kSigevThread = 2;
 constexpr int kSiMesgq = -3;
+constexpr std::uint8_t kNotifyWokenUp = 1, kNotifyRemoved = 2;
+
+// SIGEV_THREAD's message to the C library's helper thread.
+void send_cookie(Notification& notification, std::uint8_t state) {
+    if (notification.notify != kSigevThread || !notification.socket) return;
+    notification.cookie[kNotifyCookieLength - 1] = state;
+    if (net::HostSocket* socket = net::as_host_socket(*notification.socket))
+        (void)socket->deliver_local({notification.cookie, kNotifyCookieLength});
+}
 
 struct Message {
     std::uint32_t priority;
@@ -59,6 +69,15 @@ State& state() {
     return g_state.get();
 }
 
+// The lock is held. Linux tells a SIGEV_THREAD listener that its
+// registration is gone.
+void drop_registration(Queue& queue) {
+    send_cookie(queue.notification, kNotifyRemoved);
+    queue.notification.socket = nullptr;
+    queue.notify_pid = 0;
+    queue.notify_file = nullptr;
+}
+
 class MqFile final : public fs::OpenFile {
 public:
     MqFile(RefPtr<Queue> queue, int flags) : OpenFile(flags), queue_(static_cast<RefPtr<Queue>&&>(queue)) {}
@@ -66,7 +85,7 @@ public:
         // Linux drops the registration when its owner closes the queue; here
         // when the description it was made through goes.
         base::ScopedLock guard(state().lock);
-        if (queue_->notify_file == this) queue_->notify_pid = 0, queue_->notify_file = nullptr;
+        if (queue_->notify_file == this) drop_registration(*queue_);
     }
     fs::FileKind kind() const override { return fs::FileKind::MessageQueue; }
     Queue& queue() { return *queue_; }
@@ -245,7 +264,8 @@ Result<void> send(fs::OpenFile& file, std::uint64_t address, std::uint64_t lengt
         // A message that arrives on an empty queue nobody waits on is announced, once.
         if (was_empty && queue.receivers_waiting == 0 && queue.notify_pid) {
             notify_pid = queue.notify_pid;
-            notification = queue.notification;
+            notification = static_cast<Notification&&>(queue.notification);
+            queue.notification.socket = nullptr;
             queue.notify_pid = 0;
             queue.notify_file = nullptr;
         }
@@ -261,6 +281,7 @@ Result<void> send(fs::OpenFile& file, std::uint64_t address, std::uint64_t lengt
             (void)process::send_to_process(*target, info);
         }
     }
+    if (notify_pid) send_cookie(notification, kNotifyWokenUp);
     return {};
 }
 
@@ -297,11 +318,11 @@ Result<void> notify(fs::OpenFile& file, const Notification* request) {
     State& s = state();
     base::ScopedLock guard(s.lock);
     if (!request) {
-        if (queue.notify_pid == pid) queue.notify_pid = 0, queue.notify_file = nullptr;
+        if (queue.notify_pid == pid) drop_registration(queue);
         return {};
     }
     // A registration whose process is gone no longer counts.
-    if (queue.notify_pid && !process::process_table().find_process(queue.notify_pid)) queue.notify_pid = 0;
+    if (queue.notify_pid && !process::process_table().find_process(queue.notify_pid)) drop_registration(queue);
     if (queue.notify_pid) return Error::from_errno(EBUSY);
     queue.notify_pid = pid;
     queue.notify_file = &file;

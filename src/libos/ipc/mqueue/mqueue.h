@@ -39,10 +39,16 @@ Result<void> send(fs::OpenFile& file, std::uint64_t address, std::uint64_t lengt
 Result<std::size_t> receive(fs::OpenFile& file, std::uint64_t address, std::uint64_t length,
                             std::uint64_t priority_address, std::int64_t deadline_ns);
 
+inline constexpr std::size_t kNotifyCookieLength = 32;  // NOTIFY_COOKIE_LEN
+
 struct Notification {
     int notify;  // SIGEV_NONE, SIGEV_SIGNAL or SIGEV_THREAD
     int signal;
     std::uint64_t value;
+    // SIGEV_THREAD: the netlink socket the C library listens on, and the
+    // cookie it gets back (its last byte saying woken up or removed).
+    base::RefPtr<fs::OpenFile> socket;
+    std::uint8_t cookie[kNotifyCookieLength] = {};
 };
 // nullptr: drop the caller's registration.
 Result<void> notify(fs::OpenFile& file, const Notification* request);
