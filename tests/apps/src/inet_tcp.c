@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -161,6 +162,14 @@ static void check_errors(void) {
     struct iovec in[2] = {{first, 1}, {rest, 4}};
     CHECK(poll(&ready, 1, 5000) == 1);
     CHECK(readv(server, in, 2) == 5 && first[0] == '1' && memcmp(rest, "2345", 4) == 0);
+    /* sendfile from a file into the socket. */
+    FILE* file = tmpfile();
+    CHECK(file && fputs("from a file", file) >= 0 && fflush(file) == 0);
+    off_t offset = 5;
+    CHECK(sendfile(client, fileno(file), &offset, 6) == 6 && offset == 11);
+    CHECK(poll(&ready, 1, 5000) == 1);
+    CHECK(recv(server, text, 6, MSG_WAITALL) == 6 && memcmp(text, "a file", 6) == 0);
+    fclose(file);
     /* The peer gone: EPIPE, with SIGPIPE unless MSG_NOSIGNAL. */
     CHECK(close(server) == 0);
     signal(SIGPIPE, SIG_IGN);
