@@ -63,22 +63,6 @@ bool EpollFile::mirror(Interest& interest, int op) {
     return true;
 }
 
-int EpollFile::collect_host(EpollEvent* out, int max) {
-    if (!host_entries_ || max <= 0) return 0;
-    host::EpollEntry ready[kBatch];
-    auto got = host::epoll_ready(host_epoll_, {ready, static_cast<std::size_t>(max < kBatch ? max : kBatch)});
-    if (got.is_error()) return 0;
-    int count = 0;
-    for (int i = 0; i < got.value(); ++i) {
-        // The key names the entry; one deleted meanwhile is skipped.
-        for (Interest& interest : interests_) {
-            if (!interest.on_host || interest.key != ready[i].data) continue;
-            out[count++] = {ready[i].events & interest.events, interest.data};
-            break;
-        }
-    }
-    return count;
-}
 
 unsigned EpollFile::count_watching(const fs::OpenFile& file) {
     base::ScopedLock guard(lock_);
@@ -167,11 +151,24 @@ base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> 
     }
 }
 
-int EpollFile::collect(EpollEvent* out, int max) {
+base::Result<int> EpollFile::collect(std::uint64_t out, int max) {
     base::ScopedLock guard(lock_);
-    int count = 0;
-    for (Interest& interest : interests_) {
-        if (count == max) break;
+    EpollEvent batch[kBatch];
+    int count = 0, pending = 0;
+    auto flush = [&]() -> base::Result<void> {
+        TRY(mm::copy_to_user(out + static_cast<std::uint64_t>(count - pending) * sizeof(EpollEvent), batch,
+                             pending * sizeof(EpollEvent)));
+        pending = 0;
+        return {};
+    };
+    // The scan starts after the entry reported last, so that a small
+    // maxevents does not starve the entries behind it (Linux moves what it
+    // reported to the end of its ready list).
+    std::size_t total = interests_.size();
+    std::size_t start = next_scan_ < total ? next_scan_ : 0;
+    for (std::size_t k = 0; k < total && count < max; ++k) {
+        std::size_t index = (start + k) % total;
+        Interest& interest = interests_[index];
         if (interest.disarmed || interest.on_host) continue;
         std::uint32_t ready = interest.file->poll_events() & interest.events;
         if (!ready) continue;
@@ -182,9 +179,31 @@ int EpollFile::collect(EpollEvent* out, int max) {
             interest.reported_generation = generation;
         }
         if (interest.events & kEpollOneshot) interest.disarmed = true;
-        out[count++] = {ready, interest.data};
+        batch[pending++] = {ready, interest.data};
+        ++count;
+        next_scan_ = index + 1;
+        if (pending == kBatch) TRY(flush());
     }
-    return count + collect_host(out + count, max - count);
+    // The host mirror's ready entries; the host keeps their order fair.
+    while (host_entries_ && count < max) {
+        if (pending == kBatch) TRY(flush());
+        int room = max - count < kBatch - pending ? max - count : kBatch - pending;
+        host::EpollEntry ready[kBatch];
+        auto got = host::epoll_ready(host_epoll_, {ready, static_cast<std::size_t>(room)});
+        if (got.is_error() || got.value() == 0) break;
+        for (int i = 0; i < got.value(); ++i) {
+            // The key names the entry; one deleted meanwhile is skipped.
+            for (Interest& interest : interests_) {
+                if (!interest.on_host || interest.key != ready[i].data) continue;
+                batch[pending++] = {ready[i].events & interest.events, interest.data};
+                ++count;
+                break;
+            }
+        }
+        if (got.value() < room) break;
+    }
+    if (pending) TRY(flush());
+    return count;
 }
 
 base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeout_ns) {
@@ -219,12 +238,8 @@ base::Result<int> EpollFile::wait(std::uint64_t out, int max, std::int64_t timeo
         ReadinessWait waiting({files, file_count}, {events, file_count}, &interests_changed_);
         if (watch_host) waiting.watch_host(host_epoll_, kPollIn);
         while (true) {
-            EpollEvent batch[kBatch];
-            int count = collect(batch, max < kBatch ? max : kBatch);
-            if (count) {
-                TRY(mm::copy_to_user(out, batch, count * sizeof(EpollEvent)));
-                return count;
-            }
+            int count = TRY(collect(out, max));
+            if (count) return count;
             if (timeout_ns == 0) return 0;
             std::int64_t left = -1;
             if (timeout_ns > 0) {

@@ -56,19 +56,20 @@ private:
     // false when the host will not watch it (it is then looked at as
     // other files without a Waitable are).
     bool mirror(Interest& interest, int op);
-    // Lock held. Adds the host mirror's ready entries to `out`.
-    int collect_host(EpollEvent* out, int max);
+
     // `removed`: the file of an entry taken out (released after the lock).
     base::Result<void> update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event,
                               base::RefPtr<fs::OpenFile>& removed);
-    // Fills `out` with what is ready now; returns the count.
-    int collect(EpollEvent* out, int max);
+    // What is ready now into the application's array at `out` (room for
+    // `max`); returns the count.
+    base::Result<int> collect(std::uint64_t out, int max);
 
     base::Mutex lock_;
     base::Vector<Interest> interests_;
     int host_epoll_ = -1;
     unsigned host_entries_ = 0;
     std::uint64_t next_key_ = 1;
+    std::size_t next_scan_ = 0;
     // Notified when an entry is added or re-armed: a waiter that sleeps
     // since before must look again, and watch the new file too.
     ipc::Waitable interests_changed_;
