@@ -4,7 +4,9 @@
 #include <asm/ioctls.h>
 #include <linux/fcntl.h>
 
+#include "interface_ioctl.h"
 #include "libos/base/format.h"
+#include "libos/host/host_net.h"
 #include "libos/mm/user_memory.h"
 #include "libos/process/current.h"
 #include "libos/process/process.h"
@@ -16,6 +18,7 @@ using base::Error;
 
 constexpr unsigned long kSiocInq = FIONREAD, kSiocOutq = TIOCOUTQ;
 constexpr std::uint64_t kSockfsDevice = 0x08;
+constexpr int kAfInet = 2;
 
 }  // namespace
 
@@ -82,6 +85,15 @@ Result<long> SocketFile::ioctl(unsigned long request, std::uint64_t arg) {
         if (socket_->is_listening()) return Error::from_errno(EINVAL);
         TRY(mm::write_user(arg, static_cast<int>(socket_->in_flight())));
         return 0;
+    }
+    // Linux answers the interface queries on a socket of any family (glibc's
+    // if_nametoindex asks an AF_UNIX one): a host socket made for the query
+    // answers them.
+    if (is_interface_request(request)) {
+        int host_fd = TRY(host::socket_open(kAfInet, kSockDgram, 0));
+        auto answered = interface_ioctl(host_fd, request, arg);
+        host::close(host_fd);
+        return answered;
     }
     return Error::from_errno(ENOTTY);
 }

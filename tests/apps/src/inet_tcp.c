@@ -6,6 +6,8 @@
    blocked accept cut short by a signal. Passes natively too. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -255,6 +257,35 @@ static void check_udp(int family) {
     CHECK(close(a) == 0 && close(b) == 0);
 }
 
+/* The interfaces: by name and index (glibc asks an AF_UNIX socket), by
+   SIOCGIFCONF and SIOCGIFFLAGS, and by getifaddrs (netlink). */
+static void check_interfaces(void) {
+    unsigned index = if_nametoindex("lo");
+    CHECK(index > 0);
+    char name[IF_NAMESIZE];
+    CHECK(if_indextoname(index, name) && strcmp(name, "lo") == 0);
+    CHECK(if_nametoindex("no-such-interface") == 0);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct ifreq request = {0};
+    strcpy(request.ifr_name, "lo");
+    CHECK(ioctl(fd, SIOCGIFFLAGS, &request) == 0 && (request.ifr_flags & IFF_LOOPBACK));
+    struct ifreq entries[32];
+    struct ifconf list = {.ifc_len = sizeof entries, .ifc_req = entries};
+    CHECK(ioctl(fd, SIOCGIFCONF, &list) == 0 && list.ifc_len > 0);
+    int found = 0;
+    for (int i = 0; i < list.ifc_len / (int)sizeof(struct ifreq); ++i) found |= strcmp(entries[i].ifr_name, "lo") == 0;
+    CHECK(found);
+    CHECK(close(fd) == 0);
+    struct ifaddrs* all;
+    CHECK(getifaddrs(&all) == 0);
+    found = 0;
+    for (struct ifaddrs* at = all; at; at = at->ifa_next)
+        if (strcmp(at->ifa_name, "lo") == 0 && at->ifa_addr && at->ifa_addr->sa_family == AF_INET)
+            found = ((struct sockaddr_in*)at->ifa_addr)->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+    CHECK(found);
+    freeifaddrs(all);
+}
+
 static void on_alarm(int signo) { (void)signo; }
 
 /* A blocked accept is cut short by a handler without SA_RESTART. */
@@ -276,6 +307,7 @@ int main(void) {
     check_udp(AF_INET);
     check_udp(AF_INET6);
     check_interrupted_accept();
+    check_interfaces();
     CHECK(socket(AF_INET, SOCK_STREAM | 0x1000000, 0) == -1 && errno == EINVAL);
     CHECK(socketpair(AF_INET, SOCK_STREAM, 0, (int[2]){0}) == -1 && errno == EOPNOTSUPP);
     /* DECnet left Linux in 6.1: a family nobody serves. */
