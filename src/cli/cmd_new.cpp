@@ -38,8 +38,10 @@ constexpr SkeletonFile kSkeletonFiles[] = {
      "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"},
     {"etc/group", "root:x:0:\nnogroup:x:65534:\n"},
     // glibc resolves "localhost" through /etc/hosts; without it a program
-    // connecting to localhost would ask a DNS server.
-    {"etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"},
+    // connecting to localhost would ask a DNS server. The enclave's own
+    // name resolves as Debian's installer writes it (127.0.1.1), so that
+    // gethostbyname(gethostname()) works as on any Debian system.
+    {"etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\tcella\n::1\tlocalhost ip6-localhost ip6-loopback\n"},
     // Names from files first, then DNS, as Debian's default.
     {"etc/nsswitch.conf",
      "passwd:    files\ngroup:     files\nshadow:    files\nhosts:     files dns\nnetworks:  files\n"

@@ -32,6 +32,12 @@ int main(void) {
     struct sockaddr_in* address = (struct sockaddr_in*)found->ai_addr;
     CHECK(address->sin_addr.s_addr == htonl(INADDR_LOOPBACK) && ntohs(address->sin_port) == 80);
     freeaddrinfo(found);
+
+    /* The machine's own name resolves (Debian lists it in /etc/hosts). */
+    char name[256];
+    CHECK(gethostname(name, sizeof name) == 0);
+    struct hostent* self = gethostbyname(name);
+    CHECK(self != NULL && self->h_addrtype == AF_INET);
     puts("netdb ok");
     return 0;
 }
