@@ -161,11 +161,15 @@ Result<void> signal_facts(process::Process& process, int tid, bool stopped, Proc
     });
     if (tid != 0 && facts.thread.tid != tid) return Error::from_errno(ENOENT);
     if (facts.zombie || facts.thread_count == 0) {
-        // Linux keeps the leader of a zombie as its one thread.
+        // Linux keeps the leader of a zombie as its one thread. A process
+        // whose last thread has gone but which is not a zombie yet is still
+        // exiting (R, with no memory to show): its exit status is set only
+        // when it becomes one.
+        facts.thread.state = facts.zombie ? 'Z' : 'R';
+        if (!facts.zombie) facts.exit_status = 0;
         facts.zombie = true;
         facts.thread_count = 1;
         facts.thread.tid = process.pid();
-        facts.thread.state = 'Z';
         copy_name(process.exit_name, facts.thread.name);
         facts.thread.cpu = facts.cpu;
         facts.thread.start_ns = process.start_ns;
