@@ -11,6 +11,9 @@ modules=("$@")
 [ ${#modules[@]} -eq 0 ] && modules=(test_os test_posix test_fcntl test_mmap test_shutil test_tempfile test_io
   test_fileio test_pathlib test_glob test_stat test_signal test_time test_threading)
 limit="${PYTHON_TEST_TIMEOUT:-1800}"  # seconds per module and side
+# More options for regrtest on both sides, e.g. "-u network" for the
+# socket modules (read without glob expansion, so "-i *VSOCK*" stays).
+read -r -a extra <<<"${PYTHON_TEST_ARGS:-}"
 if [ ! -d /usr/lib/python3.11/test ]; then
   echo "python-tests: /usr/lib/python3.11/test is missing (install libpython3.11-testsuite)" >&2
   exit 2
@@ -63,8 +66,8 @@ totals=(0 0 0 0 0 0 0 0)
 for module in "${modules[@]}"; do
   native_log="$work/logs/$module.native.log"
   cella_log="$work/logs/$module.cella.log"
-  (cd /tmp && timeout "$limit" /usr/bin/python3.11 -m test -v "$module" >"$native_log" 2>&1)
-  timeout "$limit" "$cella" run -C "$instance" /usr/bin/python3 -m test -v "$module" >"$cella_log" 2>&1
+  (cd /tmp && timeout "$limit" /usr/bin/python3.11 -m test -v "${extra[@]}" "$module" >"$native_log" 2>&1)
+  timeout "$limit" "$cella" run -C "$instance" /usr/bin/python3 -m test -v "${extra[@]}" "$module" >"$cella_log" 2>&1
   echo "exit status $?" >>"$cella_log"
   read -r n1 n2 n3 n4 <<<"$(summarize "$native_log")"
   read -r c1 c2 c3 c4 <<<"$(summarize "$cella_log")"

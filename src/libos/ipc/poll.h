@@ -48,7 +48,7 @@ public:
     bool wait(std::int64_t timeout_ns);
 
 private:
-    static constexpr int kMaxHost = 64;
+    static constexpr int kMaxHost = 256;  // as many as poll_files looks at
     Waiter waiter_;
     host::PollEntry host_fds_[kMaxHost + 1];  // and the wake fd
     int host_count_ = 0;
