@@ -2,9 +2,9 @@
 // The host interface's network part: sockets of the host's own stack
 // (AF_INET, AF_INET6, AF_NETLINK), readiness of host fds, and the wake fd
 // that lets a thread sleeping on host fds be woken by the LibOS. Host
-// sockets are always non-blocking and close-on-exec at the host: the
-// LibOS blocks in `poll`, where a kick (a signal for the thread) reaches
-// it. Every length the host returns is checked against what was asked.
+// sockets are made non-blocking and close-on-exec at the host: the LibOS
+// blocks in `poll`, or in a receive on a socket it switched to blocking,
+// where a kick (a signal for the thread) reaches it. Every length the host returns is checked against what was asked.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -48,7 +48,13 @@ Result<void> socket_shutdown(int fd, int how);
 Result<std::uint32_t> socket_get_option(int fd, int level, int name, std::span<std::uint8_t> value);
 Result<void> socket_set_option(int fd, int level, int name, std::span<const std::uint8_t> value);
 Result<std::size_t> socket_send(int fd, const SocketMessage& message, int flags);
-Result<std::size_t> socket_receive(int fd, SocketMessage& message, int flags);
+// may_block: the host socket is in blocking mode (socket_set_blocking) and
+// the receive may sleep at the host until data comes; a kick ends it
+// with EINTR.
+Result<std::size_t> socket_receive(int fd, SocketMessage& message, int flags, bool may_block = false);
+// O_NONBLOCK of the host socket: a blocking receive that must wait then
+// costs one host call instead of three (try, poll, retry).
+Result<void> socket_set_blocking(int fd, bool blocking);
 // ioctl on a host socket with an int or a struct argument in LibOS memory.
 Result<long> socket_ioctl(int fd, unsigned long request, void* argument);
 

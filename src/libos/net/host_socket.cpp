@@ -126,6 +126,14 @@ HostSocket::~HostSocket() { host::close(host_fd_); }
 
 bool HostSocket::blocking(int flags) const { return !(flags_ & O_NONBLOCK) && !(flags & kMsgDontWait); }
 
+Result<void> HostSocket::set_host_blocking(bool on) {
+    base::ScopedLock guard(mode_lock_);
+    if (host_blocking_ == on) return {};
+    TRY(host::socket_set_blocking(host_fd_, on));
+    host_blocking_ = on;
+    return {};
+}
+
 Result<void> HostSocket::wait_for(short events, std::int64_t timeout_ns) {
     std::int64_t deadline = timeout_ns ? monotonic_ns() + timeout_ns : 0;
     // Registered before the look at the local queue, so no delivery is missed.
@@ -185,6 +193,8 @@ Result<void> HostSocket::listen(int backlog) { return host::socket_listen(host_f
 Result<RefPtr<fs::OpenFile>> HostSocket::accept(int flags, std::uint64_t address, std::uint64_t length_address) {
     std::uint8_t name[kMaxName];
     std::uint32_t length = 0;
+    // Its first try must not wait at the host.
+    TRY(set_host_blocking(false));
     while (true) {
         auto accepted = host::socket_accept(host_fd_, name, length);
         if (!accepted.is_error()) {
@@ -205,6 +215,7 @@ Result<RefPtr<fs::OpenFile>> HostSocket::accept(int flags, std::uint64_t address
 Result<void> HostSocket::connect(std::uint64_t address, std::uint32_t length) {
     std::uint8_t name[kMaxName];
     length = TRY(name_from_user(name, address, length));
+    TRY(set_host_blocking(false));
     auto connected = host::socket_connect(host_fd_, {name, length});
     if (!connected.is_error() || connected.error().code() != EINPROGRESS || !blocking(0)) return connected;
     TRY(wait_for(0x4, send_timeout_ns_));

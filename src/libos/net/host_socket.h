@@ -84,6 +84,9 @@ private:
     // sock_intr_errno).
     Result<void> wait_for(short events, std::int64_t timeout_ns);
     bool blocking(int flags) const;
+    // Puts the host socket in blocking mode or back (one host call when
+    // it changes): a blocking receive then waits at the host.
+    Result<void> set_host_blocking(bool on);
     Result<std::size_t> send_once(HostMessage& message, std::size_t skip, int flags);
 
     int host_fd_;
@@ -92,6 +95,8 @@ private:
     // SO_RCVTIMEO and SO_SNDTIMEO in ns; 0: no limit.
     std::int64_t receive_timeout_ns_ = 0;
     std::int64_t send_timeout_ns_ = 0;
+    base::Mutex mode_lock_;
+    bool host_blocking_ = false;
     base::Mutex local_lock_;
     base::Vector<base::Vector<std::uint8_t>> local_messages_;
     ipc::Waitable local_arrivals_;

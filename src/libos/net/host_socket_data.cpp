@@ -142,7 +142,12 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
                                                                              : kMaxReceiveControl));
     }
     bool wait = blocking(flags);
-    bool wait_all = (flags & kMsgWaitAll) && type_ == kSockStream && wait && !(flags & kMsgPeek);
+    // A receive that may wait does so at the host, in one host call (the
+    // host then keeps MSG_WAITALL and SO_RCVTIMEO); netlink's waits stay
+    // the LibOS's, whose own messages must end them.
+    bool host_wait = wait && family_ != kAfNetlink;
+    if (host_wait) TRY(set_host_blocking(true));
+    bool wait_all = (flags & kMsgWaitAll) && type_ == kSockStream && wait && !host_wait && !(flags & kMsgPeek);
     std::size_t received = 0;
     base::Vector<host::IoSegment> segments;
     while (true) {
@@ -156,8 +161,9 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
         in.data = {segments.data(), segments.size()};
         in.control = received || control.is_empty() ? nullptr : control.data();
         in.control_length = received ? 0 : control.size();
-        int host_flags = (flags & ~(kMsgDontWait | kMsgWaitAll | kMsgCmsgCloexec)) | kMsgDontWait;
-        auto moved = host::socket_receive(host_fd_, in, host_flags);
+        int host_flags = host_wait ? flags & ~(kMsgDontWait | kMsgCmsgCloexec)
+                                   : (flags & ~(kMsgDontWait | kMsgWaitAll | kMsgCmsgCloexec)) | kMsgDontWait;
+        auto moved = host::socket_receive(host_fd_, in, host_flags, host_wait);
         if (!moved.is_error()) {
             if (!received) {
                 message.name_filled = in.name_length;
@@ -175,6 +181,13 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
             received += moved.value();
             if (!wait_all || moved.value() == 0 || received >= message.total) return received;
             continue;
+        }
+        if (host_wait) {
+            if (received) return received;
+            // Linux restarts an interrupted receive only when it had no timeout.
+            if (moved.error().code() == EINTR && !receive_timeout_ns_)
+                return Error::from_errno(static_cast<int>(process::kRestartSys));
+            return moved.error();
         }
         if (moved.error().code() == EAGAIN && wait) {
             auto waited = wait_for(0x1, receive_timeout_ns_);

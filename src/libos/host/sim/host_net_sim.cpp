@@ -117,9 +117,10 @@ Result<std::size_t> socket_send(int fd, const SocketMessage& message, int flags)
     return checked_count(raw_syscall(__NR_sendmsg, fd, reinterpret_cast<long>(&raw), flags), total_of(message.data));
 }
 
-Result<std::size_t> socket_receive(int fd, SocketMessage& message, int flags) {
+Result<std::size_t> socket_receive(int fd, SocketMessage& message, int flags, bool may_block) {
     RawMessage raw = raw_message(message);
-    long result = raw_syscall(__NR_recvmsg, fd, reinterpret_cast<long>(&raw), flags);
+    long result = may_block ? blocking_syscall(__NR_recvmsg, fd, reinterpret_cast<long>(&raw), flags)
+                            : raw_syscall(__NR_recvmsg, fd, reinterpret_cast<long>(&raw), flags);
     // MSG_TRUNC on a datagram socket reports the datagram's real size.
     std::size_t limit = (flags & 0x20) ? ~std::size_t{0} >> 1 : total_of(message.data);
     std::size_t received = TRY(checked_count(result, limit));
@@ -130,6 +131,12 @@ Result<std::size_t> socket_receive(int fd, SocketMessage& message, int flags) {
     message.control_length = raw.control_length;
     message.flags = raw.flags;
     return received;
+}
+
+Result<void> socket_set_blocking(int fd, bool blocking) {
+    long flags = TRY(checked(raw_syscall(__NR_fcntl, fd, F_GETFL)));
+    flags = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
+    return checked_void(raw_syscall(__NR_fcntl, fd, F_SETFL, flags));
 }
 
 Result<long> socket_ioctl(int fd, unsigned long request, void* argument) {
