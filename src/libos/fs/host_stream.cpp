@@ -51,9 +51,7 @@ Result<std::size_t> HostStream::write(std::span<const std::uint8_t> data) {
     if (would_block(*this, 0x4 /* POLLOUT */)) return Error::from_errno(EAGAIN);
     auto written = blocking_transfer(__NR_write, host_fd_, data.data(), data.size());
     // The reader went away: Linux sends SIGPIPE with the EPIPE.
-    if (written.is_error() && written.error().code() == EPIPE)
-        (void)process::send_to_thread(process::current_thread(),
-                                      process::kill_siginfo(13 /* SIGPIPE */, process::kSiUser, process::current_pid()));
+    if (written.is_error() && written.error().code() == EPIPE) process::raise_sigpipe();
     return written;
 }
 

@@ -63,6 +63,10 @@ bool EpollFile::mirror(Interest& interest, int op) {
     return true;
 }
 
+void EpollFile::unmirror(int host_fd) {
+    (void)host::epoll_control(host_epoll_, kCtlDel, host_fd, 0, 0);
+    --host_entries_;
+}
 
 unsigned EpollFile::count_watching(const fs::OpenFile& file) {
     base::ScopedLock guard(lock_);
@@ -119,10 +123,7 @@ base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> 
         Interest added{fd, file, event->events | kPollErr | kPollHup, event->data};
         added.on_host = mirror(added, kCtlAdd);
         auto appended = interests_.try_append(static_cast<Interest&&>(added));
-        if (appended.is_error() && added.on_host) {
-            (void)host::epoll_control(host_epoll_, kCtlDel, file->host_fd(), 0, 0);
-            --host_entries_;
-        }
+        if (appended.is_error() && added.on_host) unmirror(file->host_fd());
         return appended;
     }
     case kCtlMod: {
@@ -140,10 +141,7 @@ base::Result<void> EpollFile::update(int op, int fd, base::RefPtr<fs::OpenFile> 
     }
     case kCtlDel:
         if (!exists) return Error::from_errno(ENOENT);
-        if (interests_[index].on_host) {
-            (void)host::epoll_control(host_epoll_, kCtlDel, interests_[index].file->host_fd(), 0, 0);
-            --host_entries_;
-        }
+        if (interests_[index].on_host) unmirror(interests_[index].file->host_fd());
         removed = static_cast<base::RefPtr<fs::OpenFile>&&>(interests_[index].file);
         interests_.remove(index);
         return {};

@@ -56,6 +56,8 @@ private:
     // false when the host will not watch it (it is then looked at as
     // other files without a Waitable are).
     bool mirror(Interest& interest, int op);
+    // Lock held. Takes a mirrored entry's host fd out of the host mirror.
+    void unmirror(int host_fd);
 
     // `removed`: the file of an entry taken out (released after the lock).
     base::Result<void> update(int op, int fd, base::RefPtr<fs::OpenFile> file, const EpollEvent* event,

@@ -161,10 +161,7 @@ Result<std::size_t> Pipe::write(PipeIo io, std::size_t size, bool nonblocking) {
         {
             base::ScopedLock guard(lock_);
             if (!readers_) {
-                if (io.sigpipe)
-                    (void)process::send_to_thread(process::current_thread(),
-                                                  process::kill_siginfo(13 /* SIGPIPE */, process::kSiUser,
-                                                                        process::current_pid()));
+                if (io.sigpipe) process::raise_sigpipe();
                 if (done) return done;
                 return Error::from_errno(EPIPE);
             }

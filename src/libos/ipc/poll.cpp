@@ -5,6 +5,7 @@
 #include "libos/host/host.h"
 #include "libos/process/current.h"
 #include "libos/process/signals.h"
+#include "libos/time/monotonic.h"
 #include "waitable.h"
 
 namespace cella::ipc {
@@ -12,12 +13,6 @@ namespace {
 
 constexpr std::int64_t kSliceNs = 10 * 1000 * 1000;
 constexpr std::size_t kMaxFiles = 256;
-
-std::int64_t monotonic_ns() {
-    std::int64_t s = 0, ns = 0;
-    (void)host::clock_gettime(1, s, ns);
-    return s * 1000000000 + ns;
-}
 
 // Host poll events for what the caller waits for: errors and hang-ups
 // are always reported.
@@ -118,7 +113,7 @@ base::Result<int> poll_files(std::span<PollItem> items, std::int64_t timeout_ns)
         if (ready || timeout_ns == 0) return ready;
         std::int64_t left = -1;
         if (timeout_ns > 0) {
-            std::int64_t now = monotonic_ns();
+            std::int64_t now = time::monotonic_ns();
             if (!deadline) deadline = now + timeout_ns;
             left = deadline - now;
             if (left <= 0) return 0;

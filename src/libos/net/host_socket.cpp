@@ -1,16 +1,15 @@
 #include "host_socket.h"
 
 #include <asm-generic/errno.h>
-#include <asm/stat.h>
 #include <linux/fcntl.h>
 
-#include "libos/base/format.h"
 #include "libos/base/vector.h"
 #include "libos/host/host.h"
 #include "libos/host/host_net.h"
 #include "libos/ipc/poll.h"
 #include "libos/process/signals.h"
 #include "libos/runtime/log.h"
+#include "libos/time/monotonic.h"
 #include "unix_socket.h"
 
 namespace cella::net {
@@ -27,7 +26,6 @@ constexpr int kSolSocket = 1, kSoError = 4, kSoRcvTimeoOld = 20, kSoSndTimeoOld 
               kSoAttachReuseportEbpf = 52;
 constexpr int kIpProtoIp = 0, kIpProtoTcp = 6, kIpProtoUdp = 17, kIpProtoIpv6 = 41, kIpProtoIcmpv6 = 58,
               kIpProtoUdplite = 136, kIpProtoRaw = 255, kSolNetlink = 270;
-constexpr std::uint64_t kSockfsDevice = 0x08;
 constexpr std::int64_t kNs = 1000000000;
 
 // A name from the application, as move_addr_to_kernel takes it.
@@ -90,18 +88,8 @@ Result<RefPtr<fs::OpenFile>> wrap(int fd, int family, int type, int status_flags
         return made.error();
     }
     RefPtr<HostSocket> socket = made.release_value();
-    auto facts = socket->stat();
-    char name[40];
-    base::format_to(name, sizeof name, "socket:[%lu]",
-                    static_cast<unsigned long>(facts.is_error() ? 0 : facts.value().ino));
-    TRY(socket->set_path(name));
+    TRY(name_socket_file(*socket, socket->inode()));
     return RefPtr<fs::OpenFile>(socket.get());
-}
-
-std::int64_t monotonic_ns() {
-    std::int64_t s = 0, ns = 0;
-    (void)host::clock_gettime(1, s, ns);
-    return s * kNs + ns;
 }
 
 }  // namespace
@@ -135,7 +123,7 @@ Result<void> HostSocket::set_host_blocking(bool on) {
 }
 
 Result<void> HostSocket::wait_for(short events, std::int64_t timeout_ns) {
-    std::int64_t deadline = timeout_ns ? monotonic_ns() + timeout_ns : 0;
+    std::int64_t deadline = timeout_ns ? time::monotonic_ns() + timeout_ns : 0;
     // Registered before the look at the local queue, so no delivery is missed.
     ipc::ReadinessWait waiting({}, {}, &local_arrivals_);
     waiting.watch_host(host_fd_, static_cast<std::uint32_t>(events));
@@ -144,7 +132,7 @@ Result<void> HostSocket::wait_for(short events, std::int64_t timeout_ns) {
         // Linux restarts an interrupted socket call only when it had no timeout.
         return Error::from_errno(timeout_ns ? EINTR : static_cast<int>(process::kRestartSys));
     }
-    if (deadline && monotonic_ns() >= deadline) return Error::from_errno(EAGAIN);
+    if (deadline && time::monotonic_ns() >= deadline) return Error::from_errno(EAGAIN);
     return {};
 }
 
@@ -171,16 +159,8 @@ std::uint32_t HostSocket::poll_events() {
     return has_local() ? events | 0x1 : events;
 }
 
-Result<fs::FileStat> HostSocket::stat() {
-    struct ::stat raw {};
-    TRY(host::fstat(host_fd_, raw));
-    fs::FileStat s;
-    s.dev = kSockfsDevice;
-    s.ino = raw.st_ino;
-    s.mode = 0140777;
-    s.block_size = 4096;
-    return s;
-}
+// The LibOS numbers the inode, as for its own sockets: no host fstat.
+Result<fs::FileStat> HostSocket::stat() { return socket_stat(inode_); }
 
 Result<void> HostSocket::bind(std::uint64_t address, std::uint32_t length) {
     std::uint8_t name[kMaxName];
@@ -266,8 +246,9 @@ Result<void> HostSocket::set_option(int level, int name, std::uint64_t value, st
     if (length) TRY(mm::copy_from_user(buffer.data(), value, length));
     std::span<const std::uint8_t> bytes{buffer.data(), buffer.size()};
     TRY(host::socket_set_option(host_fd_, level, name, bytes));
-    // The host's copy of a timeout never acts (its socket never blocks):
-    // the LibOS keeps its own.
+    // The host's copy acts on receives that wait at the host; the LibOS
+    // keeps its own for the waits it does itself (accept, connect, send,
+    // netlink receives).
     if (level == kSolSocket && (name == kSoRcvTimeoOld || name == kSoRcvTimeoNew))
         receive_timeout_ns_ = TRY(timeout_of(bytes));
     if (level == kSolSocket && (name == kSoSndTimeoOld || name == kSoSndTimeoNew))

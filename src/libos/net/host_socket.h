@@ -1,15 +1,17 @@
 #pragma once
 // A socket of the host's network stack (AF_INET, AF_INET6, AF_NETLINK) as
-// an open file (DESIGN.md section 7). The host socket is always
-// non-blocking: a blocking call waits in a host poll that a signal for the
-// thread interrupts, so restart rules and SO_RCVTIMEO/SO_SNDTIMEO are the
-// LibOS's. Names, options and control messages are copied through LibOS
+// an open file (DESIGN.md section 7). A blocking receive waits at the host
+// in its recvmsg (the host socket switched to blocking mode); every other
+// blocking call tries once and waits in a host poll. A signal for the
+// thread interrupts either wait, and the restart rules are the LibOS's.
+// Names, options and control messages are copied through LibOS
 // memory and checked both ways; data moves between the host and the
 // application's buffers directly.
 #include "libos/base/vector.h"
 #include "libos/fs/open_file.h"
 #include "libos/ipc/waitable.h"
 #include "libos/mm/user_memory.h"
+#include "socket_file.h"
 
 namespace cella::net {
 
@@ -69,6 +71,7 @@ public:
                                  bool checked = false);
 
     int family() const { return family_; }
+    std::uint64_t inode() const { return inode_; }
 
     // A message from the LibOS itself, received before anything the host
     // has: mq_notify's SIGEV_THREAD cookie, which Linux's kernel writes
@@ -92,6 +95,7 @@ private:
     int host_fd_;
     int family_;
     int type_;
+    std::uint64_t inode_ = allocate_socket_inode();
     // SO_RCVTIMEO and SO_SNDTIMEO in ns; 0: no limit.
     std::int64_t receive_timeout_ns_ = 0;
     std::int64_t send_timeout_ns_ = 0;

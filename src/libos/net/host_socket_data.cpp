@@ -20,7 +20,6 @@ constexpr std::uint32_t kMaxName = 128;
 constexpr std::uint64_t kOptMemMax = 20480;       // net.core.optmem_max
 constexpr std::uint64_t kMaxReceiveControl = 65536;
 constexpr int kAfNetlink = 16;
-constexpr int kSigpipe = 13;
 
 // The message's segments as host segments, each checked for the access
 // the transfer needs unless already checked; the first starts `skip` bytes in.
@@ -40,11 +39,6 @@ Result<void> host_segments(const HostMessage& message, std::size_t skip, bool wr
         TRY(out.try_append(host::IoSegment{base, length}));
     }
     return {};
-}
-
-void raise_sigpipe() {
-    (void)process::send_to_thread(process::current_thread(),
-                                  process::kill_siginfo(kSigpipe, process::kSiUser, process::current_pid()));
 }
 
 }  // namespace
@@ -110,7 +104,7 @@ Result<std::size_t> HostSocket::send(HostMessage& message, int flags) {
             return waited.error();
         }
         if (sent) return sent;
-        if (code == EPIPE && !(flags & kMsgNoSignal)) raise_sigpipe();
+        if (code == EPIPE && !(flags & kMsgNoSignal)) process::raise_sigpipe();
         return moved.error();
     }
 }

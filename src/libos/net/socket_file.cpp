@@ -18,6 +18,7 @@ using base::Error;
 
 constexpr unsigned long kSiocInq = FIONREAD, kSiocOutq = TIOCOUTQ;
 constexpr std::uint64_t kSockfsDevice = 0x08;
+std::uint64_t g_next_inode = 1000;
 constexpr int kAfInet = 2;
 
 }  // namespace
@@ -66,14 +67,24 @@ Result<std::size_t> SocketFile::write(std::span<const std::uint8_t> data) {
     return transfer({&segment, 1}, data.size(), true);
 }
 
-Result<fs::FileStat> SocketFile::stat() {
+std::uint64_t allocate_socket_inode() { return __atomic_fetch_add(&g_next_inode, 1, __ATOMIC_RELAXED); }
+
+fs::FileStat socket_stat(std::uint64_t inode) {
     fs::FileStat s;
     s.dev = kSockfsDevice;
-    s.ino = socket_->inode_number();
+    s.ino = inode;
     s.mode = 0140777;
     s.block_size = 4096;
     return s;
 }
+
+Result<void> name_socket_file(fs::OpenFile& file, std::uint64_t inode) {
+    char name[40];
+    base::format_to(name, sizeof name, "socket:[%lu]", static_cast<unsigned long>(inode));
+    return file.set_path(name);
+}
+
+Result<fs::FileStat> SocketFile::stat() { return socket_stat(socket_->inode_number()); }
 
 Result<long> SocketFile::ioctl(unsigned long request, std::uint64_t arg) {
     if (request == kSiocInq) {
@@ -99,10 +110,9 @@ Result<long> SocketFile::ioctl(unsigned long request, std::uint64_t arg) {
 }
 
 Result<RefPtr<fs::OpenFile>> open_socket(RefPtr<UnixSocket> socket, int status_flags) {
-    char name[40];
-    base::format_to(name, sizeof name, "socket:[%lu]", static_cast<unsigned long>(socket->inode_number()));
+    std::uint64_t inode = socket->inode_number();
     auto file = TRY(base::make_ref<SocketFile>(static_cast<RefPtr<UnixSocket>&&>(socket), status_flags));
-    TRY(file->set_path(name));
+    TRY(name_socket_file(*file, inode));
     return RefPtr<fs::OpenFile>(file.get());
 }
 

@@ -38,6 +38,12 @@ inline SocketFile* as_socket(fs::OpenFile& file) {
     return file.kind() == fs::FileKind::Socket ? static_cast<SocketFile*>(&file) : nullptr;
 }
 
+// Sockets of either kind share sockfs's inode numbers, its fstat and the
+// socket:[INODE] name /proc/PID/fd shows.
+std::uint64_t allocate_socket_inode();
+fs::FileStat socket_stat(std::uint64_t inode);
+Result<void> name_socket_file(fs::OpenFile& file, std::uint64_t inode);
+
 // A new open file for `socket`, named socket:[INODE].
 Result<RefPtr<fs::OpenFile>> open_socket(RefPtr<UnixSocket> socket, int status_flags);
 

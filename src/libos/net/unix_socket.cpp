@@ -6,6 +6,7 @@
 #include <asm-generic/errno.h>
 
 #include "libos/fs/open_file.h"
+#include "socket_file.h"
 #include "unix_names.h"
 
 namespace cella::net {
@@ -15,8 +16,6 @@ using base::Error;
 
 constexpr std::uint32_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup = 0x10, kPollRdNorm = 0x40,
                         kPollWrNorm = 0x100, kPollWrBand = 0x200, kPollRdHup = 0x2000;
-// Socket inode numbers, shown in /proc/PID/fd as socket:[N] and by fstat.
-std::uint64_t g_next_inode = 1000;
 
 }  // namespace
 
@@ -50,7 +49,7 @@ void MessageQueue::take_all(MessageQueue& out) {
 }
 
 UnixSocket::UnixSocket(int type, const Credentials& owner)
-    : type_(type), inode_number_(__atomic_fetch_add(&g_next_inode, 1, __ATOMIC_RELAXED)), owner_(owner) {}
+    : type_(type), inode_number_(allocate_socket_inode()), owner_(owner) {}
 
 UnixSocket::~UnixSocket() = default;
 

@@ -57,9 +57,7 @@ Result<base::OwnPtr<Message>> make_message(SendRequest& request, std::size_t at,
 }
 
 Error broken_pipe(bool signal) {
-    if (signal)
-        (void)process::send_to_thread(process::current_thread(),
-                                      process::kill_siginfo(13 /* SIGPIPE */, process::kSiUser, process::current_pid()));
+    if (signal) process::raise_sigpipe();
     return Error::from_errno(EPIPE);
 }
 

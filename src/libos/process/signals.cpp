@@ -9,6 +9,7 @@
 #include "libos/host/host.h"
 #include "libos/runtime/log.h"
 #include "children.h"
+#include "current.h"
 #include "lifecycle.h"
 #include "signal_defaults.h"
 #include "signal_frame.h"
@@ -152,6 +153,10 @@ void interrupt_others(Process& process, Thread* self) {
     process.for_each_thread([&](Thread& thread) {
         if (&thread != self) interrupt_locked(thread);
     });
+}
+
+void raise_sigpipe() {
+    (void)send_to_thread(current_thread(), kill_siginfo(13 /* SIGPIPE */, kSiUser, current_pid()));
 }
 
 base::Result<void> send_to_thread(Thread& thread, const AppSiginfo& info) {

@@ -28,6 +28,9 @@ inline constexpr long kRestartBlock = 516;      // ERESTART_RESTARTBLOCK: as NOH
 
 // Directed at one thread (tkill, tgkill, faults).
 base::Result<void> send_to_thread(Thread& thread, const AppSiginfo& info);
+// SIGPIPE for the calling thread, as a write to a pipe or socket whose
+// reading end is gone sends it (SI_USER, from the caller itself).
+void raise_sigpipe();
 // Directed at a process: queued for it, taken by a thread that does not block it.
 base::Result<void> send_to_process(Process& process, const AppSiginfo& info);
 

@@ -6,6 +6,7 @@
 #include "iovec.h"
 #include "libos/host/host.h"
 #include "libos/net/ancillary.h"
+#include "libos/time/monotonic.h"
 #include "socket_args.h"
 
 namespace cella::syscall {
@@ -178,12 +179,6 @@ constexpr unsigned kMaxMessages = 1024;  // UIO_MAXIOV
 constexpr int kMsgWaitForOne = 0x10000;
 constexpr std::int64_t kNs = 1000000000;
 
-std::int64_t monotonic_ns() {
-    std::int64_t seconds = 0, nanoseconds = 0;
-    (void)host::clock_gettime(1, seconds, nanoseconds);
-    return seconds * kNs + nanoseconds;
-}
-
 // sendmmsg and recvmmsg: message after message until one fails; an error
 // after the first is not reported (the count is), as Linux does.
 // recvmmsg's timeout is looked at after each message, and MSG_WAITFORONE
@@ -202,7 +197,7 @@ Result<long> sys_sendmmsg_recvmmsg(SyscallArgs& a) {
         } timeout = TRY(mm::read_user<decltype(timeout)>(a.address(4)));
         if (timeout.seconds < 0 || timeout.nanoseconds < 0 || timeout.nanoseconds >= kNs)
             return Error::from_errno(EINVAL);
-        deadline = monotonic_ns() + timeout.seconds * kNs + timeout.nanoseconds;
+        deadline = time::monotonic_ns() + timeout.seconds * kNs + timeout.nanoseconds;
     }
     unsigned done = 0;
     while (done < count) {
@@ -215,7 +210,7 @@ Result<long> sys_sendmmsg_recvmmsg(SyscallArgs& a) {
         TRY(mm::write_user(header + kMmsgLength, static_cast<std::uint32_t>(moved.value())));
         ++done;
         if (flags & kMsgWaitForOne) flags |= net::kMsgDontWait;
-        if (deadline >= 0 && monotonic_ns() >= deadline) break;
+        if (deadline >= 0 && time::monotonic_ns() >= deadline) break;
     }
     return static_cast<long>(done);
 }

@@ -6,6 +6,7 @@
 #include "libos/host/host.h"
 #include "libos/process/kill.h"
 #include "libos/process/signals.h"
+#include "libos/time/monotonic.h"
 
 namespace cella::tty {
 namespace {
@@ -16,12 +17,6 @@ constexpr std::uint32_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup 
                         kPollWrNorm = 0x100;
 
 Error interrupted() { return Error::from_errno(static_cast<int>(process::kRestartSys)); }
-
-std::int64_t monotonic_ns() {
-    std::int64_t seconds = 0, nanoseconds = 0;
-    (void)host::clock_gettime(1 /* CLOCK_MONOTONIC */, seconds, nanoseconds);
-    return seconds * 1000000000 + nanoseconds;
-}
 
 }  // namespace
 
@@ -132,7 +127,7 @@ Result<std::size_t> Pty::slave_read(std::span<std::uint8_t> out, bool nonblockin
             bool canonical = t.lflag & kIcanon;
             std::size_t minimum = canonical ? 1 : t.cc[kVmin];
             std::int64_t time_ns = std::int64_t{t.cc[kVtime]} * 100000000;
-            if (first && !canonical && !minimum) deadline = monotonic_ns() + time_ns;
+            if (first && !canonical && !minimum) deadline = time::monotonic_ns() + time_ns;
             first = false;
             if (discipline_.readable()) {
                 std::size_t got = discipline_.read(out.subspan(done));
@@ -140,7 +135,7 @@ Result<std::size_t> Pty::slave_read(std::span<std::uint8_t> out, bool nonblockin
                 discipline_.process_pending(signals);
                 moved = true;
                 // The timer between bytes starts again with each byte.
-                if (got && minimum && time_ns) deadline = monotonic_ns() + time_ns;
+                if (got && minimum && time_ns) deadline = time::monotonic_ns() + time_ns;
             }
             if (canonical)
                 finished = moved;  // one line, or 0 at an EOF
@@ -156,7 +151,7 @@ Result<std::size_t> Pty::slave_read(std::span<std::uint8_t> out, bool nonblockin
         if (nonblocking) return done ? Result<std::size_t>(done) : Error::from_errno(EAGAIN);
         std::int64_t timeout = -1;
         if (deadline >= 0) {
-            timeout = deadline - monotonic_ns();
+            timeout = deadline - time::monotonic_ns();
             if (timeout <= 0) return done;
         }
         ipc::WaitResult result = waiter.wait(timeout, true);
