@@ -1,7 +1,8 @@
 // bench/processes: spawn+wait latency of a small static-pie program and of
 // Debian's dynamic /bin/true, and vfork+execve+wait of a program that only
-// exits, each with the share of cella's figure that its trapped syscalls
-// explain (count x the cost of one trap); fork+wait (process.fork = "sequential") with a
+// exits, each with the share of cella's figure that entering the LibOS for
+// its syscalls explains (count x the cost of one getppid served inside
+// cella); fork+wait (process.fork = "sequential") with a
 // child that exits and one that execs; pipe throughput between two
 // processes at 1 B, 4 KiB and 64 KiB writes; and a busybox sh loop of
 // two-stage pipelines — each natively and inside cella in one run.
@@ -55,9 +56,11 @@ int main() {
         argv.insert(argv.begin(), run.begin(), run.end());
         return std::stod(capture_command(argv));
     };
-    // What one trapped syscall costs inside cella (bench/syscall's figure).
+    // What entering the LibOS for one syscall costs (bench/syscall's
+    // "rewritten" figure: a program's sites are rewritten after their first
+    // trap, or ahead of it from its file's record).
     double trap_us = in_cella({"/usr/local/bin/bench_getppid", "200000"}) / 1000;
-    std::printf("one trapped syscall (getppid) inside cella: %.2f us\n", trap_us);
+    std::printf("one syscall (getppid) served inside cella: %.3f us\n", trap_us);
     struct SpawnCase {
         const char* title;
         std::string native_target;
@@ -84,7 +87,7 @@ int main() {
         double enclave = in_cella(in_enclave(c.count));
         report(c.title, "us", native, enclave, false);
         double syscalls = syscalls_per_iteration(run, in_enclave);
-        std::printf("  in cella: %.0f syscalls per iteration x %.2f us = %.0f us trapping (%.0f%%), %.0f us the rest\n",
+        std::printf("  in cella: %.0f syscalls per iteration x %.3f us = %.0f us entering the LibOS (%.0f%%), %.0f us the rest\n",
                     syscalls, trap_us, syscalls * trap_us, 100 * syscalls * trap_us / enclave,
                     enclave - syscalls * trap_us);
     }

@@ -27,17 +27,21 @@ double run_in_cella(const ScratchInstance& instance, const std::string& iteratio
     return ns;
 }
 
-// The LibOS's exit line: "syscall rewriting on: N sites rewritten, M not rewritable, K syscalls trapped".
+// The LibOS's exit line: "syscall rewriting on: N sites rewritten (A of them
+// ahead of their first trap, from their file's record), M not rewritable, K
+// syscalls trapped".
 std::string rewrite_counts(const ScratchInstance& instance, const std::string& iterations, const std::string& kind) {
     setenv("CELLA_LOG", "debug", 1);
     std::string log = capture_output(
         {cella_binary(), "run", "-C", instance.path(), "/usr/local/bin/bench_getppid", iterations, kind}, 2);
     unsetenv("CELLA_LOG");
     std::smatch match;
-    std::regex line("syscall rewriting \\w+: ([0-9]+) sites rewritten, ([0-9]+) not rewritable, ([0-9]+) syscalls trapped");
+    std::regex line(
+        "syscall rewriting \\w+: ([0-9]+) sites rewritten \\(([0-9]+) of them ahead[^)]*\\), ([0-9]+) not rewritable, "
+        "([0-9]+) syscalls trapped");
     if (!std::regex_search(log, match, line)) return "(no count in the debug log)";
-    return match[1].str() + " sites rewritten, " + match[2].str() + " not rewritable, " + match[3].str() +
-           " syscalls trapped";
+    return match[1].str() + " sites rewritten (" + match[2].str() + " ahead of their first trap), " + match[3].str() +
+           " not rewritable, " + match[4].str() + " syscalls trapped";
 }
 
 }  // namespace
