@@ -42,6 +42,13 @@ Result<void> protect(std::uint64_t address, std::uint64_t length, int prot);
 // Moves the pages at `from` to `to` in one step, leaving `from` mapped and
 // empty (mremap with MREMAP_DONTUNMAP; SGX2's EACCEPTCOPY plays this part).
 Result<void> move_pages(std::uint64_t from, std::uint64_t to, std::uint64_t length);
+// Writes `bytes` into private pages the application cannot reach yet
+// (inaccessible at the host), committing them, without making them
+// accessible: a later `protect` that opens them then needs no TLB
+// shootdown, where moving pages in (move_pages) or closing writable ones
+// sends one to every CPU running the enclave. In sim a write through
+// /proc/self/mem; on SGX2 what EAUG and EACCEPTCOPY do.
+Result<void> write_inaccessible(std::uint64_t address, std::span<const std::uint8_t> bytes);
 // Backs writable pages now (MADV_POPULATE_WRITE): one call instead of a fault per page.
 Result<void> populate_write(std::uint64_t address, std::uint64_t length);
 // Shared memory: pages that every mapping of them, in any process, sees

@@ -17,7 +17,7 @@ namespace {
 std::uint64_t g_fill_generation = 0;
 
 // The largest window; a longer fill goes in pieces of this size.
-constexpr std::uint64_t kScratchSize = kDataFillWindow;
+constexpr std::uint64_t kScratchSize = kFillWindow;
 
 std::uint64_t min(std::uint64_t a, std::uint64_t b) { return a < b ? a : b; }
 std::uint64_t max(std::uint64_t a, std::uint64_t b) { return a > b ? a : b; }
@@ -44,14 +44,19 @@ void mark(Vma& vma, std::uint64_t start, std::uint64_t end, std::uint8_t unfille
 }
 
 // Pages are read off to the side, in a scratch area of the LibOS heap, and
-// then moved into place by the host in one step: another thread of the
-// application touching them meanwhile faults and waits for the lock, and
-// never sees a page half read. (Reading them in place would need them
-// accessible, to every thread, before they hold the file's bytes.) The
-// scratch area holds no pages between fills.
+// only then put in place, so that another thread of the application
+// touching them meanwhile faults and waits for the lock, and never sees a
+// page half read. (Reading them in place would need them accessible, to
+// every thread, before they hold the file's bytes.) They go in by a host
+// write into the still inaccessible pages, which are then opened: no step
+// takes access away from a present page, so none costs a TLB shootdown,
+// which in the one address space of the enclave reaches every CPU that
+// runs any of its threads (moving the pages in cost two: the mremap, and
+// closing the scratch pages to the mapping's protection first). A host
+// that cannot write inaccessible pages gets them moved in.
 class Scratch {
 public:
-    // The area, writable and empty.
+    // The area, writable and backed; its bytes are what the last fill left.
     Result<std::uint64_t> writable() {
         if (!address_) {
             void* block = kernel_heap().allocate(kScratchSize + kPageSize);
@@ -63,11 +68,40 @@ public:
             TRY(host::protect(address_, kScratchSize, PROT_READ | PROT_WRITE));
             prot_ = PROT_READ | PROT_WRITE;
         }
+        if (!backed_) {
+            // One host call backs the pages instead of a host fault per page.
+            (void)host::populate_write(address_, kScratchSize);
+            backed_ = true;
+        }
         return address_;
     }
 
+    // Puts the first `length` bytes at `target` (inaccessible and empty)
+    // and gives it `prot`; of them only the first `content` bytes need
+    // writing, the rest are zero.
+    Result<void> place(std::uint64_t target, std::uint64_t length, std::uint64_t content, int prot) {
+        content = page_round_up(content);
+        if (host_writes_) {
+            auto written = content ? host::write_inaccessible(
+                                         target, {reinterpret_cast<const std::uint8_t*>(address_), content})
+                                   : Result<void>();
+            if (!written.is_error()) return host::protect(target, length, prot);
+            host_writes_ = false;
+            // What the write did put in goes: the move replaces it.
+        }
+        return move_to(target, length, prot);
+    }
+
+    // After a failure: back to writable and empty (zero).
+    void empty() {
+        (void)writable();
+        (void)host::discard(address_, kScratchSize);
+        backed_ = false;
+    }
+
+private:
     // Moves the first `length` bytes to `target` with `prot`; the pages
-    // that were at `target` (inaccessible and empty) go.
+    // that were at `target` go.
     Result<void> move_to(std::uint64_t target, std::uint64_t length, int prot) {
         if (prot != prot_) {
             if (auto changed = host::protect(address_, length, prot); changed.is_error()) {
@@ -76,7 +110,10 @@ public:
             }
             prot_ = prot;
         }
-        if (!host::move_pages(address_, target, length).is_error()) return {};
+        if (!host::move_pages(address_, target, length).is_error()) {
+            backed_ = false;
+            return {};
+        }
         // The host cannot move them (a kernel before 5.7). A failed move may
         // have unmapped the target already, so it is mapped again and the
         // bytes are copied instead (visible to other threads meanwhile).
@@ -86,13 +123,6 @@ public:
         return result;
     }
 
-    // After a failure: back to writable and empty (zero).
-    void empty() {
-        (void)writable();
-        (void)host::discard(address_, kScratchSize);
-    }
-
-private:
     Result<void> copy_to(std::uint64_t target, std::uint64_t length, int prot) {
         TRY(writable());
         TRY(host::protect(target, length, PROT_READ | PROT_WRITE));
@@ -104,41 +134,47 @@ private:
 
     std::uint64_t address_ = 0;
     int prot_ = 0;
+    bool backed_ = false;
+    bool host_writes_ = true;
 };
 
 // Guarded by the address space's lock.
 constinit Scratch g_scratch;
+CodeFillHook g_code_fill_hook = nullptr;
 
 // Reads the file's bytes for [start, end) of vma (at most the scratch
-// area) into `into`, writable and zero; the rest stays zero, as past the
-// end of a file on Linux.
-Result<void> read_file(const Vma& vma, std::uint64_t start, std::uint64_t end, std::uint64_t into) {
+// area) into `into`, writable; how many bytes from `into` hold content.
+// Past them up to the page's end it writes zeros: beyond the end of a
+// file, Linux's pages read zero.
+Result<std::uint64_t> read_file(const Vma& vma, std::uint64_t start, std::uint64_t end, std::uint64_t into) {
     std::uint64_t offset = vma.offset_of(start);
     std::uint64_t available = end - start;
     if (fs::Inode* inode = vma.file->inode()) {
         std::uint64_t size = inode->stat().size;
         available = size <= offset ? 0 : min(size - offset, available);
     }
-    if (available == 0) return {};
-    // One host call backs the pages instead of a host fault per page.
-    (void)host::populate_write(into, page_round_up(available));
+    if (available == 0) return available;
     auto* at = reinterpret_cast<std::uint8_t*>(into);
-    for (std::uint64_t done = 0; done < available;) {
+    std::uint64_t done = 0;
+    while (done < available) {
         std::size_t n = TRY(vma.file->pread({at + done, available - done}, offset + done));
         if (n == 0) break;  // the file shrank: the rest reads zero
         done += n;
     }
-    return {};
+    std::memset(at + done, 0, page_round_up(done) - done);
+    return done;
 }
 
 // [start, end) of vma is unfilled throughout and at most the scratch area.
 Result<void> fill_piece(Vma& vma, std::uint64_t start, std::uint64_t end) {
     std::uint64_t scratch = TRY(g_scratch.writable());
-    if (auto read = read_file(vma, start, end, scratch); read.is_error()) {
+    auto read = read_file(vma, start, end, scratch);
+    if (read.is_error()) {
         g_scratch.empty();
         return read.error();
     }
-    TRY(g_scratch.move_to(start, end - start, vma.prot));
+    if ((vma.prot & PROT_EXEC) && g_code_fill_hook) g_code_fill_hook(address_space(), vma, start, end, scratch);
+    TRY(g_scratch.place(start, end - start, read.value(), vma.prot));
     mark(vma, start, end, 0);
     ++g_fill_generation;
     return {};
@@ -160,10 +196,6 @@ bool any_unfilled(const Vma& vma, std::uint64_t start, std::uint64_t end) {
     return false;
 }
 
-namespace {
-CodeFillHook g_code_fill_hook = nullptr;
-}  // namespace
-
 void set_code_fill_hook(CodeFillHook hook) { g_code_fill_hook = hook; }
 
 Result<void> fill(Vma& vma, std::uint64_t start, std::uint64_t end) {
@@ -178,7 +210,7 @@ Result<void> fill(Vma& vma, std::uint64_t start, std::uint64_t end) {
         }
         at = next;
     }
-    if (filled_any && (vma.prot & PROT_EXEC) && g_code_fill_hook) g_code_fill_hook(address_space(), vma, start, end);
+    if (filled_any && (vma.prot & PROT_EXEC) && g_code_fill_hook) g_code_fill_hook(address_space(), vma, start, end, 0);
     return {};
 }
 

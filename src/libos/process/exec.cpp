@@ -12,8 +12,9 @@
 #include "libos/base/format.h"
 #include "libos/fs/vfs.h"
 #include "libos/host/host.h"
+#include "libos/base/lock.h"
+#include "libos/mm/lazy_fill.h"
 #include "libos/mm/memory_ops.h"
-#include "libos/rewrite/syscall_sites.h"
 #include "fork.h"
 
 namespace cella::process {
@@ -58,7 +59,80 @@ Result<OpenedProgram> open_program(Process& process, std::string_view path) {
     return program;
 }
 
-// Maps every PT_LOAD of `file` at `bias` (ET_DYN) or at its own addresses (ET_EXEC).
+int segment_protection(const Elf64_Phdr& ph) {
+    return ((ph.p_flags & PF_R) ? PROT_READ : 0) | ((ph.p_flags & PF_W) ? PROT_WRITE : 0) |
+           ((ph.p_flags & PF_X) ? PROT_EXEC : 0);
+}
+
+// A segment whose file offset and address do not agree modulo the page
+// size cannot be a file mapping: its bytes are copied in at once.
+Result<void> copy_segment(Process& process, OpenedProgram& program, const Elf64_Phdr& ph, std::uint64_t bias) {
+    std::uint64_t start = mm::page_round_down(bias + ph.p_vaddr);
+    std::uint64_t end = mm::page_round_up(bias + ph.p_vaddr + ph.p_memsz);
+    mm::MapRequest copy;
+    copy.address = start;
+    copy.length = end - start;
+    copy.prot = PROT_READ | PROT_WRITE;
+    copy.flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+    copy.kind = mm::VmaKind::File;
+    copy.name = program.path.view();
+    copy.populate = true;
+    TRY(mm::map(process, copy));
+    auto* at = reinterpret_cast<std::uint8_t*>(bias + ph.p_vaddr);
+    for (std::uint64_t done = 0; done < ph.p_filesz;) {
+        std::size_t n = TRY(program.file->pread({at + done, ph.p_filesz - done}, ph.p_offset + done));
+        if (n == 0) return Error::from_errno(ENOEXEC);  // truncated file
+        done += n;
+    }
+    return mm::protect(process, start, end - start, segment_protection(ph));
+}
+
+// One PT_LOAD as Linux's ELF loader maps it: the file's pages privately
+// (read in as they are touched, lazy_fill.h, so a program pays only for
+// the pages it uses), the rest of the last file page zeroed when the
+// segment is writable, and anonymous pages for the bss beyond.
+Result<void> map_segment(Process& process, OpenedProgram& program, const Elf64_Phdr& ph, std::uint64_t bias) {
+    std::uint64_t address = bias + ph.p_vaddr;
+    std::uint64_t in_page = address % mm::kPageSize;
+    if (ph.p_offset % mm::kPageSize != in_page) return copy_segment(process, program, ph, bias);
+    int prot = segment_protection(ph);
+    std::uint64_t file_end = address + ph.p_filesz;
+    if (ph.p_filesz) {
+        mm::MapRequest file;
+        file.address = address - in_page;
+        file.length = in_page + ph.p_filesz;
+        file.prot = prot;
+        file.flags = MAP_PRIVATE | MAP_FIXED;
+        file.file = program.file;
+        file.offset = ph.p_offset - in_page;
+        file.kind = mm::VmaKind::File;
+        file.name = program.path.view();
+        TRY(mm::map(process, file));
+        if (ph.p_memsz > ph.p_filesz && (prot & PROT_WRITE) && file_end % mm::kPageSize) {
+            // The bss starts inside the last file page: zero its tail
+            // (Linux's padzero), which reads that page in first.
+            mm::AddressSpace& space = mm::address_space();
+            base::ScopedLock guard(space.lock());
+            TRY(mm::fill_range(space, process.memory_owner(), mm::page_round_down(file_end), file_end));
+            std::memset(reinterpret_cast<void*>(file_end), 0, mm::page_round_up(file_end) - file_end);
+        }
+    }
+    std::uint64_t bss_start = ph.p_filesz ? mm::page_round_up(file_end) : address - in_page;
+    std::uint64_t bss_end = mm::page_round_up(address + ph.p_memsz);
+    if (bss_start < bss_end) {
+        mm::MapRequest bss;
+        bss.address = bss_start;
+        bss.length = bss_end - bss_start;
+        bss.prot = prot;
+        bss.flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+        TRY(mm::map(process, bss));
+    }
+    return {};
+}
+
+// Maps every PT_LOAD of `file` at `bias` (ET_DYN) or at its own addresses
+// (ET_EXEC), over a reservation of the whole span that leaves the gaps
+// between segments inaccessible.
 Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const elf::ElfFile& image,
                                 char* why, std::size_t why_size) {
     auto span = image.load_span();
@@ -69,16 +143,19 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
         if (ph.p_type == PT_LOAD && ph.p_align > max_align && ph.p_align <= (1ull << 21) &&
             (ph.p_align & (ph.p_align - 1)) == 0)
             max_align = ph.p_align;
+    // A segment past the file's end would fault when touched; refuse the
+    // file instead, as a truncated one.
+    std::uint64_t file_size = TRY(program.file->stat()).size;
+    for (const Elf64_Phdr& ph : image.program_headers())
+        if (ph.p_type == PT_LOAD && (ph.p_offset > file_size || ph.p_filesz > file_size - ph.p_offset))
+            return Error::from_errno(ENOEXEC);
 
     LoadedElf loaded;
     mm::MapRequest whole;
     whole.length = size;
-    // Writable (and so populated at once) while the segments are copied in;
-    // each segment gets its own protection afterwards.
-    whole.prot = PROT_READ | PROT_WRITE;
+    whole.prot = PROT_NONE;
     whole.kind = mm::VmaKind::File;
     whole.name = program.path.view();
-    whole.populate = true;
     if (image.is_position_independent()) {
         whole.flags = MAP_PRIVATE | MAP_ANONYMOUS;
         whole.alignment = max_align;
@@ -97,41 +174,9 @@ Result<LoadedElf> load_segments(Process& process, OpenedProgram& program, const 
         loaded.bias = 0;
     }
 
-    std::uint64_t base = loaded.bias + span->start;
-    for (const Elf64_Phdr& ph : image.program_headers()) {
-        if (ph.p_type != PT_LOAD || ph.p_filesz == 0) continue;
-        auto* at = reinterpret_cast<std::uint8_t*>(loaded.bias + ph.p_vaddr);
-        std::uint64_t done = 0;
-        while (done < ph.p_filesz) {
-            std::size_t n = TRY(program.file->pread({at + done, ph.p_filesz - done}, ph.p_offset + done));
-            if (n == 0) return Error::from_errno(ENOEXEC);  // truncated file
-            done += n;
-        }
-    }
-    // Each segment gets its protection and what lies between segments none,
-    // one host call a piece (each costs a TLB shootdown).
-    std::uint64_t previous_end = base;
-    int previous_prot = PROT_NONE;
-    for (const Elf64_Phdr& ph : image.program_headers()) {
-        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
-        int prot = ((ph.p_flags & PF_R) ? PROT_READ : 0) | ((ph.p_flags & PF_W) ? PROT_WRITE : 0) |
-                   ((ph.p_flags & PF_X) ? PROT_EXEC : 0);
-        std::uint64_t start = mm::page_round_down(loaded.bias + ph.p_vaddr);
-        std::uint64_t end = mm::page_round_up(loaded.bias + ph.p_vaddr + ph.p_memsz);
-        if (start < previous_end) {
-            // Two segments share a page: it gets both protections.
-            TRY(mm::protect(process, start, mm::kPageSize, prot | previous_prot));
-            start += mm::kPageSize;
-        } else if (start > previous_end) {
-            TRY(mm::protect(process, previous_end, start - previous_end, PROT_NONE));
-        }
-        if (start < end) TRY(mm::protect(process, start, end - start, prot));
-        if (end > previous_end) previous_end = end;
-        previous_prot = prot;
-    }
-    if (previous_end < base + size) TRY(mm::protect(process, previous_end, base + size - previous_end, PROT_NONE));
+    for (const Elf64_Phdr& ph : image.program_headers())
+        if (ph.p_type == PT_LOAD && ph.p_memsz) TRY(map_segment(process, program, ph, loaded.bias));
 
-    rewrite::note_loaded_image(base, base + size, loaded.bias, program.file);
     const Elf64_Ehdr& header = image.header();
     loaded.entry = loaded.bias + header.e_entry;
     loaded.phnum = header.e_phnum;

@@ -189,11 +189,7 @@ bool fde_encoding_of(FileBytes& file, const Segments& segments, std::uint64_t ci
 
 }  // namespace
 
-namespace {
-
-// pc is a link-time address; by_offset says `where` is a file offset to
-// turn into one, else it is the address itself.
-bool find_function_impl(FileBytes& file, std::uint64_t where, bool by_offset, FunctionBounds& out) {
+bool find_function(FileBytes& file, std::uint64_t where, FunctionBounds& out) {
     Elf64_Ehdr eh;
     if (!read_value(file, 0, eh)) return false;
     if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
@@ -210,11 +206,8 @@ bool find_function_impl(FileBytes& file, std::uint64_t where, bool by_offset, Fu
         if (p.p_type == PT_LOAD) {
             segments.loads[segments.count++] = p;
             if (!(p.p_flags & PF_X)) continue;
-            if (by_offset && where >= p.p_offset && where < p.p_offset + p.p_filesz) {
+            if (where >= p.p_offset && where < p.p_offset + p.p_filesz) {
                 pc = where - p.p_offset + p.p_vaddr;
-                in_code = true;
-            } else if (!by_offset && where >= p.p_vaddr && where < p.p_vaddr + p.p_filesz) {
-                pc = where;
                 in_code = true;
             }
         } else if (p.p_type == kGnuEhFrame) {
@@ -282,16 +275,6 @@ bool find_function_impl(FileBytes& file, std::uint64_t where, bool by_offset, Fu
     if (!segments.vaddr_to_offset(start, start_offset)) return false;
     out = FunctionBounds{start, start + range, start_offset, landing_pads};
     return true;
-}
-
-}  // namespace
-
-bool find_function(FileBytes& file, std::uint64_t file_offset, FunctionBounds& out) {
-    return find_function_impl(file, file_offset, true, out);
-}
-
-bool find_function_at_address(FileBytes& file, std::uint64_t vaddr, FunctionBounds& out) {
-    return find_function_impl(file, vaddr, false, out);
 }
 
 }  // namespace cella::rewrite

@@ -32,7 +32,5 @@ struct FunctionBounds {
 // PT_LOAD segment. False when the file has no usable unwind table or no
 // FDE covers the address.
 bool find_function(FileBytes& file, std::uint64_t file_offset, FunctionBounds& out);
-// The same, for the byte at link-time address `vaddr`.
-bool find_function_at_address(FileBytes& file, std::uint64_t vaddr, FunctionBounds& out);
 
 }  // namespace cella::rewrite

@@ -3,6 +3,7 @@
 #include <asm-generic/mman-common.h>
 #include <linux/mman.h>
 
+#include "code_view.h"
 #include "function_bounds.h"
 #include "libos/base/global.h"
 #include "libos/base/hash_map.h"
@@ -51,13 +52,6 @@ struct SiteRecord {
     std::uint64_t trampoline;  // 0 when refused
 };
 
-// A program or interpreter the LibOS's own loader copied into memory (an
-// anonymous mapping, so its file is not on the mapping).
-struct LoadedImage {
-    std::uint64_t start, end, bias;
-    base::RefPtr<fs::OpenFile> file;
-};
-
 // The sites of one file found rewritable, by their place in it, so that
 // another mapping of the file (another process running the same library)
 // gets them all at its first trap instead of trapping at each.
@@ -71,7 +65,6 @@ struct Rewriter {
     base::Mutex lock;
     base::HashMap<std::uint64_t, SiteRecord> sites;
     base::Vector<FileSites> files;
-    base::Vector<LoadedImage> images;
     // The jump being written, for a thread that meets its breakpoint.
     std::uint64_t patching = 0;
     std::uint64_t traps = 0, rewritten = 0, refused = 0, ahead = 0;
@@ -98,55 +91,31 @@ private:
 
 struct SiteSource {
     base::RefPtr<fs::OpenFile> file;
-    // The site's place in the file: its offset in it (a file mapping) or
-    // its link-time address (an image of the loader's).
-    std::uint64_t where = 0;
-    bool by_address = false;
+    std::uint64_t where = 0;  // the site's offset in the file
     std::uint64_t mapping_start = 0;
 };
 
 // The file mapping the site's code comes from: private, executable,
-// never writable, filled with file bytes around the site. Caller holds
-// the address space's lock.
-bool find_source(mm::AddressSpace& space, std::uint64_t site, SiteSource& out) {
+// never writable, filled with file bytes around the site (or staged in
+// `view`). Caller holds the address space's lock.
+bool find_source(mm::AddressSpace& space, const CodeView& view, std::uint64_t site, SiteSource& out) {
     mm::Vma* vma = space.find(site);
     if (!vma || vma->kind != mm::VmaKind::File || vma->is_shared() || !(vma->prot & PROT_EXEC) ||
-        (vma->prot & PROT_WRITE) || site + 2 > vma->end)
+        (vma->prot & PROT_WRITE) || site + 2 > vma->end || !vma->file || vma->ever_writable)
         return false;
-    if (!vma->file) {
-        // The loader wrote the image, then made its code read-only.
-        for (const LoadedImage& image : g_rewriter_storage->images) {
-            if (site >= image.start && site + 2 <= image.end && vma->start >= image.start && vma->end <= image.end) {
-                out = SiteSource{image.file, site - image.bias, true, image.start};
-                return true;
-            }
-        }
-        return false;
-    }
-    if (vma->ever_writable) return false;
     std::uint64_t first = mm::page_round_down(site >= 16 ? site - 16 : 0);
     if (first < vma->start) first = vma->start;
     for (std::uint64_t page = first; page < site + 2; page += mm::kPageSize)
-        if (vma->is_unfilled(page)) return false;
-    out = SiteSource{vma->file, vma->offset_of(site), false, vma->start};
+        if (vma->is_unfilled(page) && !view.holds(page, mm::kPageSize)) return false;
+    out = SiteSource{vma->file, vma->offset_of(site), vma->start};
     return true;
-}
-
-// Makes other cores see code just written before they run it (x86's
-// cross-modifying code rule). With no other application thread in the
-// enclave no other core can be running it, and this core sees its own
-// write (self-modifying code is detected by physical address) once the
-// trap returns through a serializing IRET: the membarrier IPIs are then
-// skipped, which a short-lived program would pay at every rewritten site.
-bool sync_other_cores() {
-    if (process::process_table().thread_count() <= 1) return true;
-    return !host::sync_cores().is_error();
 }
 
 // Writes a jump over a live instruction without any thread seeing a torn
 // one: a breakpoint first (a thread that meets it waits at the site's
 // start, breakpoint_resume), then the tail, then the head.
-bool write_jump(std::uint64_t at, std::span<const std::uint8_t> jump) {
+bool write_jump(const CodeView& view, std::uint64_t at, std::span<const std::uint8_t> jump) {
+    if (view.is_staged()) return view.write_dead(at, jump);
     __atomic_store_n(&g_rewriter_storage->patching, at, __ATOMIC_RELEASE);
     const std::uint8_t breakpoint = kBreakpoint;
     bool ok = host::write_code(at, {&breakpoint, 1}).is_error() == false && sync_other_cores() &&
@@ -166,14 +135,12 @@ void used_islands(std::uint64_t start, std::uint64_t end, base::Vector<std::size
 // Tries to rewrite the site; the trampoline address, or 0.
 // `reuse` is the trampoline this address had when the same code was
 // mapped here before (0: take a new one).
-std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::uint64_t& jump_at,
+std::uint64_t rewrite_site(const CodeView& view, std::uint64_t site, const SiteSource& source, std::uint64_t& jump_at,
                            std::uint64_t& island_at, std::uint64_t reuse) {
     MappedFileBytes bytes(*source.file);
     FunctionBounds function;
-    bool found = source.by_address ? find_function_at_address(bytes, source.where, function)
-                                   : find_function(bytes, source.where, function);
-    if (!found) return 0;
-    std::uint64_t site_in_function = source.by_address ? source.where - function.start : source.where - function.file_offset;
+    if (!find_function(bytes, source.where, function)) return 0;
+    std::uint64_t site_in_function = source.where - function.file_offset;
     std::uint64_t function_length = function.end - function.start;
     if (site_in_function + 2 > kMaxDecode || site_in_function + 2 > function_length) return 0;
     bool whole = function_length <= kMaxDecode && !function.has_landing_pads;
@@ -195,18 +162,14 @@ std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::ui
     if (short_prefix) {
         // The island's bytes must be what the file has (dead, and unused).
         std::uint8_t island_bytes[kJumpLength];
-        if (island_at < source.mapping_start ||
-            cella_user_copy(island_bytes, reinterpret_cast<const void*>(island_at), kJumpLength) != 0)
-            return 0;
+        if (island_at < source.mapping_start || !view.read(island_at, island_bytes)) return 0;
         for (std::size_t i = 0; i < kJumpLength; ++i)
             if (island_bytes[i] != code[plan.island_offset + i]) return 0;
     }
     // The memory must still hold what the file does.
     std::uint8_t live[16];
     std::size_t span_length = plan.prefix_length + 2;
-    if (span_length > sizeof live ||
-        cella_user_copy(live, reinterpret_cast<const void*>(jump_at), span_length) != 0)
-        return 0;
+    if (span_length > sizeof live || !view.read(jump_at, {live, span_length})) return 0;
     for (std::size_t i = 0; i < span_length; ++i)
         if (live[i] != code[plan.prefix_offset + i]) return 0;
 
@@ -219,21 +182,25 @@ std::uint64_t rewrite_site(std::uint64_t site, const SiteSource& source, std::ui
     if (!build_jump(short_prefix ? island_at : jump_at, trampoline.value(), jump)) return 0;
     std::uint8_t short_jump[kShortJumpLength];
     if (short_prefix && !build_short_jump(jump_at, island_at, short_jump)) return 0;
-    if (host::write_code(trampoline.value(), slot).is_error()) return 0;
+    // A slot is never freed or given to another site: one this address had
+    // before holds the same bytes unless the plan changed.
+    if ((!reuse || std::memcmp(reinterpret_cast<const void*>(reuse), slot, sizeof slot) != 0) &&
+        host::write_code(trampoline.value(), slot).is_error())
+        return 0;
     std::span<const std::uint8_t> head = short_prefix ? std::span<const std::uint8_t>(short_jump)
                                                       : std::span<const std::uint8_t>(jump);
     // Dead bytes take their jump in one write: nothing runs them yet.
-    if (short_prefix && (host::write_code(island_at, jump).is_error() || !sync_other_cores())) return 0;
-    if (!write_jump(jump_at, head)) {
+    if (short_prefix && !view.write_dead(island_at, jump)) return 0;
+    if (!write_jump(view, jump_at, head)) {
         // Put the instruction back as it was; nothing jumps anywhere yet.
-        (void)host::write_code(jump_at, prefix.first(head.size()));
-        (void)sync_other_cores();
+        (void)view.write_dead(jump_at, prefix.first(head.size()));
         return 0;
     }
     return trampoline.value();
 }
 
-void on_code_filled(mm::AddressSpace& space, const mm::Vma& vma, std::uint64_t start, std::uint64_t end);
+void on_code_filled(mm::AddressSpace& space, const mm::Vma& vma, std::uint64_t start, std::uint64_t end,
+                    std::uint64_t staged_at);
 
 }  // namespace
 
@@ -258,7 +225,9 @@ enum class Outcome { Known, Rewritten, Refused };
 
 // Both locks held. Looks at one site of `source`'s file: rewrites it
 // unless it was looked at already with the same code there.
-Outcome handle_site(std::uint64_t site, const SiteSource& source) {
+// Through a staged view, a site whose rewrite reaches past it is left to
+// the live pass that follows the fill, unrecorded.
+Outcome handle_site(const CodeView& view, std::uint64_t site, const SiteSource& source) {
     FileKey identity = identity_of(source);
     std::uint64_t reuse = 0;
     if (SiteRecord* known = g_rewriter_storage->sites.find(site);
@@ -268,12 +237,13 @@ Outcome handle_site(std::uint64_t site, const SiteSource& source) {
         // the same library where the last one had it).
         if (!known->trampoline) return Outcome::Known;
         std::uint8_t head = 0;
-        if (cella_user_copy(&head, reinterpret_cast<const void*>(known->jump_at), 1) != 0) return Outcome::Known;
+        if (!view.read(known->jump_at, {&head, 1})) return Outcome::Known;
         if (head == 0xe9 || head == 0xeb) return Outcome::Known;
         reuse = known->trampoline;
     }
     std::uint64_t jump_at = 0, island_at = 0;
-    std::uint64_t trampoline = rewrite_site(site, source, jump_at, island_at, reuse);
+    std::uint64_t trampoline = rewrite_site(view, site, source, jump_at, island_at, reuse);
+    if (!trampoline && view.is_staged()) return Outcome::Refused;
     if (trampoline)
         ++g_rewriter_storage->rewritten;
     else
@@ -295,31 +265,34 @@ FileSites* file_sites(FileKey identity, bool make) {
 // the file lies in [first, last), in the mapping that starts at
 // `mapping_start` and puts place `where` at address where + bias, wherever
 // their code is in memory already.
-void rewrite_recorded(mm::AddressSpace& space, const FileSites& file, std::uint64_t bias, std::uint64_t first,
-                      std::uint64_t last, std::uint64_t mapping_start) {
+void rewrite_recorded(mm::AddressSpace& space, const CodeView& view, const FileSites& file, std::uint64_t bias,
+                      std::uint64_t first, std::uint64_t last, std::uint64_t mapping_start) {
     for (std::size_t i = 0; i < file.wheres.size(); ++i) {
         std::uint64_t where = file.wheres[i];
         if (where < first || where + 2 > last) continue;
         std::uint64_t site = where + bias;
         SiteSource source;
-        if (!find_source(space, site, source) || identity_of(source) != file.identity || source.where != where ||
-            source.mapping_start != mapping_start)
+        if (!find_source(space, view, site, source) || identity_of(source) != file.identity ||
+            source.where != where || source.mapping_start != mapping_start)
             continue;
-        if (handle_site(site, source) == Outcome::Rewritten) ++g_rewriter_storage->ahead;
+        if (handle_site(view, site, source) == Outcome::Rewritten) ++g_rewriter_storage->ahead;
     }
 }
 
-// Address space lock held (mm's fill hook): code of `vma`'s file was just
-// read into [start, end); its known sites there are rewritten before any
-// of them runs.
-void on_code_filled(mm::AddressSpace& space, const mm::Vma& vma, std::uint64_t start, std::uint64_t end) {
+// Address space lock held (mm's fill hook): code of `vma`'s file for
+// [start, end) was just read, into `staged_at` where nothing runs it yet
+// or (staged_at 0) into place; its known sites there are rewritten
+// before any of them runs.
+void on_code_filled(mm::AddressSpace& space, const mm::Vma& vma, std::uint64_t start, std::uint64_t end,
+                    std::uint64_t staged_at) {
     if (!g_rewriter_storage->enabled || !entry::fast_entry_ready() || !vma.file) return;
     base::ScopedLock guard(g_rewriter_storage->lock);
     if (g_rewriter_storage->files.is_empty()) return;
     FileSites* file = file_sites(key_of(*vma.file), false);
     if (!file) return;
     std::uint64_t first = vma.offset_of(start);
-    rewrite_recorded(space, *file, start - first, first, vma.offset_of(end), vma.start);
+    CodeView view = staged_at ? CodeView::staged(start, end, staged_at) : CodeView::live();
+    rewrite_recorded(space, view, *file, start - first, first, vma.offset_of(end), vma.start);
 }
 
 }  // namespace
@@ -333,9 +306,10 @@ void on_trap(std::uint64_t site) {
     mm::AddressSpace& space = mm::address_space();
     base::ScopedLock space_guard(space.lock());
     base::ScopedLock guard(g_rewriter_storage->lock);
+    CodeView view = CodeView::live();
     SiteSource source;
-    if (!find_source(space, site, source)) return;
-    if (handle_site(site, source) != Outcome::Rewritten) return;
+    if (!find_source(space, view, site, source)) return;
+    if (handle_site(view, site, source) != Outcome::Rewritten) return;
     // A site met for the first time in this file joins its record; the
     // mapping then gets every site the record holds that is in memory.
     FileSites* file = file_sites(identity_of(source), true);
@@ -343,22 +317,7 @@ void on_trap(std::uint64_t site) {
     bool listed = false;
     for (std::uint64_t where : file->wheres) listed |= where == source.where;
     if (!listed) (void)file->wheres.try_append(source.where);
-    rewrite_recorded(space, *file, site - source.where, 0, ~std::uint64_t{0}, source.mapping_start);
-}
-
-void note_loaded_image(std::uint64_t start, std::uint64_t end, std::uint64_t bias, base::RefPtr<fs::OpenFile> file) {
-    if (!g_rewriter_storage.is_constructed() || !g_rewriter_storage->enabled) return;
-    base::ScopedLock guard(g_rewriter_storage->lock);
-    base::Vector<LoadedImage>& images = g_rewriter_storage->images;
-    // What was loaded here before is gone.
-    for (std::size_t i = 0; i < images.size();) {
-        if (images[i].start < end && start < images[i].end)
-            images.remove(i);
-        else
-            ++i;
-    }
-    // Without a record the image's sites just keep trapping.
-    (void)images.try_append(LoadedImage{start, end, bias, static_cast<base::RefPtr<fs::OpenFile>&&>(file)});
+    rewrite_recorded(space, view, *file, site - source.where, 0, ~std::uint64_t{0}, source.mapping_start);
 }
 
 std::uint64_t breakpoint_resume(std::uint64_t rip) {

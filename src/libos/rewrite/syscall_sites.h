@@ -28,9 +28,6 @@ void init(bool enabled);
 bool enabled();
 // A syscall trapped at `site` (the address of its 2-byte instruction).
 void on_trap(std::uint64_t site);
-// The LibOS's ELF loader copied `file` into [start, end) at load bias
-// `bias`: where its sites' code comes from.
-void note_loaded_image(std::uint64_t start, std::uint64_t end, std::uint64_t bias, base::RefPtr<fs::OpenFile> file);
 // A breakpoint (int3) trapped with rip = `rip`: if it is a site being
 // rewritten, the address to resume at (the site's start); 0 otherwise.
 std::uint64_t breakpoint_resume(std::uint64_t rip);

@@ -1,8 +1,12 @@
-/* /proc/self/maps: Linux's line format, the program's own mappings, the
-   stack holding a local variable, the heap, and (glibc) the main thread's
-   stack as pthread_getattr_np finds it through maps. */
+/* /proc/self/maps: Linux's line format, the program's own mappings (its
+   code a mapping of its file at the offset its program header gives, as
+   the kernel's ELF loader maps it), the stack holding a local variable,
+   the heap, and (glibc) the main thread's stack as pthread_getattr_np
+   finds it through maps. */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -18,6 +22,21 @@
 static char maps[1 << 16];
 
 static void read_maps(void) { read_whole_file("/proc/self/maps", maps, sizeof maps); }
+
+/* The main program's executable PT_LOAD and load bias: the first object
+   dl_iterate_phdr reports. */
+static ElfW(Phdr) code_segment;
+static uintptr_t load_bias;
+
+static int find_code(struct dl_phdr_info* info, size_t size, void* data) {
+    (void)size;
+    (void)data;
+    load_bias = info->dlpi_addr;
+    for (int i = 0; i < info->dlpi_phnum; ++i)
+        if (info->dlpi_phdr[i].p_type == PT_LOAD && (info->dlpi_phdr[i].p_flags & PF_X))
+            code_segment = info->dlpi_phdr[i];
+    return 1;
+}
 
 struct line {
     uintptr_t start, end;
@@ -56,6 +75,7 @@ int main(int argc, char** argv) {
     void* file_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 4096);
     CHECK(file_page != MAP_FAILED && close(fd) == 0);
 
+    CHECK(dl_iterate_phdr(find_code, NULL) == 1 && code_segment.p_memsz != 0);
     read_maps();
     int lines = 0, saw_stack = 0, saw_exe_text = 0, saw_exe_offset = 0, saw_mapped = 0, saw_file_page = 0;
     uintptr_t previous_end = 0;
@@ -79,6 +99,9 @@ int main(int argc, char** argv) {
                 saw_exe_text = 1;
                 uintptr_t code = (uintptr_t)&main;
                 CHECK(code >= line.start && code < line.end);
+                /* The file offset of the line's first byte. */
+                long long segment_start = (long long)(load_bias + code_segment.p_vaddr);
+                CHECK((long long)line.offset == (long long)code_segment.p_offset + ((long long)line.start - segment_start));
             }
             if (line.offset != 0) saw_exe_offset = 1;
         }

@@ -375,30 +375,52 @@ void exit_group(int code) {
 
 namespace cella::host {
 namespace {
-int g_code_fd = -1;
+int g_memory_fd = -1;
 constexpr long kMembarrierSyncCore = 1 << 5;           // MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE
 constexpr long kMembarrierRegisterSyncCore = 1 << 6;   // ..._REGISTER_...
-}  // namespace
 
-Result<void> code_patching_init() {
-    if (g_code_fd >= 0) return {};
-    long fd = TRY(checked(raw_syscall(__NR_open, reinterpret_cast<long>("/proc/self/mem"), 02 | 02000000 /* O_RDWR|O_CLOEXEC */)));
-    if (auto registered = checked_void(raw_syscall(__NR_membarrier, kMembarrierRegisterSyncCore, 0, 0));
-        registered.is_error()) {
-        raw_syscall(__NR_close, fd);
-        return registered.error();
+
+// /proc/self/mem, opened at the first need. A write through it reaches
+// pages whatever their protection, as a debugger's does.
+Result<int> memory_fd() {
+    int fd = __atomic_load_n(&g_memory_fd, __ATOMIC_ACQUIRE);
+    if (fd >= 0) return fd;
+    long opened =
+        TRY(checked(raw_syscall(__NR_open, reinterpret_cast<long>("/proc/self/mem"), 02 | 02000000 /* O_RDWR|O_CLOEXEC */)));
+    int expected = -1;
+    if (__atomic_compare_exchange_n(&g_memory_fd, &expected, static_cast<int>(opened), false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE))
+        return static_cast<int>(opened);
+    raw_syscall(__NR_close, opened);  // another thread opened it first
+    return expected;
+}
+
+Result<void> write_memory(std::uint64_t address, std::span<const std::uint8_t> bytes) {
+    int fd = TRY(memory_fd());
+    for (std::size_t done = 0; done < bytes.size();) {
+        std::size_t n = TRY(checked_count(raw_syscall(__NR_pwrite64, fd, reinterpret_cast<long>(bytes.data() + done),
+                                                      static_cast<long>(bytes.size() - done),
+                                                      static_cast<long>(address + done)),
+                                          bytes.size() - done));
+        if (n == 0) return Error::from_errno(EIO);
+        done += n;
     }
-    g_code_fd = static_cast<int>(fd);
     return {};
 }
 
+}  // namespace
+
+Result<void> code_patching_init() {
+    TRY(memory_fd());
+    return checked_void(raw_syscall(__NR_membarrier, kMembarrierRegisterSyncCore, 0, 0));
+}
+
 Result<void> write_code(std::uint64_t address, std::span<const std::uint8_t> bytes) {
-    if (g_code_fd < 0) return Error::from_errno(EBADF);
-    std::size_t n = TRY(checked_count(raw_syscall(__NR_pwrite64, g_code_fd, reinterpret_cast<long>(bytes.data()),
-                                                  static_cast<long>(bytes.size()), static_cast<long>(address)),
-                                      bytes.size()));
-    if (n != bytes.size()) return Error::from_errno(EIO);
-    return {};
+    return write_memory(address, bytes);
+}
+
+Result<void> write_inaccessible(std::uint64_t address, std::span<const std::uint8_t> bytes) {
+    return write_memory(address, bytes);
 }
 
 Result<void> sync_cores() { return checked_void(raw_syscall(__NR_membarrier, kMembarrierSyncCore, 0, 0)); }
