@@ -6,6 +6,8 @@
 #include "libos/base/lock.h"
 #include "libos/base/vector.h"
 #include "libos/host/host.h"
+#include "libos/fs/image/chunk_cache.h"
+#include "libos/mm/heap.h"
 #include "libos/mm/shared_pages.h"
 
 namespace cella::fs::imagefs {
@@ -15,81 +17,24 @@ using base::Error;
 
 constexpr std::uint64_t kImageDevice = 0x0801;  // reported as st_dev
 
-class HostImageSource final : public image::ImageSource {
+class HostImageFile final : public image::ImageFile {
 public:
-    explicit HostImageSource(int fd) : fd_(fd) {}
-    // Small reads (metadata, ELF headers, unwind tables: most reads at a
-    // program's start) come from a few cached blocks, one host call per
-    // block instead of one per read; large ones go to the host directly.
-    Result<void> read_exact(std::uint64_t offset, std::span<std::uint8_t> out) override {
-        if (out.size() >= kDirectRead) return read_from_host(offset, out);
-        base::ScopedLock guard(lock_);
-        std::size_t done = 0;
-        while (done < out.size()) {
-            std::uint64_t at = offset + done;
-            Block& block = *TRY(block_at(at - at % kBlockSize));
-            std::size_t inside = at % kBlockSize;
-            if (inside >= block.valid) return Error::from_errno(EIO);  // past the image's end
-            std::size_t n = block.valid - inside < out.size() - done ? block.valid - inside : out.size() - done;
-            __builtin_memcpy(out.data() + done, block.bytes + inside, n);
-            done += n;
-        }
-        return {};
+    explicit HostImageFile(int fd) : fd_(fd) {}
+    Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out) override {
+        return host::pread(fd_, out, offset);
     }
 
 private:
-    static constexpr std::size_t kBlockSize = 4096;
-    static constexpr std::size_t kBlocks = 32;
-    static constexpr std::size_t kDirectRead = 16 * 1024;
-
-    struct Block {
-        std::uint64_t offset = ~std::uint64_t{0};
-        std::size_t valid = 0;  // bytes the image has there (less in its last block)
-        std::uint8_t bytes[kBlockSize];
-    };
-
-    // Reads until `out` is full or the image ends; the bytes read.
-    Result<std::size_t> read_some(std::uint64_t offset, std::span<std::uint8_t> out) {
-        std::size_t done = 0;
-        while (done < out.size()) {
-            auto n = host::pread(fd_, out.subspan(done), offset + done);
-            if (n.is_error()) {
-                if (n.error().code() == EINTR) continue;
-                return Error::from_errno(EIO);
-            }
-            if (n.value() == 0) break;
-            done += n.value();
-        }
-        return done;
-    }
-
-    Result<void> read_from_host(std::uint64_t offset, std::span<std::uint8_t> out) {
-        // Short: the host truncated the image.
-        if (TRY(read_some(offset, out)) != out.size()) return Error::from_errno(EIO);
-        return {};
-    }
-
-    // Lock held. The cached block at `offset`, read in over the next one
-    // in turn when it is not there.
-    Result<Block*> block_at(std::uint64_t offset) {
-        if (blocks_.is_empty()) TRY(blocks_.try_resize(kBlocks));
-        for (Block& block : blocks_)
-            if (block.offset == offset) return &block;
-        Block& block = blocks_[next_];
-        next_ = (next_ + 1) % kBlocks;
-        block.offset = ~std::uint64_t{0};
-        std::size_t valid = TRY(read_some(offset, std::span<std::uint8_t>(block.bytes, kBlockSize)));
-        if (valid > kBlockSize) return Error::from_errno(EIO);
-        block.valid = valid;
-        block.offset = offset;
-        return &block;
-    }
-
     int fd_;
-    base::Mutex lock_;
-    base::Vector<Block> blocks_;
-    std::size_t next_ = 0;
 };
+
+// The image's chunks take a sixteenth of the LibOS heap, at most 8 MiB:
+// the libraries and programs a workload starts again and again.
+std::size_t cache_chunks() {
+    constexpr std::size_t kMostChunks = 8 * 1024 * 1024 / image::ChunkCache::kChunkBytes;
+    std::size_t chunks = mm::kernel_heap().capacity() / 16 / image::ChunkCache::kChunkBytes;
+    return chunks < kMostChunks ? chunks : kMostChunks;
+}
 
 // The page cache of image files mapped MAP_SHARED: one copy of a file
 // however many mappings of it there are, in whatever processes (so a
@@ -140,8 +85,9 @@ private:
 };
 
 struct ImageFileSystem {
-    explicit ImageFileSystem(int fd) : source(fd) {}
-    HostImageSource source;
+    explicit ImageFileSystem(int fd) : file(fd), source(file, cache_chunks()) {}
+    HostImageFile file;
+    image::ChunkCache source;
     base::OwnPtr<image::ImageReader> reader;
     base::Mutex lock;  // the reader caches directories
     PageCache page_cache;
