@@ -3,8 +3,10 @@
 // (AF_INET, AF_INET6, AF_NETLINK), readiness of host fds, and the wake fd
 // that lets a thread sleeping on host fds be woken by the LibOS. Host
 // sockets are made non-blocking and close-on-exec at the host: the LibOS
-// blocks in `poll`, or in a receive on a socket it switched to blocking,
-// where a kick (a signal for the thread) reaches it. Every length the host returns is checked against what was asked.
+// blocks in `poll`, or in a send, receive, accept or connect on a socket
+// it switched to blocking (`may_block`), where a kick (a signal for the
+// thread) reaches it and ends the call with EINTR (or a partial count).
+// Every length the host returns is checked against what was asked.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -37,22 +39,23 @@ Result<int> socket_open(int family, int type, int protocol);
 void close(int fd);
 Result<void> socket_bind(int fd, std::span<const std::uint8_t> address);
 Result<void> socket_listen(int fd, int backlog);
-// The new connection's fd; `address` gets the peer's name, `length` its
-// full size (which may exceed the buffer, as accept's addrlen does).
-Result<int> socket_accept(int fd, std::span<std::uint8_t> address, std::uint32_t& length);
-Result<void> socket_connect(int fd, std::span<const std::uint8_t> address);
+// The new connection's fd (non-blocking, close-on-exec); `address` gets
+// the peer's name, `length` its full size (which may exceed the buffer, as
+// accept's addrlen does).
+Result<int> socket_accept(int fd, std::span<std::uint8_t> address, std::uint32_t& length, bool may_block = false);
+Result<void> socket_connect(int fd, std::span<const std::uint8_t> address, bool may_block = false);
 // getsockname (peer false) or getpeername: the name's full size.
 Result<std::uint32_t> socket_name(int fd, bool peer, std::span<std::uint8_t> address);
 Result<void> socket_shutdown(int fd, int how);
 // The option's size as the host reports it (at most value.size()).
 Result<std::uint32_t> socket_get_option(int fd, int level, int name, std::span<std::uint8_t> value);
 Result<void> socket_set_option(int fd, int level, int name, std::span<const std::uint8_t> value);
-Result<std::size_t> socket_send(int fd, const SocketMessage& message, int flags);
-// may_block: the host socket is in blocking mode (socket_set_blocking) and
-// the receive may sleep at the host until data comes; a kick ends it
-// with EINTR.
+// may_block (send, receive, accept, connect): the host socket is in
+// blocking mode (socket_set_blocking) and the call may sleep at the host;
+// a kick ends it with EINTR, or with what a send or receive moved so far.
+Result<std::size_t> socket_send(int fd, const SocketMessage& message, int flags, bool may_block = false);
 Result<std::size_t> socket_receive(int fd, SocketMessage& message, int flags, bool may_block = false);
-// O_NONBLOCK of the host socket: a blocking receive that must wait then
+// O_NONBLOCK of the host socket: a blocking call that must wait then
 // costs one host call instead of three (try, poll, retry).
 Result<void> socket_set_blocking(int fd, bool blocking);
 // ioctl on a host socket with an int or a struct argument in LibOS memory.

@@ -114,12 +114,29 @@ HostSocket::~HostSocket() { host::close(host_fd_); }
 
 bool HostSocket::blocking(int flags) const { return !(flags_ & O_NONBLOCK) && !(flags & kMsgDontWait); }
 
-Result<void> HostSocket::set_host_blocking(bool on) {
-    base::ScopedLock guard(mode_lock_);
+Result<void> HostSocket::set_host_blocking_locked(bool on) {
     if (host_blocking_ == on) return {};
     TRY(host::socket_set_blocking(host_fd_, on));
     host_blocking_ = on;
+    ++mode_switches_;
     return {};
+}
+
+Result<std::uint64_t> HostSocket::enter_host_blocking() {
+    base::ScopedLock guard(mode_lock_);
+    TRY(set_host_blocking_locked(true));
+    return mode_switches_;
+}
+
+bool HostSocket::mode_switched_since(std::uint64_t switches) {
+    base::ScopedLock guard(mode_lock_);
+    return mode_switches_ != switches;
+}
+
+base::Error host_wait_error(base::Error error, std::int64_t timeout_ns) {
+    // Linux restarts an interrupted socket call only when it had no timeout.
+    if (error.code() == EINTR && !timeout_ns) return Error::from_errno(static_cast<int>(process::kRestartSys));
+    return error;
 }
 
 Result<void> HostSocket::wait_for(short events, std::int64_t timeout_ns) {
@@ -128,10 +145,7 @@ Result<void> HostSocket::wait_for(short events, std::int64_t timeout_ns) {
     ipc::ReadinessWait waiting({}, {}, &local_arrivals_);
     waiting.watch_host(host_fd_, static_cast<std::uint32_t>(events));
     if ((events & 0x1) && has_local()) return {};
-    if (!waiting.wait(timeout_ns ? timeout_ns : -1)) {
-        // Linux restarts an interrupted socket call only when it had no timeout.
-        return Error::from_errno(timeout_ns ? EINTR : static_cast<int>(process::kRestartSys));
-    }
+    if (!waiting.wait(timeout_ns ? timeout_ns : -1)) return host_wait_error(Error::from_errno(EINTR), timeout_ns);
     if (deadline && time::monotonic_ns() >= deadline) return Error::from_errno(EAGAIN);
     return {};
 }
@@ -173,10 +187,18 @@ Result<void> HostSocket::listen(int backlog) { return host::socket_listen(host_f
 Result<RefPtr<fs::OpenFile>> HostSocket::accept(int flags, std::uint64_t address, std::uint64_t length_address) {
     std::uint8_t name[kMaxName];
     std::uint32_t length = 0;
-    // Its first try must not wait at the host.
-    TRY(set_host_blocking(false));
+    bool wait = blocking(0);
     while (true) {
-        auto accepted = host::socket_accept(host_fd_, name, length);
+        // A blocking accept waits at the host, in this one call (the host
+        // keeps SO_RCVTIMEO: EAGAIN); a non-blocking one must not wait.
+        std::uint64_t switches = 0;
+        Result<int> accepted = Error::from_errno(EAGAIN);
+        if (wait) {
+            switches = TRY(enter_host_blocking());
+            accepted = host::socket_accept(host_fd_, name, length, true);
+        } else {
+            accepted = without_host_wait([&] { return host::socket_accept(host_fd_, name, length); });
+        }
         if (!accepted.is_error()) {
             int fd = accepted.value();
             if (length > kMaxName) {
@@ -187,17 +209,27 @@ Result<RefPtr<fs::OpenFile>> HostSocket::accept(int flags, std::uint64_t address
             if (address) TRY(name_to_user(name, length, address, length_address));
             return socket;
         }
-        if (accepted.error().code() != EAGAIN || !blocking(0)) return accepted.error();
-        TRY(wait_for(0x1, receive_timeout_ns_));
+        if (!wait) return accepted.error();
+        if (accepted.error().code() == EAGAIN && mode_switched_since(switches)) continue;
+        return host_wait_error(accepted.error(), receive_timeout_ns_);
     }
 }
 
 Result<void> HostSocket::connect(std::uint64_t address, std::uint32_t length) {
     std::uint8_t name[kMaxName];
     length = TRY(name_from_user(name, address, length));
-    TRY(set_host_blocking(false));
-    auto connected = host::socket_connect(host_fd_, {name, length});
-    if (!connected.is_error() || connected.error().code() != EINPROGRESS || !blocking(0)) return connected;
+    std::span<const std::uint8_t> peer{name, length};
+    if (!blocking(0)) return without_host_wait([&] { return host::socket_connect(host_fd_, peer); });
+    // A blocking connect waits at the host, in this one call; the host
+    // keeps SO_SNDTIMEO (EINPROGRESS when it passes, as Linux).
+    std::uint64_t switches = TRY(enter_host_blocking());
+    auto connected = host::socket_connect(host_fd_, peer, true);
+    if (!connected.is_error()) return {};
+    int code = connected.error().code();
+    bool raced = (code == EINPROGRESS || code == EALREADY) && mode_switched_since(switches);
+    if (!raced) return host_wait_error(connected.error(), send_timeout_ns_);
+    // Another thread made the socket non-blocking before the connect
+    // reached the host, which only started it: wait for it here.
     TRY(wait_for(0x4, send_timeout_ns_));
     int error = 0;
     TRY(host::socket_get_option(host_fd_, kSolSocket, kSoError,
@@ -246,9 +278,9 @@ Result<void> HostSocket::set_option(int level, int name, std::uint64_t value, st
     if (length) TRY(mm::copy_from_user(buffer.data(), value, length));
     std::span<const std::uint8_t> bytes{buffer.data(), buffer.size()};
     TRY(host::socket_set_option(host_fd_, level, name, bytes));
-    // The host's copy acts on receives that wait at the host; the LibOS
-    // keeps its own for the waits it does itself (accept, connect, send,
-    // netlink receives).
+    // The host's copy acts on the calls that wait at the host; the LibOS
+    // keeps its own to tell EINTR from a restart, and for the waits it
+    // does itself (netlink receives).
     if (level == kSolSocket && (name == kSoRcvTimeoOld || name == kSoRcvTimeoNew))
         receive_timeout_ns_ = TRY(timeout_of(bytes));
     if (level == kSolSocket && (name == kSoSndTimeoOld || name == kSoSndTimeoNew))

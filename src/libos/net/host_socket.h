@@ -1,8 +1,9 @@
 #pragma once
 // A socket of the host's network stack (AF_INET, AF_INET6, AF_NETLINK) as
-// an open file (DESIGN.md section 7). A blocking receive waits at the host
-// in its recvmsg (the host socket switched to blocking mode); every other
-// blocking call tries once and waits in a host poll. A signal for the
+// an open file (DESIGN.md section 7). A blocking send, receive, accept or
+// connect waits at the host in that one host call (the host socket
+// switched to blocking mode); netlink receives, whose local messages must
+// end their waits, try once and wait in a host poll. A signal for the
 // thread interrupts either wait, and the restart rules are the LibOS's.
 // Names, options and control messages are copied through LibOS
 // memory and checked both ways; data moves between the host and the
@@ -87,10 +88,20 @@ private:
     // sock_intr_errno).
     Result<void> wait_for(short events, std::int64_t timeout_ns);
     bool blocking(int flags) const;
-    // Puts the host socket in blocking mode or back (one host call when
-    // it changes): a blocking receive then waits at the host.
-    Result<void> set_host_blocking(bool on);
-    Result<std::size_t> send_once(HostMessage& message, std::size_t skip, int flags);
+    // Puts the host socket in blocking mode (one host call when it
+    // changes), so that the next host call waits at the host. Returns the
+    // count of mode switches, for `mode_switched_since`.
+    Result<std::uint64_t> enter_host_blocking();
+    // Whether another thread switched the mode since: a call that was to
+    // wait at the host may then have found it non-blocking (EAGAIN,
+    // EINPROGRESS or a partial send) and must try again.
+    bool mode_switched_since(std::uint64_t switches);
+    // Runs `call` (one host call that must not wait: accept or connect,
+    // which have no MSG_DONTWAIT) with the host socket non-blocking; the
+    // mode stays so until it returns.
+    template <typename Call>
+    auto without_host_wait(Call&& call) -> decltype(call());
+    Result<void> set_host_blocking_locked(bool on);
 
     int host_fd_;
     int family_;
@@ -101,10 +112,22 @@ private:
     std::int64_t send_timeout_ns_ = 0;
     base::Mutex mode_lock_;
     bool host_blocking_ = false;
+    std::uint64_t mode_switches_ = 0;
     base::Mutex local_lock_;
     base::Vector<base::Vector<std::uint8_t>> local_messages_;
     ipc::Waitable local_arrivals_;
 };
+
+template <typename Call>
+auto HostSocket::without_host_wait(Call&& call) -> decltype(call()) {
+    base::ScopedLock guard(mode_lock_);
+    TRY(set_host_blocking_locked(false));
+    return call();
+}
+
+// A wait at the host that a kick ended: ERESTARTSYS, or EINTR when the
+// call has a timeout (Linux's sock_intr_errno); other errors as they are.
+base::Error host_wait_error(base::Error error, std::int64_t timeout_ns);
 
 inline HostSocket* as_host_socket(fs::OpenFile& file) {
     return file.kind() == fs::FileKind::HostSocket ? static_cast<HostSocket*>(&file) : nullptr;

@@ -78,6 +78,8 @@ Result<std::size_t> HostSocket::send(HostMessage& message, int flags) {
         checked_message.data = {&gathered_segment, 1};
         checked_message.data_checked = true;
     }
+    // A send that may wait does so at the host, in one host call, which
+    // sends everything unless SO_SNDTIMEO passes or a kick comes.
     bool wait = blocking(flags);
     std::size_t sent = 0;
     base::Vector<host::IoSegment> segments;
@@ -90,22 +92,22 @@ Result<std::size_t> HostSocket::send(HostMessage& message, int flags) {
         // Control data goes with the first piece only.
         out.control = sent || control.is_empty() ? nullptr : control.data();
         out.control_length = sent ? 0 : control.size();
-        auto moved = host::socket_send(host_fd_, out, (flags & ~kMsgDontWait) | kMsgDontWait | kMsgNoSignal);
+        std::uint64_t switches = wait ? TRY(enter_host_blocking()) : 0;
+        int host_flags = (flags & ~kMsgDontWait) | (wait ? 0 : kMsgDontWait) | kMsgNoSignal;
+        auto moved = host::socket_send(host_fd_, out, host_flags, wait);
         if (!moved.is_error()) {
             sent += moved.value();
             if (type_ != kSockStream || sent >= message.total || !wait) return sent;
-            continue;
+            // Short only when the host stopped waiting (a kick, the
+            // timeout), unless the mode changed under it.
+            if (mode_switched_since(switches)) continue;
+            return sent;
         }
         int code = moved.error().code();
-        if (code == EAGAIN && wait) {
-            auto waited = wait_for(0x4, send_timeout_ns_);
-            if (!waited.is_error()) continue;
-            if (sent) return sent;
-            return waited.error();
-        }
+        if (wait && code == EAGAIN && mode_switched_since(switches)) continue;
         if (sent) return sent;
         if (code == EPIPE && !(flags & kMsgNoSignal)) process::raise_sigpipe();
-        return moved.error();
+        return wait ? host_wait_error(moved.error(), send_timeout_ns_) : moved.error();
     }
 }
 
@@ -140,7 +142,6 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
     // host then keeps MSG_WAITALL and SO_RCVTIMEO); netlink's waits stay
     // the LibOS's, whose own messages must end them.
     bool host_wait = wait && family_ != kAfNetlink;
-    if (host_wait) TRY(set_host_blocking(true));
     bool wait_all = (flags & kMsgWaitAll) && type_ == kSockStream && wait && !host_wait && !(flags & kMsgPeek);
     std::size_t received = 0;
     base::Vector<host::IoSegment> segments;
@@ -157,6 +158,7 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
         in.control_length = received ? 0 : control.size();
         int host_flags = host_wait ? flags & ~(kMsgDontWait | kMsgCmsgCloexec)
                                    : (flags & ~(kMsgDontWait | kMsgWaitAll | kMsgCmsgCloexec)) | kMsgDontWait;
+        std::uint64_t switches = host_wait ? TRY(enter_host_blocking()) : 0;
         auto moved = host::socket_receive(host_fd_, in, host_flags, host_wait);
         if (!moved.is_error()) {
             if (!received) {
@@ -177,11 +179,11 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
             continue;
         }
         if (host_wait) {
+            // Another thread made the socket non-blocking before this
+            // receive reached the host.
+            if (moved.error().code() == EAGAIN && mode_switched_since(switches)) continue;
             if (received) return received;
-            // Linux restarts an interrupted receive only when it had no timeout.
-            if (moved.error().code() == EINTR && !receive_timeout_ns_)
-                return Error::from_errno(static_cast<int>(process::kRestartSys));
-            return moved.error();
+            return host_wait_error(moved.error(), receive_timeout_ns_);
         }
         if (moved.error().code() == EAGAIN && wait) {
             auto waited = wait_for(0x1, receive_timeout_ns_);

@@ -1,6 +1,6 @@
 # AF_UNIX sockets inside the LibOS, AF_INET/AF_INET6 through host
 # sockets (issue 11, networking).
-foreach(program unix_stream unix_dgram unix_scm_rights unix_poll inet_tcp inet_readiness)
+foreach(program unix_stream unix_dgram unix_scm_rights unix_poll inet_tcp inet_readiness inet_blocking)
   list(APPEND APP_PROGRAMS ${program})
   foreach(variant ${VARIANTS})
     app_test(apps.${variant}.${program} --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})
@@ -19,4 +19,11 @@ endforeach()
 add_test(NAME apps.net.ready-waits-host-clock COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/host_calls.sh clock_gettime 300
          /usr/local/bin/tests/glibc-pie/inet_ready_waits 1000)
 set_tests_properties(apps.net.ready-waits-host-clock PROPERTIES FIXTURES_REQUIRED apps SKIP_RETURN_CODE 77
+                     ENVIRONMENT "CELLA=${CELLA};INSTANCE=${INSTANCE}")
+# Blocking accepts, receives and sends that must wait do so at the host,
+# in their one host call: 200 waiting accepts and receives and four 32 MiB
+# sends make no host poll (one each, 200 and more, before).
+add_test(NAME apps.net.blocking-waits-no-host-poll COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/host_calls.sh ppoll 20
+         /usr/local/bin/tests/glibc-pie/inet_blocking 200)
+set_tests_properties(apps.net.blocking-waits-no-host-poll PROPERTIES FIXTURES_REQUIRED apps SKIP_RETURN_CODE 77
                      ENVIRONMENT "CELLA=${CELLA};INSTANCE=${INSTANCE}")

@@ -52,6 +52,11 @@ RawMessage raw_message(const SocketMessage& message) {
                       0};
 }
 
+// A call that may sleep at the host goes through the kick-aware entry.
+long maybe_blocking(bool may_block, long nr, long a1, long a2, long a3, long a4 = 0) {
+    return may_block ? blocking_syscall(nr, a1, a2, a3, a4) : raw_syscall(nr, a1, a2, a3, a4);
+}
+
 std::size_t total_of(std::span<const IoSegment> data) {
     std::size_t total = 0;
     for (const IoSegment& segment : data) total += segment.length;
@@ -72,11 +77,12 @@ Result<void> socket_bind(int fd, std::span<const std::uint8_t> address) {
 
 Result<void> socket_listen(int fd, int backlog) { return checked_void(raw_syscall(__NR_listen, fd, backlog)); }
 
-Result<int> socket_accept(int fd, std::span<std::uint8_t> address, std::uint32_t& length) {
+Result<int> socket_accept(int fd, std::span<std::uint8_t> address, std::uint32_t& length, bool may_block) {
     std::uint32_t offered = static_cast<std::uint32_t>(address.size());
     length = offered;
-    int accepted = TRY(checked_fd(raw_syscall(__NR_accept4, fd, reinterpret_cast<long>(address.data()),
-                                              reinterpret_cast<long>(&length), kSockNonblock | kSockCloexec)));
+    int accepted =
+        TRY(checked_fd(maybe_blocking(may_block, __NR_accept4, fd, reinterpret_cast<long>(address.data()),
+                                      reinterpret_cast<long>(&length), kSockNonblock | kSockCloexec)));
     // A name longer than any address family has is a lie.
     if (length > 4096) {
         close(accepted);
@@ -85,8 +91,9 @@ Result<int> socket_accept(int fd, std::span<std::uint8_t> address, std::uint32_t
     return accepted;
 }
 
-Result<void> socket_connect(int fd, std::span<const std::uint8_t> address) {
-    return checked_void(raw_syscall(__NR_connect, fd, reinterpret_cast<long>(address.data()), address.size()));
+Result<void> socket_connect(int fd, std::span<const std::uint8_t> address, bool may_block) {
+    return checked_void(maybe_blocking(may_block, __NR_connect, fd, reinterpret_cast<long>(address.data()),
+                                       static_cast<long>(address.size())));
 }
 
 Result<std::uint32_t> socket_name(int fd, bool peer, std::span<std::uint8_t> address) {
@@ -112,15 +119,15 @@ Result<void> socket_set_option(int fd, int level, int name, std::span<const std:
         raw_syscall(__NR_setsockopt, fd, level, name, reinterpret_cast<long>(value.data()), value.size()));
 }
 
-Result<std::size_t> socket_send(int fd, const SocketMessage& message, int flags) {
+Result<std::size_t> socket_send(int fd, const SocketMessage& message, int flags, bool may_block) {
     RawMessage raw = raw_message(message);
-    return checked_count(raw_syscall(__NR_sendmsg, fd, reinterpret_cast<long>(&raw), flags), total_of(message.data));
+    return checked_count(maybe_blocking(may_block, __NR_sendmsg, fd, reinterpret_cast<long>(&raw), flags),
+                         total_of(message.data));
 }
 
 Result<std::size_t> socket_receive(int fd, SocketMessage& message, int flags, bool may_block) {
     RawMessage raw = raw_message(message);
-    long result = may_block ? blocking_syscall(__NR_recvmsg, fd, reinterpret_cast<long>(&raw), flags)
-                            : raw_syscall(__NR_recvmsg, fd, reinterpret_cast<long>(&raw), flags);
+    long result = maybe_blocking(may_block, __NR_recvmsg, fd, reinterpret_cast<long>(&raw), flags);
     // MSG_TRUNC on a datagram socket reports the datagram's real size.
     std::size_t limit = (flags & 0x20) ? ~std::size_t{0} >> 1 : total_of(message.data);
     std::size_t received = TRY(checked_count(result, limit));
