@@ -7,6 +7,7 @@
 // syscall of the `cella run` process, so strace counts them; natively it
 // counts the program's own syscalls.
 #include <signal.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -164,6 +165,15 @@ std::string nginx_conf(const std::string& tmp, int port, const std::string& root
 }
 
 
+
+// CELLA_IO_URING=1 for the `cella run`s started while it is on.
+class IoUringOn {
+public:
+    IoUringOn() { on(); }
+    ~IoUringOn() { off(); }
+    void on() { setenv("CELLA_IO_URING", "1", 1); }
+    void off() { unsetenv("CELLA_IO_URING"); }
+};
 
 int measure() {
     for (const char* program : {"/usr/bin/redis-server", "/usr/bin/redis-benchmark", "/usr/sbin/nginx", "/usr/bin/wrk",
@@ -326,9 +336,17 @@ int measure() {
         argv.push_back(count);
         return argv;
     };
+    double pingpong_native_us =
+        median_of([&] { return std::stod(capture_command(pingpong(pingpong_native, "20000"))); });
     report("TCP 1-byte ping-pong over 127.0.0.1 between two processes (x 20,000), round trip", "us",
-           median_of([&] { return std::stod(capture_command(pingpong(pingpong_native, "20000"))); }),
+           pingpong_native_us,
            median_of([&] { return std::stod(capture_command(pingpong(pingpong_cella, "20000"))); }), false);
+    // The same with host socket I/O through the io_uring ring
+    // (feature.io_uring; `cella run` reads CELLA_IO_URING).
+    IoUringOn ring_on;
+    report("the same with feature.io_uring (the io_uring path)", "us", pingpong_native_us,
+           median_of([&] { return std::stod(capture_command(pingpong(pingpong_cella, "20000"))); }), false);
+    ring_on.off();
 
     // Host calls: the difference between two sizes of a whole run removes
     // what starting and ending costs.
@@ -351,9 +369,14 @@ int measure() {
     report_calls("AF_UNIX 64 KiB write and read (16 MiB more; both processes)",
                  per_unit(unix_run(unix_native, "1048576"), unix_run(unix_native, "17825792"), 256),
                  per_unit(unix_run(unix_cella, "1048576"), unix_run(unix_cella, "17825792"), 256));
-    report_calls("TCP ping-pong round trip (1,000 more; both processes)",
-                 per_unit(pingpong(pingpong_native, "100"), pingpong(pingpong_native, "1100"), 1000),
+    double pingpong_native_calls =
+        per_unit(pingpong(pingpong_native, "100"), pingpong(pingpong_native, "1100"), 1000);
+    report_calls("TCP ping-pong round trip (1,000 more; both processes)", pingpong_native_calls,
                  per_unit(pingpong(pingpong_cella, "100"), pingpong(pingpong_cella, "1100"), 1000));
+    ring_on.on();
+    report_calls("the same with feature.io_uring (the io_uring path)", pingpong_native_calls,
+                 per_unit(pingpong(pingpong_cella, "100"), pingpong(pingpong_cella, "1100"), 1000));
+    ring_on.off();
     return 0;
 }
 

@@ -28,6 +28,7 @@ inline constexpr std::uint32_t kBootFlagStrace = 1u << 0;
 inline constexpr std::uint32_t kBootFlagLogDebug = 1u << 1;
 inline constexpr std::uint32_t kBootFlagSequentialFork = 1u << 2;  // cella.json process.fork = "sequential"
 inline constexpr std::uint32_t kBootFlagNoSyscallRewrite = 1u << 3;  // feature.syscall_rewrite false, or CELLA_SYSCALL_REWRITE=0
+inline constexpr std::uint32_t kBootFlagIoUring = 1u << 4;  // feature.io_uring true, or CELLA_IO_URING=1
 
 struct BootInfo {
     std::uint64_t magic;

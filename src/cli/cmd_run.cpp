@@ -93,6 +93,11 @@ int run(const RunOptions& options) {
     // CELLA_SYSCALL_REWRITE=0 turns rewriting off for one run, for debugging.
     const char* rewrite = std::getenv("CELLA_SYSCALL_REWRITE");
     spec.syscall_rewrite = config.syscall_rewrite && !(rewrite && std::strcmp(rewrite, "0") == 0);
+    // CELLA_IO_URING=0 or 1 overrides feature.io_uring for one run.
+    const char* uring = std::getenv("CELLA_IO_URING");
+    spec.io_uring = uring && (std::strcmp(uring, "0") == 0 || std::strcmp(uring, "1") == 0)
+                        ? std::strcmp(uring, "1") == 0
+                        : config.io_uring;
     spec.max_threads = config.max_num_of_threads;
     spec.hostname = config.hostname;
     for (const MountConfig& mount : config.mounts) {

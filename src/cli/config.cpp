@@ -53,7 +53,7 @@ nlohmann::ordered_json default_document() {
     document["hostname"] = "cella";
     document["mount"] = nlohmann::ordered_json::array(
         {{{"target", "/tmp"}, {"type", "ramfs"}}, {{"target", "/dev/shm"}, {"type", "ramfs"}}});
-    document["feature"] = {{"syscall_rewrite", true}};
+    document["feature"] = {{"syscall_rewrite", true}, {"io_uring", false}};
     return document;
 }
 
@@ -260,9 +260,10 @@ private:
     // is known whatever the order of the sections.
     void read_feature(const Json& section, Config& config) const {
         require_object(section, "feature");
-        check_known_keys(section, "feature", {"syscall_rewrite"});
+        check_known_keys(section, "feature", {"syscall_rewrite", "io_uring"});
         if (const Json* value = find(section, "syscall_rewrite"))
             config.syscall_rewrite = read_bool(*value, "feature.syscall_rewrite");
+        if (const Json* value = find(section, "io_uring")) config.io_uring = read_bool(*value, "feature.io_uring");
     }
 
     void read_process(const Json& section, Config& config) const {

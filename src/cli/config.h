@@ -40,6 +40,7 @@ struct Config {
     std::string hostname;
     // feature
     bool syscall_rewrite = true;  // rewrite syscall sites into direct LibOS entries
+    bool io_uring = false;        // host socket I/O through an io_uring ring (docs/NETWORK.md)
     std::vector<MountConfig> mounts;
 };
 

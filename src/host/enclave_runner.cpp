@@ -89,7 +89,8 @@ std::vector<std::uint8_t> make_boot_record(const EnclaveSpec& spec, const Loaded
     info.max_threads = spec.max_threads;
     info.flags = (spec.strace ? abi::kBootFlagStrace : 0) | (spec.debug_log ? abi::kBootFlagLogDebug : 0) |
                  (spec.sequential_fork ? abi::kBootFlagSequentialFork : 0) |
-                 (spec.syscall_rewrite ? 0 : abi::kBootFlagNoSyscallRewrite);
+                 (spec.syscall_rewrite ? 0 : abi::kBootFlagNoSyscallRewrite) |
+                 (spec.io_uring ? abi::kBootFlagIoUring : 0);
     info.image_fd = image_fd;
     info.stdio_fds[0] = 0;
     info.stdio_fds[1] = 1;

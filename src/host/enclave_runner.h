@@ -23,6 +23,7 @@ struct EnclaveSpec {
     std::uint64_t default_mmap_size = 0;
     bool sequential_fork = false;
     bool syscall_rewrite = true;
+    bool io_uring = false;
     std::uint32_t max_threads = 0;
     std::string hostname;
     std::vector<MountSpec> mounts;

@@ -160,7 +160,14 @@ TEST_F(ConfigFileTest, SyscallRewrite) {
     EXPECT_FALSE(load(R"({"feature": {"syscall_rewrite": false}})").syscall_rewrite);
     EXPECT_TRUE(contains(error_for(R"({"feature": {"syscall_rewrite": 1}})"),
                          "'feature.syscall_rewrite' must be true or false"));
-    EXPECT_TRUE(contains(error_for(R"({"feature": {"io_uring": 1}})"), "unknown key 'feature.io_uring'"));
+    EXPECT_TRUE(contains(error_for(R"({"feature": {"io_urin": true}})"), "unknown key 'feature.io_urin'"));
+}
+
+TEST_F(ConfigFileTest, IoUring) {
+    EXPECT_FALSE(load(R"({})").io_uring);
+    EXPECT_TRUE(load(R"({"feature": {"io_uring": true}})").io_uring);
+    EXPECT_FALSE(load(R"({"feature": {"io_uring": false}})").io_uring);
+    EXPECT_TRUE(contains(error_for(R"({"feature": {"io_uring": 1}})"), "'feature.io_uring' must be true or false"));
 }
 
 TEST_F(ConfigFileTest, UnknownKeysNameTheirFullPath) {

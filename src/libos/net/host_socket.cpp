@@ -191,14 +191,8 @@ Result<RefPtr<fs::OpenFile>> HostSocket::accept(int flags, std::uint64_t address
     while (true) {
         // A blocking accept waits at the host, in this one call (the host
         // keeps SO_RCVTIMEO: EAGAIN); a non-blocking one must not wait.
-        std::uint64_t switches = 0;
-        Result<int> accepted = Error::from_errno(EAGAIN);
-        if (wait) {
-            switches = TRY(enter_host_blocking());
-            accepted = host::socket_accept(host_fd_, name, length, true);
-        } else {
-            accepted = without_host_wait([&] { return host::socket_accept(host_fd_, name, length); });
-        }
+        Attempt attempt;
+        auto accepted = accept_once(name, length, wait, attempt);
         if (!accepted.is_error()) {
             int fd = accepted.value();
             if (length > kMaxName) {
@@ -210,7 +204,7 @@ Result<RefPtr<fs::OpenFile>> HostSocket::accept(int flags, std::uint64_t address
             return socket;
         }
         if (!wait) return accepted.error();
-        if (accepted.error().code() == EAGAIN && mode_switched_since(switches)) continue;
+        if (accepted.error().code() == EAGAIN && raced(attempt)) continue;
         return host_wait_error(accepted.error(), receive_timeout_ns_);
     }
 }
@@ -222,12 +216,12 @@ Result<void> HostSocket::connect(std::uint64_t address, std::uint32_t length) {
     if (!blocking(0)) return without_host_wait([&] { return host::socket_connect(host_fd_, peer); });
     // A blocking connect waits at the host, in this one call; the host
     // keeps SO_SNDTIMEO (EINPROGRESS when it passes, as Linux).
-    std::uint64_t switches = TRY(enter_host_blocking());
-    auto connected = host::socket_connect(host_fd_, peer, true);
+    Attempt attempt;
+    auto connected = connect_once(peer, attempt);
     if (!connected.is_error()) return {};
     int code = connected.error().code();
-    bool raced = (code == EINPROGRESS || code == EALREADY) && mode_switched_since(switches);
-    if (!raced) return host_wait_error(connected.error(), send_timeout_ns_);
+    if ((code != EINPROGRESS && code != EALREADY) || !raced(attempt))
+        return host_wait_error(connected.error(), send_timeout_ns_);
     // Another thread made the socket non-blocking before the connect
     // reached the host, which only started it: wait for it here.
     TRY(wait_for(0x4, send_timeout_ns_));

@@ -10,6 +10,7 @@
 // application's buffers directly.
 #include "libos/base/vector.h"
 #include "libos/fs/open_file.h"
+#include "libos/host/host_net.h"
 #include "libos/ipc/waitable.h"
 #include "libos/mm/user_memory.h"
 #include "socket_file.h"
@@ -102,6 +103,24 @@ private:
     template <typename Call>
     auto without_host_wait(Call&& call) -> decltype(call());
     Result<void> set_host_blocking_locked(bool on);
+
+    // One host call of a send or receive loop: through the io_uring ring
+    // when feature.io_uring is on and the message fits it, else the direct
+    // host call (the socket in blocking mode when it waits).
+    struct Attempt {
+        std::size_t staged = 0;  // how much of the message the call carried
+        bool direct = true;
+        std::uint64_t switches = 0;
+    };
+    Result<std::size_t> send_once(const host::SocketMessage& out, bool checked, int host_flags, bool wait,
+                                  Attempt& attempt);
+    Result<std::size_t> receive_once(host::SocketMessage& in, bool checked, int host_flags, bool wait,
+                                     Attempt& attempt);
+    // A waiting direct call that another thread's mode switch may have
+    // made return early.
+    bool raced(const Attempt& attempt) { return attempt.direct && mode_switched_since(attempt.switches); }
+    Result<int> accept_once(std::span<std::uint8_t> name, std::uint32_t& length, bool wait, Attempt& attempt);
+    Result<void> connect_once(std::span<const std::uint8_t> name, Attempt& attempt);
 
     int host_fd_;
     int family_;

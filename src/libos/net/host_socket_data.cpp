@@ -92,19 +92,20 @@ Result<std::size_t> HostSocket::send(HostMessage& message, int flags) {
         // Control data goes with the first piece only.
         out.control = sent || control.is_empty() ? nullptr : control.data();
         out.control_length = sent ? 0 : control.size();
-        std::uint64_t switches = wait ? TRY(enter_host_blocking()) : 0;
         int host_flags = (flags & ~kMsgDontWait) | (wait ? 0 : kMsgDontWait) | kMsgNoSignal;
-        auto moved = host::socket_send(host_fd_, out, host_flags, wait);
+        Attempt attempt;
+        auto moved = send_once(out, checked_message.data_checked, host_flags, wait, attempt);
         if (!moved.is_error()) {
             sent += moved.value();
             if (type_ != kSockStream || sent >= message.total || !wait) return sent;
             // Short only when the host stopped waiting (a kick, the
-            // timeout), unless the mode changed under it.
-            if (mode_switched_since(switches)) continue;
+            // timeout), unless the mode changed under it; a ring request
+            // that carried all it could makes room for the next piece.
+            if (moved.value() == attempt.staged || raced(attempt)) continue;
             return sent;
         }
         int code = moved.error().code();
-        if (wait && code == EAGAIN && mode_switched_since(switches)) continue;
+        if (wait && code == EAGAIN && raced(attempt)) continue;
         if (sent) return sent;
         if (code == EPIPE && !(flags & kMsgNoSignal)) process::raise_sigpipe();
         return wait ? host_wait_error(moved.error(), send_timeout_ns_) : moved.error();
@@ -158,8 +159,8 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
         in.control_length = received ? 0 : control.size();
         int host_flags = host_wait ? flags & ~(kMsgDontWait | kMsgCmsgCloexec)
                                    : (flags & ~(kMsgDontWait | kMsgWaitAll | kMsgCmsgCloexec)) | kMsgDontWait;
-        std::uint64_t switches = host_wait ? TRY(enter_host_blocking()) : 0;
-        auto moved = host::socket_receive(host_fd_, in, host_flags, host_wait);
+        Attempt attempt;
+        auto moved = receive_once(in, message.data_checked, host_flags, wait, attempt);
         if (!moved.is_error()) {
             if (!received) {
                 message.name_filled = in.name_length;
@@ -175,13 +176,18 @@ Result<std::size_t> HostSocket::receive(HostMessage& message, int flags) {
                 message.flags_out = in.flags;
             }
             received += moved.value();
+            // The host keeps MSG_WAITALL for what one call carries; a ring
+            // request carries at most its buffer.
+            bool more = host_wait && (flags & kMsgWaitAll) && !(flags & kMsgPeek) && type_ == kSockStream &&
+                        moved.value() == attempt.staged && !attempt.direct;
+            if (more && received < message.total) continue;
             if (!wait_all || moved.value() == 0 || received >= message.total) return received;
             continue;
         }
         if (host_wait) {
             // Another thread made the socket non-blocking before this
             // receive reached the host.
-            if (moved.error().code() == EAGAIN && mode_switched_since(switches)) continue;
+            if (moved.error().code() == EAGAIN && raced(attempt)) continue;
             if (received) return received;
             return host_wait_error(moved.error(), receive_timeout_ns_);
         }

@@ -20,6 +20,7 @@
 #include "libos/fs/ramfs/ramfs.h"
 #include "libos/fs/vfs.h"
 #include "libos/host/host.h"
+#include "libos/net/uring/ring.h"
 #include "libos/mm/address_space.h"
 #include "libos/mm/heap.h"
 #include "libos/process/exec.h"
@@ -231,6 +232,7 @@ long since_boot_us() {
                                                   : "the image is corrupt or unreadable (rebuild it with `cella build`)");
     syscall::init_dispatcher(info.flags & abi::kBootFlagStrace);
     rewrite::init(!(info.flags & abi::kBootFlagNoSyscallRewrite));
+    net::uring::Ring::enable(info.flags & abi::kBootFlagIoUring);
     (void)process::load_averages();  // the load averages count from the start
     log::debug("file systems mounted at %ld us", since_boot_us());
 

@@ -27,3 +27,21 @@ add_test(NAME apps.net.blocking-waits-no-host-poll COMMAND ${CMAKE_CURRENT_SOURC
          /usr/local/bin/tests/glibc-pie/inet_blocking 200)
 set_tests_properties(apps.net.blocking-waits-no-host-poll PROPERTIES FIXTURES_REQUIRED apps SKIP_RETURN_CODE 77
                      ENVIRONMENT "CELLA=${CELLA};INSTANCE=${INSTANCE}")
+# The same programs with host socket I/O through the io_uring ring
+# (feature.io_uring; CELLA_IO_URING=1 for one run): the debug log names
+# the ring, so a run that quietly took the direct path fails.
+foreach(program inet_tcp inet_readiness inet_blocking inet_ready_waits)
+  foreach(variant ${VARIANTS})
+    app_test_once(apps.${variant}.${program}.io_uring --env CELLA_IO_URING=1 --env CELLA_LOG=debug
+                  --stderr-once "io_uring: host socket I/O through a ring of"
+                  --stdout "${program} ok" -- /usr/local/bin/tests/${variant}/${program})
+  endforeach()
+endforeach()
+app_test_once(apps.net.io_uring-config --env CELLA_LOG=debug
+              --config-sed "s|\"io_uring\": false|\"io_uring\": true|"
+              --stderr-once "io_uring: host socket I/O through a ring of"
+              --stdout "inet_blocking ok" -- /usr/local/bin/tests/glibc-pie/inet_blocking)
+add_test(NAME apps.net.blocking-waits-no-host-poll.io_uring
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/host_calls.sh ppoll 20 /usr/local/bin/tests/glibc-pie/inet_blocking 200)
+set_tests_properties(apps.net.blocking-waits-no-host-poll.io_uring PROPERTIES FIXTURES_REQUIRED apps
+                     SKIP_RETURN_CODE 77 ENVIRONMENT "CELLA=${CELLA};INSTANCE=${INSTANCE};CELLA_IO_URING=1")

@@ -14,3 +14,10 @@ server_test(redis redis.sh)
 server_test(nginx nginx.sh)
 server_test(iperf3-server iperf3.sh server)
 server_test(iperf3-client iperf3.sh client)
+# redis and nginx again with host socket I/O through the io_uring ring.
+foreach(name redis nginx)
+  add_test(NAME apps.servers.${name}.io_uring COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/servers/${name}.sh)
+  set_tests_properties(apps.servers.${name}.io_uring PROPERTIES FIXTURES_REQUIRED servers SKIP_RETURN_CODE 77
+                       TIMEOUT 60 ENVIRONMENT
+                       "CELLA=${CELLA};INSTANCE=${CMAKE_CURRENT_BINARY_DIR}/server-instance;CELLA_IO_URING=1")
+endforeach()
