@@ -58,6 +58,9 @@ struct BootInfo {
     std::int32_t image_fd;
     std::int32_t stdio_fds[3];
     std::uint64_t image_size;
+    // The SHA-256 of the image's block 0 that `cella build` recorded
+    // (abi/image_format.h): the LibOS mounts no other image.
+    std::uint8_t image_measurement[32];
 
     // What the host kernel told the host process, for the application's auxv.
     std::uint64_t vdso_base;

@@ -1,5 +1,8 @@
 #include "atomic_file.h"
 
+#include <functional>
+#include <stdexcept>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -19,7 +22,7 @@ constexpr std::size_t kBufferSize = 1 << 20;
 
 AtomicFile::AtomicFile(std::filesystem::path destination)
     : destination_(std::move(destination)), temporary_(destination_.string() + ".tmp-" + std::to_string(::getpid())) {
-    fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd_ = ::open(temporary_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) fail("create");
     buffer_.reserve(kBufferSize);
 }
@@ -57,6 +60,33 @@ void AtomicFile::write(std::span<const std::uint8_t> bytes) {
         bytes = bytes.subspan(count);
         if (buffer_.size() == kBufferSize) flush();
     }
+}
+
+// pread or pwrite of all of `bytes`, retried while it moves some.
+template <typename Bytes, typename Transfer>
+void transfer_all(Bytes bytes, std::uint64_t offset, Transfer transfer, const std::function<void()>& fail) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t moved = transfer(bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+        if (moved < 0 && errno == EINTR) continue;
+        if (moved <= 0) fail();
+        done += static_cast<std::size_t>(moved);
+    }
+}
+
+void AtomicFile::read_back(std::uint64_t offset, std::span<std::uint8_t> out) {
+    if (offset > position_ || out.size() > position_ - offset) throw std::logic_error("read_back past the end");
+    flush();
+    transfer_all(out, offset, [this](void* at, std::size_t n, off_t where) { return ::pread(fd_, at, n, where); },
+                 [this] { fail("read back"); });
+}
+
+void AtomicFile::overwrite(std::uint64_t offset, std::span<const std::uint8_t> bytes) {
+    if (offset > position_ || bytes.size() > position_ - offset) throw std::logic_error("overwrite past the end");
+    flush();
+    transfer_all(bytes, offset,
+                 [this](const void* at, std::size_t n, off_t where) { return ::pwrite(fd_, at, n, where); },
+                 [this] { fail("write"); });
 }
 
 void AtomicFile::write_zeros(std::uint64_t count) {

@@ -23,6 +23,11 @@ public:
     void write_zeros(std::uint64_t count);
     // Bytes written so far.
     std::uint64_t position() const { return position_; }
+    // What was written at `offset` (all of `out` must have been written).
+    void read_back(std::uint64_t offset, std::span<std::uint8_t> out);
+    // Writes over bytes written before (`offset + bytes.size()` at most
+    // position()).
+    void overwrite(std::uint64_t offset, std::span<const std::uint8_t> bytes);
     // Flushes, fsyncs and renames the file to its destination.
     void commit();
 

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "atomic_file.h"
 #include "byte_size.h"
 #include "commands.h"
 #include "config.h"
@@ -26,12 +27,14 @@ BuildResult build_instance(const Instance& instance, std::ostream& out) {
     BuildResult result;
     result.fingerprint = compute_image_fingerprint(instance.image_dir());
     result.image = write_image(instance.image_dir(), instance.image_file());
+    write_file_atomically(instance.image_hash_file(), to_hex(result.image.measurement) + "\n");
     write_fingerprint_file(instance.fingerprint_file(), result.fingerprint);
 
     const ImageSummary& image = result.image;
     out << "built " << instance.image_file().string() << " (" << format_approximate_byte_size(image.total_size)
         << "): " << image.regular_files << " files, " << image.directories << " folders, " << image.symlinks
         << " symlinks\n";
+    out << "image hash " << to_hex(image.measurement) << "\n";
     return result;
 }
 

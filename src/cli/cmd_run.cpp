@@ -84,6 +84,7 @@ int run(const RunOptions& options) {
     host::EnclaveSpec spec;
     spec.libos_file = libos_path();
     spec.image_file = instance.image_file();
+    spec.image_measurement = read_image_hash(instance);
     spec.user_space_size = config.user_space_size;
     spec.libos_heap_size = config.kernel_space_heap_size;
     spec.default_stack_size = config.default_stack_size;

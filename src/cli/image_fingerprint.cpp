@@ -145,6 +145,27 @@ ImageState image_state(const Instance& instance) {
     return *built == compute_image_fingerprint(instance.image_dir()) ? ImageState::Current : ImageState::Stale;
 }
 
+ImageHash read_image_hash(const Instance& instance) {
+    std::ifstream in(instance.image_hash_file());
+    std::string text;
+    if (!in || !std::getline(in, text))
+        throw UserError(instance.image_hash_file().string() + " is missing (an image built by an older cella); run `cella build`");
+    ImageHash hash{};
+    auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    bool ok = text.size() == 2 * hash.size();
+    for (std::size_t i = 0; ok && i < hash.size(); ++i) {
+        int high = digit(text[2 * i]), low = digit(text[2 * i + 1]);
+        ok = high >= 0 && low >= 0;
+        hash[i] = static_cast<std::uint8_t>(high * 16 + low);
+    }
+    if (!ok) throw UserError(instance.image_hash_file().string() + " does not hold a SHA-256 in hex; run `cella build`");
+    return hash;
+}
+
 void require_current_image(const Instance& instance) {
     switch (image_state(instance)) {
     case ImageState::NotBuilt:

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "image_hash_tree.h"
 #include "instance.h"
 
 namespace cella::cli {
@@ -29,5 +30,7 @@ ImageState image_state(const Instance& instance);
 // For `cella run`: throws UserError (telling the user to run `cella build`)
 // unless the instance's image is built and current.
 void require_current_image(const Instance& instance);
+// The image's measurement `cella build` kept in build/image.hash.
+ImageHash read_image_hash(const Instance& instance);
 
 }  // namespace cella::cli

@@ -16,6 +16,7 @@
 
 #include "abi/image_format.h"
 #include "atomic_file.h"
+#include "image_hash_tree.h"
 #include "sorted_listing.h"
 #include "user_error.h"
 
@@ -245,7 +246,11 @@ ImageSummary write_image(const std::filesystem::path& image_dir, const std::file
             copy_file_contents(node, out);
     }
     out.write_zeros(total_size - out.position());
+    append_hash_tree(out, header);
+    out.overwrite(0, bytes_of(header));
     out.commit();
+    summary.total_size = header.total_size;
+    summary.measurement = image_measurement(header);
     return summary;
 }
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "image_hash_tree.h"
+
 namespace cella::cli {
 
 struct ImageSummary {
@@ -15,6 +17,7 @@ struct ImageSummary {
     std::uint64_t regular_files = 0;  // distinct files: hard links count once
     std::uint64_t directories = 0;
     std::uint64_t symlinks = 0;
+    ImageHash measurement{};  // the SHA-256 of block 0 (abi/image_format.h)
 };
 
 // Writes the image of `image_dir` to `output` (a temporary file renamed

@@ -20,6 +20,9 @@ public:
     std::filesystem::path build_dir() const { return root_ / "build"; }
     std::filesystem::path image_file() const { return build_dir() / "image.cimg"; }
     std::filesystem::path fingerprint_file() const { return build_dir() / "image.fingerprint"; }
+    // The image's measurement (abi/image_format.h), in hex: what the LibOS
+    // checks the image against at boot.
+    std::filesystem::path image_hash_file() const { return build_dir() / "image.hash"; }
 
 private:
     explicit Instance(std::filesystem::path root) : root_(std::move(root)) {}

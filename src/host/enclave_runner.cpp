@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include "boot_record.h"
@@ -96,6 +97,7 @@ std::vector<std::uint8_t> make_boot_record(const EnclaveSpec& spec, const Loaded
     info.stdio_fds[1] = 1;
     info.stdio_fds[2] = 2;
     info.image_size = image_size;
+    std::memcpy(info.image_measurement, spec.image_measurement.data(), sizeof info.image_measurement);
     info.vdso_base = getauxval(AT_SYSINFO_EHDR);
     info.hwcap = kernel_auxv(AT_HWCAP);
     info.hwcap2 = kernel_auxv(AT_HWCAP2);

@@ -3,6 +3,7 @@
 // into it, hand the LibOS a boot record, and report how the application
 // ended.
 #include <cstdint>
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ struct MountSpec {
 struct EnclaveSpec {
     std::filesystem::path libos_file;
     std::filesystem::path image_file;
+    std::array<std::uint8_t, 32> image_measurement{};
     std::uint64_t user_space_size = 0;
     std::uint64_t libos_heap_size = 0;
     std::uint64_t default_stack_size = 0;

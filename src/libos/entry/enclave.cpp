@@ -10,6 +10,7 @@
 #include "libos/base/format.h"
 #include "libos/host/host.h"
 #include "libos/mm/heap.h"
+#include "libos/fs/imagefs/imagefs.h"
 #include "libos/rewrite/syscall_sites.h"
 #include "signal_handlers.h"
 #include "text_range.h"
@@ -94,6 +95,7 @@ void leave_enclave(int exit_code, int term_signal, const char* message) {
     record->message[n] = '\0';
 
     rewrite::log_stats();
+    fs::imagefs::log_stats();
     (void)host::syscall_dispatch_off();
     for (std::size_t i = 0; i < kHandledCount; ++i)
         (void)host::sigaction(kHandledSignals[i], &g_host.actions[i], nullptr);

@@ -116,10 +116,19 @@ extern "C" void cella_fault_handler(int signal, void* raw_info, void* raw_contex
             return;
         }
     }
-    // A fault the memory map resolves itself (a growsdown stack).
-    if (signal == SIGSEGV && cella::mm::handle_fault(cpu->thread->process(), fault_address, regs.err & 2)) return;
-    // A fault in application code: its handler runs, or the process dies.
+    // A fault the memory map resolves itself (a lazy fill, a growsdown stack).
     int code = info->si_code;
+    if (signal == SIGSEGV) {
+        switch (cella::mm::handle_fault(cpu->thread->process(), fault_address, regs.err & 2)) {
+        case cella::mm::FaultOutcome::Resolved: return;
+        case cella::mm::FaultOutcome::Unreadable:
+            signal = SIGBUS;
+            code = 2;  // BUS_ADRERR
+            break;
+        case cella::mm::FaultOutcome::Application: break;
+        }
+    }
+    // A fault in application code: its handler runs, or the process dies.
     if (signal == SIGSEGV && (code == 1 || code == 2)) code = cella::mm::segv_code(cpu->thread->process(), fault_address);
     cella::process::AppSiginfo app = cella::process::fault_siginfo(signal, code, fault_address);
     if (signal == SIGTRAP || signal == SIGILL || signal == SIGFPE) app.put<std::uint64_t>(16, fault_address ? fault_address : rip);

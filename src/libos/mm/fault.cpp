@@ -43,15 +43,18 @@ bool may_retry(std::uint64_t page) {
 }
 
 // Lock held. A fault in a private file mapping that fills lazily.
-bool fill_on_fault(Vma& vma, std::uint64_t address, bool write) {
+FaultOutcome fill_on_fault(Vma& vma, std::uint64_t address, bool write) {
     // An access the mapping forbids is the application's, filled or not.
-    if (vma.prot == PROT_NONE || (write && !(vma.prot & PROT_WRITE))) return false;
+    if (vma.prot == PROT_NONE || (write && !(vma.prot & PROT_WRITE))) return FaultOutcome::Application;
     std::uint64_t page = page_round_down(address);
-    if (!vma.is_unfilled(page)) return may_retry(page);
+    if (!vma.is_unfilled(page)) return may_retry(page) ? FaultOutcome::Resolved : FaultOutcome::Application;
     std::uint64_t size = fill_window(vma);
     std::uint64_t window = address & ~(size - 1);
-    // A failure further in the window still lets the faulting page go on.
-    return !fill(vma, window, window + size).is_error() || !vma.is_unfilled(page);
+    if (!fill(vma, window, window + size).is_error()) return FaultOutcome::Resolved;
+    // A failure further in the window still lets the faulting page go on;
+    // where the page itself could not be read, try it alone.
+    if (!vma.is_unfilled(page)) return FaultOutcome::Resolved;
+    return fill(vma, page, page + kPageSize).is_error() ? FaultOutcome::Unreadable : FaultOutcome::Resolved;
 }
 
 }  // namespace
@@ -81,13 +84,14 @@ bool grow_stack_to(AddressSpace& space, int owner, std::uint64_t address, int pr
     return true;
 }
 
-bool handle_fault(process::Process& process, std::uint64_t address, bool write) {
+FaultOutcome handle_fault(process::Process& process, std::uint64_t address, bool write) {
     AddressSpace& space = address_space();
     base::ScopedLock guard(space.lock());
     int owner = process.memory_owner();
     Vma* vma = space.find(address);
     if (vma && vma->owner == owner && vma->fills_lazily()) return fill_on_fault(*vma, address, write);
-    return grow_stack_to(space, owner, address, write ? PROT_WRITE : PROT_READ);
+    return grow_stack_to(space, owner, address, write ? PROT_WRITE : PROT_READ) ? FaultOutcome::Resolved
+                                                                                : FaultOutcome::Application;
 }
 
 int segv_code(process::Process& process, std::uint64_t address) {

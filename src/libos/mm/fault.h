@@ -15,9 +15,13 @@ class Process;
 namespace cella::mm {
 
 // For the fault handler (SIGSEGV in application code at `address`):
-// true when it made the access valid and the instruction can be retried;
-// false when the fault is the application's to receive.
-bool handle_fault(process::Process& process, std::uint64_t address, bool write);
+// Resolved when it made the access valid and the instruction can be
+// retried; Application when the fault is the application's to receive
+// (SIGSEGV); Unreadable when the page's file could not be read (SIGBUS
+// with BUS_ADRERR, as Linux gives for an I/O error on page-in: an image
+// block that does not match its hash, say).
+enum class FaultOutcome { Resolved, Application, Unreadable };
+FaultOutcome handle_fault(process::Process& process, std::uint64_t address, bool write);
 
 // The si_code of a SIGSEGV at `address` that handle_fault did not resolve:
 // SEGV_ACCERR where a mapping of the process covers it, SEGV_MAPERR

@@ -102,7 +102,9 @@ base::RefPtr<fs::FileSystem> as_file_system(base::RefPtr<T> file_system) {
 
 Result<void> mount_file_systems(const BootRecord& boot) {
     const abi::BootInfo& info = boot.info();
-    TRY(fs::vfs().mount("/", TRY(fs::imagefs::mount(info.image_fd, info.image_size)),
+    crypto::Sha256Digest measurement;
+    std::memcpy(measurement.data(), info.image_measurement, measurement.size());
+    TRY(fs::vfs().mount("/", TRY(fs::imagefs::mount(info.image_fd, info.image_size, measurement)),
                         TRY(fs::imagefs::file_system(info.image_size))));
     // devtmpfs reports half the memory as its size, all of it free.
     fs::FsStats dev_stats;
@@ -227,7 +229,9 @@ long since_boot_us() {
 
     if (auto mounted = mount_file_systems(boot_record); mounted.is_error())
         fail(70, "%s",
-             mounted.error().code() == EOPNOTSUPP ? "cella.json names a mount type the LibOS does not support"
+             mounted.error().code() == 129 /* EKEYREJECTED */
+                 ? "the image is not the one `cella build` made for this instance; rebuild it with `cella build`"
+             : mounted.error().code() == EOPNOTSUPP ? "cella.json names a mount type the LibOS does not support"
              : mounted.error().code() == EINVAL   ? "cella.json gives a mount an option the LibOS does not accept"
                                                   : "the image is corrupt or unreadable (rebuild it with `cella build`)");
     syscall::init_dispatcher(info.flags & abi::kBootFlagStrace);

@@ -27,7 +27,7 @@ Result<base::OwnPtr<ImageReader>> ImageReader::open(ImageSource& source, std::ui
     TRY(source.read_exact(0, {reinterpret_cast<std::uint8_t*>(&header), sizeof header}));
     if (std::memcmp(header.magic, abi::kImageMagic, sizeof header.magic) != 0) return corrupt();
     if (header.version != abi::kImageVersion || header.block_size != abi::kImageBlockSize) return corrupt();
-    if (header.flags != 0) return Error::from_errno(EOPNOTSUPP);
+    if (header.flags & ~abi::kImageFlagHashTree) return Error::from_errno(EOPNOTSUPP);
     if (header.total_size != file_size || header.inode_count == 0 || header.inode_count > (1u << 24))
         return corrupt();
     std::uint64_t table_size = std::uint64_t{header.inode_count} * sizeof(abi::ImageInode);

@@ -4,9 +4,12 @@
 
 #include "libos/base/global.h"
 #include "libos/base/lock.h"
+#include "libos/base/string.h"
 #include "libos/base/vector.h"
 #include "libos/host/host.h"
 #include "libos/fs/image/chunk_cache.h"
+#include "libos/fs/image/hash_tree.h"
+#include "libos/runtime/log.h"
 #include "libos/mm/heap.h"
 #include "libos/mm/shared_pages.h"
 
@@ -16,6 +19,7 @@ namespace {
 using base::Error;
 
 constexpr std::uint64_t kImageDevice = 0x0801;  // reported as st_dev
+constexpr int kEkeyrejected = 129;
 
 class HostImageFile final : public image::ImageFile {
 public:
@@ -93,6 +97,44 @@ struct ImageFileSystem {
     PageCache page_cache;
 };
 
+// Lock held. Appends to `path` the path of inode `wanted` below directory
+// `directory`; false when it is not there (or a directory cannot be read).
+bool find_path(image::ImageReader& reader, std::uint32_t directory, std::uint32_t wanted, base::String& path,
+               int depth) {
+    if (depth > 64) return false;
+    image::ImageDirent entry;
+    for (std::size_t i = 0;; ++i) {
+        auto more = reader.entry_at(directory, i, entry);
+        if (more.is_error() || !more.value()) return false;
+        std::size_t mark = path.size();
+        if (path.try_append("/").is_error() || path.try_append(entry.name).is_error()) return false;
+        if (entry.inode == wanted) return true;
+        std::uint32_t child = entry.inode;
+        if (entry.type == 4 /* DT_DIR */ && find_path(reader, child, wanted, path, depth + 1)) return true;
+        path.truncate(mark);
+    }
+}
+
+// One host-side line for each block found not to match the tree, naming
+// the file it belongs to.
+void report_mismatch(ImageFileSystem& fs, std::uint32_t number) {
+    static std::uint64_t reported = ~std::uint64_t{0};
+    std::uint64_t offset = fs.source.last_mismatch();
+    if (offset == ~std::uint64_t{0} || offset == reported) return;
+    reported = offset;
+    base::String path;
+    bool found = false;
+    {
+        base::ScopedLock guard(fs.lock);
+        found = number == abi::kImageRootInode ||
+                find_path(*fs.reader, abi::kImageRootInode, number, path, 0);
+    }
+    log::error("the image's block at offset %lu (%s%s, inode %u) does not match the image's hash tree: it was "
+               "changed after `cella build`; reading it fails with EIO",
+               static_cast<unsigned long>(offset), found && path.size() ? path.c_str() : found ? "/" : "a file",
+               found ? "" : " not found in any folder", number);
+}
+
 class ImageNode final : public Inode {
 public:
     ImageNode(ImageFileSystem& fs, std::uint32_t number, const abi::ImageInode& raw)
@@ -134,7 +176,9 @@ public:
     }
 
     Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> out) override {
-        return fs_.reader->read(number_, offset, out);
+        auto n = fs_.reader->read(number_, offset, out);
+        if (n.is_error() && n.error().code() == EIO) report_mismatch(fs_, number_);
+        return n;
     }
 
     bool read_only() const override { return true; }
@@ -159,8 +203,31 @@ base::Global<ImageFileSystem> g_image;
 
 }  // namespace
 
-Result<RefPtr<Inode>> mount(int image_fd, std::uint64_t image_size) {
+Result<RefPtr<Inode>> mount(int image_fd, std::uint64_t image_size, const crypto::Sha256Digest& measurement) {
     g_image.construct(image_fd);
+    std::uint8_t block0[abi::kImageBlockSize];
+    if (image_size < sizeof block0) {
+        log::error("the image is %lu bytes long, shorter than its header: it was cut short after `cella build`",
+                   static_cast<unsigned long>(image_size));
+        return Error::from_errno(EIO);
+    }
+    for (std::size_t done = 0; done < sizeof block0;) {
+        auto n = g_image->file.read_at(done, std::span<std::uint8_t>(block0 + done, sizeof block0 - done));
+        if (n.is_error() || n.value() == 0 || n.value() > sizeof block0 - done) return Error::from_errno(EIO);
+        done += n.value();
+    }
+    auto tree = image::HashTree::open(g_image->file, block0, measurement, image_size);
+    if (tree.is_error()) {
+        if (tree.error().code() == kEkeyrejected)
+            log::error("the image's header does not hash to the measurement in build/image.hash: it is another "
+                       "instance's image, an older one, or it was changed after `cella build`");
+        else
+            log::error("the image's hash tree does not fit the image (%lu bytes): it was cut short or changed "
+                       "after `cella build`",
+                       static_cast<unsigned long>(image_size));
+        return tree.error();
+    }
+    g_image->source.check_with(tree.release_value());
     g_image->reader = TRY(image::ImageReader::open(g_image->source, image_size));
     const abi::ImageInode* root = TRY(g_image->reader->inode(abi::kImageRootInode));
     auto node = TRY(base::make_ref<ImageNode>(g_image.get(), abi::kImageRootInode, *root));
@@ -170,6 +237,16 @@ Result<RefPtr<Inode>> mount(int image_fd, std::uint64_t image_size) {
 }  // namespace cella::fs::imagefs
 
 namespace cella::fs::imagefs {
+
+void log_stats() {
+    if (!g_image.is_constructed()) return;
+    image::ChunkCache::Stats s = g_image->source.stats();
+    log::debug("image cache: %lu hits, %lu misses (%lu evictions), %lu reads past it, %lu blocks checked against the "
+               "hash tree",
+               static_cast<unsigned long>(s.hits), static_cast<unsigned long>(s.misses),
+               static_cast<unsigned long>(s.evictions), static_cast<unsigned long>(s.bypasses),
+               static_cast<unsigned long>(s.blocks_checked));
+}
 
 Result<RefPtr<FileSystem>> file_system(std::uint64_t image_size) {
     FsStats stats;
